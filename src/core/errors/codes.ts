@@ -1,0 +1,47 @@
+/**
+ * Every error code sinso raises, prefixed by the stage that raises it.
+ * Callers branch on the code; the message is for humans.
+ */
+export type ErrorCode =
+  // usage and generic
+  | 'USAGE'
+  | 'SCHEMA_INVALID'
+  | 'INTERNAL'
+  | 'IO_FAILED'
+  | 'INTERRUPTED'
+  // workspace and keystore
+  | 'WORKSPACE_NOT_FOUND'
+  | 'WORKSPACE_EXISTS'
+  | 'WORKSPACE_INVALID'
+  | 'KEYSTORE_NO_PASSPHRASE'
+  | 'KEYSTORE_WRONG_PASSPHRASE'
+  | 'KEYSTORE_CORRUPT'
+  | 'KEYSTORE_KEY_NOT_FOUND'
+  | 'KEYSTORE_KEY_EXISTS'
+  // synth
+  | 'SYNTH_INVALID_PARAMS'
+  // ingest
+  | 'INGEST_INPUT_NOT_FOUND'
+  | 'INGEST_UNREADABLE'
+  // pipeline
+  | 'PIPELINE_NOT_FOUND'
+  | 'PIPELINE_INVALID'
+  | 'PIPELINE_CYCLE'
+  | 'PIPELINE_UNKNOWN_STAGE'
+  | 'PIPELINE_DEP_MISSING'
+  | 'PIPELINE_OUTPUT_MISSING'
+  | 'PIPELINE_OUTPUT_UNVERIFIED'
+  | 'PIPELINE_STAGE_FAILED'
+  | 'PIPELINE_LOCK_INVALID'
+  | 'PIPELINE_BUSY'
+  // bench
+  | 'BENCH_UNKNOWN';
+
+/** Exit codes fixed by the command-line contract (DESIGN.md). */
+export const ExitCode = {
+  ok: 0,
+  /** usage or fatal error */
+  fatal: 1,
+  /** the batch finished but some inputs were rejected */
+  partial: 2,
+} as const;

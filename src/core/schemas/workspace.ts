@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { KdfPresetSchema } from './keystore.js';
+
+/** `DIR/workspace.json`: what `sinso init` made. */
+export const WorkspaceConfigSchema = z.strictObject({
+  schema: z.literal('1'),
+  kind: z.literal('sinso-workspace'),
+  kdf: KdfPresetSchema,
+  /** Set when the keys were derived from a public demo seed (insecure; demo and tests only). */
+  demo: z.boolean(),
+});
+export type WorkspaceConfig = z.infer<typeof WorkspaceConfigSchema>;

@@ -1,0 +1,307 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type LocalAccount, privateKeyToAccount } from 'viem/accounts';
+import { KeystoreError, WorkspaceError, wrapIoError } from './errors/index.js';
+import { exists, writeFileAtomic } from './fs.js';
+import { decryptKeystore, encryptKeystore, secretFingerprint } from './keystore.js';
+import { type PassphraseSource, defaultPassphraseSource } from './passphrase.js';
+import { parseWith } from './parse.js';
+import { type KdfPreset, type KeyMeta, KeystoreV3Schema } from './schemas/keystore.js';
+import { type WorkspaceConfig, WorkspaceConfigSchema } from './schemas/workspace.js';
+
+/** The folders of a workspace, as DESIGN.md lays them out. */
+export const workspaceFolders = ['keys', 'store', 'chain', 'receipts', 'runs'] as const;
+
+/** The identities `sinso init` makes: EVM accounts per role, and the pseudonymisation secret. */
+export const defaultKeys: readonly { name: string; kind: KeyMeta['kind'] }[] = [
+  { name: 'owner', kind: 'evm' },
+  { name: 'consumer', kind: 'evm' },
+  { name: 'compute', kind: 'evm' },
+  { name: 'pseudonym-secret', kind: 'secret' },
+];
+
+export type WorkspacePaths = {
+  root: string;
+  config: string;
+  keys: string;
+  store: string;
+  chain: string;
+  receipts: string;
+  runs: string;
+};
+
+/** Unlocked keys, held in memory only. */
+export type Keyring = {
+  /** A 32-byte symmetric secret, e.g. `pseudonym-secret`. */
+  secret(name: string): Promise<Uint8Array>;
+  /** An EVM account (viem LocalAccount) for a role, e.g. `owner`. */
+  account(name: string): Promise<LocalAccount>;
+};
+
+/** An opened workspace. Keys are unlocked lazily, on first use, with one passphrase. */
+export type Workspace = {
+  paths: WorkspacePaths;
+  config: WorkspaceConfig;
+  /** Public facts of every key (no passphrase needed). */
+  listKeys(): Promise<KeyMeta[]>;
+  /** Asks for the passphrase once (first call) and returns the keyring. */
+  keys(): Promise<Keyring>;
+};
+
+export function workspacePaths(dir: string): WorkspacePaths {
+  const root = resolve(dir);
+  return {
+    root,
+    config: join(root, 'workspace.json'),
+    keys: join(root, 'keys'),
+    store: join(root, 'store'),
+    chain: join(root, 'chain'),
+    receipts: join(root, 'receipts'),
+    runs: join(root, 'runs'),
+  };
+}
+
+export type InitWorkspaceParameters = {
+  dir: string;
+  passphrase: PassphraseSource;
+  kdf?: KdfPreset | undefined;
+  /**
+   * Derive every key from this public seed instead of the OS random source. Insecure: for the
+   * demo and tests only, so their outputs are reproducible; the keys are marked as demo keys.
+   */
+  demoSeed?: string | undefined;
+};
+
+/**
+ * Creates a workspace: the folder layout, workspace.json, and encrypted keys for the default
+ * identities. Refuses to touch an existing workspace. Everything is written under a temporary
+ * name first, so a failed init leaves nothing behind.
+ *
+ * @example
+ * const ws = await initWorkspace({ dir: '.sinso', passphrase: defaultPassphraseSource });
+ */
+export async function initWorkspace(p: InitWorkspaceParameters): Promise<Workspace> {
+  const paths = workspacePaths(p.dir);
+  if (await exists(paths.config)) {
+    throw new WorkspaceError('A workspace already exists in this folder.', {
+      code: 'WORKSPACE_EXISTS',
+      fix: 'Use it as it is, or choose another folder with --workspace DIR.',
+    });
+  }
+  const passphrase = await p.passphrase({ confirm: true });
+  const config: WorkspaceConfig = {
+    schema: '1',
+    kind: 'sinso-workspace',
+    kdf: p.kdf ?? 'standard',
+    demo: p.demoSeed !== undefined,
+  };
+  try {
+    for (const f of workspaceFolders) await mkdir(paths[f], { recursive: true, mode: f === 'keys' ? 0o700 : 0o755 });
+    for (const k of defaultKeys) {
+      await writeNewKey(paths, config, passphrase, k.name, k.kind, p.demoSeed);
+    }
+    await writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
+  } catch (err) {
+    // the config is written last: without it the folder is not a workspace; remove the key files
+    await rm(paths.keys, { recursive: true, force: true });
+    throw err;
+  }
+  return makeWorkspace(paths, config, p.passphrase, passphrase);
+}
+
+/**
+ * Opens an existing workspace. The passphrase is asked for only when keys are first needed.
+ *
+ * @example
+ * const ws = await openWorkspace({ dir: '.sinso' });
+ * const secret = await (await ws.keys()).secret('pseudonym-secret');
+ */
+export async function openWorkspace(p: {
+  dir: string;
+  passphrase?: PassphraseSource | undefined;
+}): Promise<Workspace> {
+  const paths = workspacePaths(p.dir);
+  let text: string;
+  try {
+    text = await readFile(paths.config, 'utf8');
+  } catch {
+    throw new WorkspaceError('No sinso workspace found.', {
+      code: 'WORKSPACE_NOT_FOUND',
+      metaMessages: [`Looked for: ${paths.config}`],
+      fix: 'Run `sinso init` to create one, or pass --workspace DIR.',
+    });
+  }
+  const config = parseWith(WorkspaceConfigSchema, parseJson(text), {
+    what: 'workspace config (workspace.json)',
+    code: 'WORKSPACE_INVALID',
+    fix: 'Restore workspace.json or create a new workspace with `sinso init`.',
+  });
+  return makeWorkspace(paths, config, p.passphrase ?? defaultPassphraseSource);
+}
+
+/**
+ * Adds a key to a workspace (e.g. a second owner identity). The passphrase is checked against
+ * an existing key first, so every key in a workspace shares it.
+ */
+export async function addKey(
+  ws: Workspace,
+  p: { name: string; kind: KeyMeta['kind']; passphrase: PassphraseSource },
+): Promise<KeyMeta> {
+  const existing = await ws.listKeys();
+  if (existing.some((k) => k.name === p.name)) {
+    throw new KeystoreError('A key with this name already exists.', {
+      code: 'KEYSTORE_KEY_EXISTS',
+      fix: 'Choose another --name; `sinso keys list` shows the names in use.',
+    });
+  }
+  const passphrase = await p.passphrase({ confirm: false });
+  const first = existing[0];
+  if (first) await decryptKeystore(await readKeyFile(ws.paths, first.name), passphrase);
+  return writeNewKey(ws.paths, ws.config, passphrase, p.name, p.kind, undefined);
+}
+
+async function writeNewKey(
+  paths: WorkspacePaths,
+  config: WorkspaceConfig,
+  passphrase: string,
+  name: string,
+  kind: KeyMeta['kind'],
+  demoSeed: string | undefined,
+): Promise<KeyMeta> {
+  const secret = demoSeed === undefined ? newSecret(kind) : demoSecret(demoSeed, name, kind);
+  let address: string | undefined;
+  let fingerprint: string;
+  if (kind === 'evm') {
+    address = privateKeyToAccount(`0x${Buffer.from(secret).toString('hex')}`).address;
+    fingerprint = address;
+  } else fingerprint = secretFingerprint(secret);
+  const meta: KeyMeta = { name, kind, fingerprint, ...(demoSeed === undefined ? {} : { insecureDemo: true }) };
+  const json = await encryptKeystore({ secret, passphrase, kdf: config.kdf, meta, address });
+  secret.fill(0);
+  await writeFileAtomic(join(paths.keys, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600 });
+  return meta;
+}
+
+// secp256k1 group order: a private key must be in [1, n-1]
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+function validEvmKey(b: Uint8Array): boolean {
+  const v = BigInt(`0x${Buffer.from(b).toString('hex')}`);
+  return v > 0n && v < SECP256K1_N;
+}
+
+function newSecret(kind: KeyMeta['kind']): Uint8Array {
+  for (;;) {
+    const b = new Uint8Array(randomBytes(32));
+    if (kind === 'secret' || validEvmKey(b)) return b;
+  }
+}
+
+function demoSecret(seed: string, name: string, kind: KeyMeta['kind']): Uint8Array {
+  for (let i = 0; ; i++) {
+    const b = new Uint8Array(createHmac('sha256', 'sinso/insecure-demo-key/v1').update(`${seed}/${name}/${i}`).digest());
+    if (kind === 'secret' || validEvmKey(b)) return b;
+  }
+}
+
+async function readKeyFile(paths: WorkspacePaths, name: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(join(paths.keys, `${name}.json`), 'utf8');
+  } catch {
+    throw new KeystoreError('The workspace has no key with this name.', {
+      code: 'KEYSTORE_KEY_NOT_FOUND',
+      metaMessages: [`Key: ${name}`],
+      fix: 'See `sinso keys list`; add one with `sinso keys new --name NAME --kind evm|secret`.',
+    });
+  }
+  return parseJson(text, 'KEYSTORE_CORRUPT');
+}
+
+function parseJson(text: string, code: 'WORKSPACE_INVALID' | 'KEYSTORE_CORRUPT' = 'WORKSPACE_INVALID'): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new WorkspaceError('A workspace file is not valid JSON.', {
+      code,
+      cause: err,
+      fix: 'Restore it from a backup or create a new workspace with `sinso init`.',
+    });
+  }
+}
+
+function makeWorkspace(
+  paths: WorkspacePaths,
+  config: WorkspaceConfig,
+  source: PassphraseSource,
+  known?: string,
+): Workspace {
+  let passphrase: Promise<string> | undefined = known === undefined ? undefined : Promise.resolve(known);
+  let keyring: Keyring | undefined;
+  const cache = new Map<string, Promise<Uint8Array>>();
+  const unlock = (name: string, kind: KeyMeta['kind']): Promise<Uint8Array> => {
+    let hit = cache.get(name);
+    if (!hit) {
+      hit = (async () => {
+        const json = await readKeyFile(paths, name);
+        const meta = parseWith(KeystoreV3Schema, json, { what: 'keystore file', code: 'KEYSTORE_CORRUPT' })['x-sinso'];
+        if (meta && meta.kind !== kind) {
+          throw new KeystoreError(`The key is of kind ${meta.kind}, not ${kind}.`, {
+            code: 'KEYSTORE_KEY_NOT_FOUND',
+            metaMessages: [`Key: ${name}`],
+          });
+        }
+        passphrase ??= source({ confirm: false });
+        return decryptKeystore(json, await passphrase);
+      })();
+      // a failure (wrong passphrase) must not stick: clear it so a retry asks again
+      hit.catch(() => {
+        cache.delete(name);
+        passphrase = known === undefined ? undefined : passphrase;
+      });
+      cache.set(name, hit);
+    }
+    return hit;
+  };
+  return {
+    paths,
+    config,
+    async listKeys() {
+      let names: string[];
+      try {
+        names = (await readdir(paths.keys)).filter((f) => f.endsWith('.json')).sort();
+      } catch (err) {
+        throw wrapIoError(err, 'Reading the keys folder', 'Check the workspace folder and its permissions.');
+      }
+      const out: KeyMeta[] = [];
+      for (const f of names) {
+        const ks = parseWith(KeystoreV3Schema, await readKeyFile(paths, f.slice(0, -5)), {
+          what: 'keystore file',
+          code: 'KEYSTORE_CORRUPT',
+        });
+        if (ks['x-sinso']) out.push(ks['x-sinso']);
+      }
+      return out;
+    },
+    async keys() {
+      keyring ??= {
+        secret: (name) => unlock(name, 'secret'),
+        async account(name) {
+          const k = await unlock(name, 'evm');
+          return privateKeyToAccount(`0x${Buffer.from(k).toString('hex')}`);
+        },
+      };
+      return keyring;
+    },
+  };
+}
+
+/** True when `dir` holds a workspace. */
+export async function isWorkspace(dir: string): Promise<boolean> {
+  try {
+    return (await stat(workspacePaths(dir).config)).isFile();
+  } catch {
+    return false;
+  }
+}

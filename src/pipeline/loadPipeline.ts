@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { PipelineError, SchemaError } from '../core/errors/index.js';
+import { type PipelineSpec, PipelineSpecSchema } from '../core/schemas/pipeline.js';
+
+/** A pipeline read from disk, with what is needed to point errors at YAML lines. */
+export type LoadedPipeline = {
+  spec: PipelineSpec;
+  name: string;
+  file: string;
+  dir: string;
+  /** 1-based line of a node at a path such as ['stages', 'cohort', 'with', 'owners'], if known. */
+  lineOf(path: readonly (string | number)[]): number | undefined;
+};
+
+/**
+ * Reads and validates a pipeline YAML file. Errors name the stage and field, with the line.
+ *
+ * @example
+ * const p = await loadPipeline('pipelines/demo.yaml');
+ */
+export async function loadPipeline(file: string): Promise<LoadedPipeline> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new PipelineError('The pipeline file could not be read.', {
+      code: 'PIPELINE_NOT_FOUND',
+      cause: err,
+      metaMessages: [`File: ${file}`],
+      fix: 'Check the path; pipelines live in pipelines/*.yaml.',
+    });
+  }
+  return parsePipeline(text, file);
+}
+
+/** Parses pipeline YAML text (see loadPipeline). */
+export function parsePipeline(text: string, file: string): LoadedPipeline {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SchemaError('The pipeline file is not valid YAML.', {
+      code: 'PIPELINE_INVALID',
+      metaMessages: [`File: ${file}`],
+      issues: doc.errors.map((e) => ({
+        path: '',
+        message: e.code === 'DUPLICATE_KEY' ? 'a key appears twice' : e.message.split('\n')[0] ?? e.code,
+        line: e.linePos?.[0]?.line,
+      })),
+      fix: 'Fix the YAML syntax at the line shown.',
+    });
+  }
+  const lineOf = (path: readonly (string | number)[]): number | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range && (isMap(node) || isSeq(node) || n === path.length || n > 0)) return lineCounter.linePos(range[0]).line;
+    }
+    return undefined;
+  };
+  const r = PipelineSpecSchema.safeParse(doc.toJS());
+  if (!r.success) {
+    throw new SchemaError('The pipeline file does not match the pipeline schema.', {
+      code: 'PIPELINE_INVALID',
+      metaMessages: [`File: ${file}`],
+      issues: r.error.issues.map((i) => {
+        const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+        return {
+          path: path.join('.'),
+          message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
+          line: lineOf(i.code === 'unrecognized_keys' ? [...path, i.keys[0] ?? ''] : path),
+        };
+      }),
+      fix: 'Each stage needs `uses:` and may have `with:`, `deps:` and `outs:`. See README → Pipelines.',
+    });
+  }
+  const abs = resolve(file);
+  return {
+    spec: r.data,
+    name: r.data.name ?? basename(abs).replace(/\.ya?ml$/, ''),
+    file: abs,
+    dir: dirname(abs),
+    lineOf,
+  };
+}

@@ -1,0 +1,186 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { PipelineError, SchemaError } from '../core/errors/index.js';
+import { canonicalJson } from '../core/hash.js';
+import type { StageDefinition } from '../core/stage.js';
+import { flagSpecs } from '../core/optionSpecs.js';
+import type { LoadedPipeline } from './loadPipeline.js';
+import type { StageRegistry } from './registry.js';
+
+/** A path of a stage as written in the YAML (`display`) and resolved on disk (`abs`). */
+export type PlannedPath = { key: string; display: string; abs: string };
+
+export type PlannedStage = {
+  id: string;
+  stage: StageDefinition;
+  /** Validated options with io keys filled with absolute paths. */
+  options: Record<string, unknown>;
+  /** Options without io keys: what the lock records as params. */
+  params: Record<string, unknown>;
+  deps: PlannedPath[];
+  outs: PlannedPath[];
+  /** Ids of stages this one depends on. */
+  after: string[];
+};
+
+export type PipelinePlan = { name: string; stages: PlannedStage[] };
+
+/**
+ * Resolves a loaded pipeline against the registry: binds deps/outs to stage options, validates
+ * options with each stage's schema (errors name the stage, field and line), and orders the DAG.
+ */
+export function planPipeline(p: LoadedPipeline, registry: StageRegistry, workspaceRoot: string): PipelinePlan {
+  const expand = (raw: string): string => {
+    const s = raw.replaceAll('${workspace}', workspaceRoot);
+    return isAbsolute(s) ? resolve(s) : resolve(p.dir, s);
+  };
+  const planned: PlannedStage[] = [];
+  for (const [id, spec] of Object.entries(p.spec.stages)) {
+    const at = (...path: (string | number)[]) => p.lineOf(['stages', id, ...path]);
+    const stage = registry.get(spec.uses);
+    if (!stage) {
+      throw new SchemaError('A pipeline stage uses an unknown stage.', {
+        code: 'PIPELINE_UNKNOWN_STAGE',
+        issues: [{ path: `stages.${id}.uses`, message: 'no such built-in stage', line: at('uses') }],
+        fix: `Use one of: ${[...registry.keys()].join(', ')}.`,
+      });
+    }
+    const bindings: Record<string, unknown> = {};
+    const deps: PlannedPath[] = [];
+    const outs: PlannedPath[] = [];
+    const bind = (field: 'deps' | 'outs', slots: readonly string[], into: PlannedPath[]) => {
+      const raw = spec[field];
+      if (raw === undefined) return;
+      const specs = flagSpecs(stage.options);
+      let map: Record<string, string | string[]>;
+      if (typeof raw === 'string' || Array.isArray(raw)) {
+        if (slots.length !== 1) {
+          throw new SchemaError(`A pipeline stage's ${field} must name its slots.`, {
+            code: 'PIPELINE_INVALID',
+            issues: [
+              {
+                path: `stages.${id}.${field}`,
+                message: `stage ${stage.name} has ${slots.length === 0 ? 'no' : 'several'} ${field === 'deps' ? 'input' : 'output'} slots (${slots.join(', ') || 'none'}); give a map slot: path(s)`,
+                line: at(field),
+              },
+            ],
+          });
+        }
+        map = { [slots[0] as string]: raw };
+      } else map = raw;
+      for (const [key, value] of Object.entries(map)) {
+        if (!slots.includes(key)) {
+          throw new SchemaError(`A pipeline stage binds an unknown ${field} slot.`, {
+            code: 'PIPELINE_INVALID',
+            issues: [
+              {
+                path: `stages.${id}.${field}.${key}`,
+                message: `stage ${stage.name} has ${field === 'deps' ? 'input' : 'output'} slots: ${slots.join(', ') || 'none'}`,
+                line: at(field, key),
+              },
+            ],
+          });
+        }
+        const list = typeof value === 'string' ? [value] : value;
+        const many = specs.find((s) => s.key === key)?.kind === 'list';
+        if (!many && list.length !== 1) {
+          throw new SchemaError(`A pipeline stage gives several paths for a single-path slot.`, {
+            code: 'PIPELINE_INVALID',
+            issues: [{ path: `stages.${id}.${field}.${key}`, message: 'takes exactly one path', line: at(field) }],
+          });
+        }
+        const abs = list.map(expand);
+        list.forEach((display, i) => into.push({ key, display, abs: abs[i] as string }));
+        bindings[key] = many ? abs : abs[0];
+      }
+    };
+    bind('deps', stage.inputs, deps);
+    bind('outs', stage.outputs, outs);
+    for (const key of [...stage.inputs, ...stage.outputs]) {
+      if (key in spec.with) {
+        throw new SchemaError('A pipeline stage gives a path in `with:` that belongs in deps/outs.', {
+          code: 'PIPELINE_INVALID',
+          issues: [
+            {
+              path: `stages.${id}.with.${key}`,
+              message: `${key} is a path slot: declare it under ${stage.inputs.includes(key) ? 'deps' : 'outs'}`,
+              line: at('with', key),
+            },
+          ],
+        });
+      }
+    }
+    for (const key of stage.outputs) {
+      if (!(key in bindings)) {
+        throw new SchemaError('A pipeline stage does not declare all of its outputs.', {
+          code: 'PIPELINE_INVALID',
+          issues: [{ path: `stages.${id}.outs`, message: `missing output slot: ${key}`, line: at() }],
+        });
+      }
+    }
+    const r = stage.options.safeParse({ ...spec.with, ...bindings });
+    if (!r.success) {
+      throw new SchemaError('A pipeline stage has invalid parameters.', {
+        code: 'PIPELINE_INVALID',
+        issues: r.error.issues.map((i) => {
+          const path = i.path.map(String);
+          const key = i.code === 'unrecognized_keys' ? (i.keys[0] ?? '') : (path[0] ?? '');
+          const where = key in spec.with ? 'with' : stage.inputs.includes(key) ? 'deps' : stage.outputs.includes(key) ? 'outs' : 'with';
+          return {
+            path: `stages.${id}.${where}${i.code === 'unrecognized_keys' ? '' : `.${path.join('.')}`}`,
+            message: i.code === 'unrecognized_keys' ? `unknown parameter(s): ${i.keys.join(', ')}` : i.message,
+            line: at(where, ...(i.code === 'unrecognized_keys' ? [key] : path)),
+          };
+        }),
+        fix: `See \`sinso ${stage.name.replaceAll('.', ' ')} --help\` for the parameters of ${stage.name}.`,
+      });
+    }
+    const options = r.data as Record<string, unknown>;
+    const params = Object.fromEntries(
+      Object.entries(options).filter(([k]) => !stage.inputs.includes(k) && !stage.outputs.includes(k)),
+    );
+    planned.push({ id, stage, options, params: JSON.parse(canonicalJson(params)), deps, outs, after: [] });
+  }
+  // edges: B after A when a dep of B is at, inside or above an out of A
+  const within = (a: string, b: string) => a === b || a.startsWith(b + sep) || b.startsWith(a + sep);
+  for (const a of planned) {
+    for (const b of planned) {
+      if (a === b) continue;
+      for (const oa of a.outs) {
+        for (const ob of b.outs) {
+          if (within(oa.abs, ob.abs)) {
+            throw new PipelineError('Two pipeline stages write the same output.', {
+              code: 'PIPELINE_INVALID',
+              metaMessages: [`Stages: ${a.id}, ${b.id}`, `Output: ${relative(p.dir, oa.abs) || oa.display}`],
+              fix: 'Give each stage its own output path.',
+            });
+          }
+        }
+      }
+      if (b.deps.some((d) => a.outs.some((o) => within(d.abs, o.abs)))) b.after.push(a.id);
+    }
+  }
+  return { name: p.name, stages: topoSort(planned) };
+}
+
+function topoSort(stages: PlannedStage[]): PlannedStage[] {
+  const byId = new Map(stages.map((s) => [s.id, s]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const out: PlannedStage[] = [];
+  const visit = (s: PlannedStage, trail: string[]) => {
+    const st = state.get(s.id);
+    if (st === 'done') return;
+    if (st === 'visiting') {
+      throw new PipelineError('The pipeline has a cycle.', {
+        code: 'PIPELINE_CYCLE',
+        metaMessages: [`Cycle: ${[...trail.slice(trail.indexOf(s.id)), s.id].join(' → ')}`],
+        fix: 'A stage cannot depend, directly or not, on its own outputs.',
+      });
+    }
+    state.set(s.id, 'visiting');
+    for (const a of s.after) visit(byId.get(a) as PlannedStage, [...trail, s.id]);
+    state.set(s.id, 'done');
+    out.push(s);
+  };
+  for (const s of stages) visit(s, []);
+  return out;
+}
