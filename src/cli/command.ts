@@ -1,5 +1,5 @@
-import type { ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { ExitCode, WorkspaceError } from '../core/errors/index.js';
 import type { StageContext, StageDefinition, StageResult } from '../core/stage.js';
@@ -56,12 +56,23 @@ export function stageCommand<S extends z.ZodObject>(
       if (stage.needsKeys) workspace = await requireWorkspace(ctx);
       else if (await isWorkspace(ctx.globals.workspace)) workspace = await requireWorkspace(ctx);
       if (stage.needsKeys && !workspace) {
-        throw new WorkspaceError('This command needs a workspace.', { code: 'WORKSPACE_NOT_FOUND', fix: 'Run `sinso init`.' });
+        throw new WorkspaceError('This command needs a workspace.', {
+          code: 'WORKSPACE_NOT_FOUND',
+          fix: 'Run `sinso init`.',
+        });
       }
       const opts = options as Record<string, unknown>;
-      const outs = stage.outputs.map((key) => ({ key, display: String(opts[key]), abs: resolve(String(opts[key])) }));
+      const outs = stage.outputs.map((key) => ({
+        key,
+        display: String(opts[key]),
+        abs: resolve(String(opts[key])),
+      }));
       const sctx: StageContext = { workspace, clock: ctx.clock, log: ctx.log, progress: ctx.progress };
-      const { result } = await executeStage(sctx, { stage: stage as unknown as StageDefinition, options: opts, outs });
+      const { result } = await executeStage(sctx, {
+        stage: stage as unknown as StageDefinition,
+        options: opts,
+        outs,
+      });
       return reportResult(ctx, stage.name, result, c.render?.(result, options));
     },
   });

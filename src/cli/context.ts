@@ -1,8 +1,8 @@
 import { type Clock, systemClock } from '../core/clock.js';
 import { UsageError } from '../core/errors/index.js';
-import { type Logger, type LogLevel, createLogger } from '../core/log.js';
-import { type PassphraseSource, defaultPassphraseSource } from '../core/passphrase.js';
-import { type Progress, createProgress } from '../core/progress.js';
+import { createLogger, type Logger, type LogLevel } from '../core/log.js';
+import { defaultPassphraseSource, type PassphraseSource } from '../core/passphrase.js';
+import { createProgress, type Progress } from '../core/progress.js';
 
 /** Flags every command takes. */
 export type GlobalOptions = {
@@ -66,14 +66,14 @@ export function splitGlobals(argv: readonly string[]): { globals: GlobalOptions;
     }
     if (a === '--workspace' || a === '-w') {
       const v = argv[++i];
-      if (v === undefined || v.startsWith('-')) throw new UsageError('--workspace needs a folder.', { fix: 'Write --workspace DIR.' });
+      if (v === undefined || v.startsWith('-'))
+        throw new UsageError('--workspace needs a folder.', { fix: 'Write --workspace DIR.' });
       globals.workspace = v;
       globals.workspaceGiven = true;
     } else if (a.startsWith('--workspace=')) {
       globals.workspace = a.slice('--workspace='.length);
       globals.workspaceGiven = true;
-    }
-    else if (a === '--json') globals.json = true;
+    } else if (a === '--json') globals.json = true;
     else if (a === '--quiet' || a === '-q') globals.quiet = true;
     else if (a === '--verbose' || a === '-v') globals.verbose = true;
     else if (a === '--help' || a === '-h') globals.help = true;
@@ -84,7 +84,13 @@ export function splitGlobals(argv: readonly string[]): { globals: GlobalOptions;
 }
 
 export function createCliContext(globals: GlobalOptions, io: CliIO = processIO): CliContext {
-  const level: LogLevel = globals.quiet ? 'error' : globals.verbose ? 'debug' : globals.json ? 'warn' : 'info';
+  const level: LogLevel = globals.quiet
+    ? 'error'
+    : globals.verbose
+      ? 'debug'
+      : globals.json
+        ? 'warn'
+        : 'info';
   return {
     globals,
     io,

@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { z } from 'zod';
-import { type FlagSpec, flagSpecs } from '../core/optionSpecs.js';
 import { UsageError } from '../core/errors/index.js';
+import { type FlagSpec, flagSpecs } from '../core/optionSpecs.js';
 import { parseWith } from '../core/parse.js';
 
 /**
@@ -11,7 +11,11 @@ import { parseWith } from '../core/parse.js';
 export function parseFlags<S extends z.ZodObject>(
   schema: S,
   argv: readonly string[],
-  opts: { positional?: { key: string; many: boolean } | undefined; extra?: ParseArgsConfig['options']; command: string },
+  opts: {
+    positional?: { key: string; many: boolean } | undefined;
+    extra?: ParseArgsConfig['options'];
+    command: string;
+  },
 ): { options: z.output<S>; extra: Record<string, unknown> } {
   const specs = flagSpecs(schema, opts.positional?.key);
   const config: NonNullable<ParseArgsConfig['options']> = { ...(opts.extra ?? {}) };
@@ -38,7 +42,9 @@ export function parseFlags<S extends z.ZodObject>(
     } else if (s.kind === 'number' && typeof v === 'string') {
       const n = Number(v);
       if (v.trim() === '' || !Number.isFinite(n)) {
-        throw new UsageError(`--${s.flag} must be a number.`, { fix: `See \`sinso ${opts.command} --help\`.` });
+        throw new UsageError(`--${s.flag} must be a number.`, {
+          fix: `See \`sinso ${opts.command} --help\`.`,
+        });
       }
       values[s.key] = n;
     } else if (v !== undefined) values[s.key] = v;
@@ -47,7 +53,8 @@ export function parseFlags<S extends z.ZodObject>(
     const pos = parsed.positionals;
     if (opts.positional.many) values[opts.positional.key] = pos;
     else {
-      if (pos.length > 1) throw new UsageError('Too many arguments.', { fix: `See \`sinso ${opts.command} --help\`.` });
+      if (pos.length > 1)
+        throw new UsageError('Too many arguments.', { fix: `See \`sinso ${opts.command} --help\`.` });
       if (pos[0] !== undefined) values[opts.positional.key] = pos[0];
     }
   } else if (parsed.positionals.length > 0) {
@@ -96,7 +103,9 @@ export function formatFlags(specs: readonly FlagSpec[]): string[] {
               ? ' VALUE (repeatable)'
               : ' VALUE';
     const dflt =
-      s.defaultValue !== undefined && !(Array.isArray(s.defaultValue) && s.defaultValue.length === 0) && s.defaultValue !== false
+      s.defaultValue !== undefined &&
+      !(Array.isArray(s.defaultValue) && s.defaultValue.length === 0) &&
+      s.defaultValue !== false
         ? ` (default: ${String(s.defaultValue)})`
         : s.required
           ? ' (required)'
@@ -104,5 +113,7 @@ export function formatFlags(specs: readonly FlagSpec[]): string[] {
     return [`  --${s.flag}${value}`, `${s.description}${dflt}`] as const;
   });
   const width = Math.min(36, Math.max(0, ...rows.map((r) => r[0].length)) + 2);
-  return rows.map(([a, b]) => (a.length + 2 > width ? `${a}\n${' '.repeat(width)}${b}` : `${a.padEnd(width)}${b}`));
+  return rows.map(([a, b]) =>
+    a.length + 2 > width ? `${a}\n${' '.repeat(width)}${b}` : `${a.padEnd(width)}${b}`,
+  );
 }

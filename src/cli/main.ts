@@ -51,7 +51,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       }
       const group = commands.filter((c) => c.path[0] === rest[0]);
       if (group.length > 0 && (rest.length === 1 || rest[1]?.startsWith('-'))) {
-        io.stderr(`sinso ${rest[0]}: choose one of:\n${group.map((c) => `  sinso ${c.path.join(' ')}  ${c.summary}`).join('\n')}\n`);
+        io.stderr(
+          `sinso ${rest[0]}: choose one of:\n${group.map((c) => `  sinso ${c.path.join(' ')}  ${c.summary}`).join('\n')}\n`,
+        );
         return ExitCode.fatal;
       }
       throw new UsageError('Unknown command.', { fix: 'Run `sinso --help` to see the commands.' });
@@ -100,7 +102,9 @@ export function formatError(err: unknown, verbose: boolean): string {
   const name = err instanceof Error ? err.name : typeof err;
   return (
     `error: sinso hit an unexpected ${name}. This is a bug; please report it.\n` +
-    (verbose && err instanceof Error ? `${err.stack}\n` : 'Run again with --verbose to see the stack trace.\n') +
+    (verbose && err instanceof Error
+      ? `${err.stack}\n`
+      : 'Run again with --verbose to see the stack trace.\n') +
     `Version: sinso@${version}\n`
   );
 }

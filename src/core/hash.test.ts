@@ -6,7 +6,9 @@ import { canonicalJson, digestPath, sha256Hex } from './hash.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth', () => {
-    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: 2 } })).toBe('{"a":{"c":2,"d":[{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: 2 } })).toBe(
+      '{"a":{"c":2,"d":[{"y":2,"z":1}]},"b":1}',
+    );
   });
   it('gives equal bytes for equal values built in different orders', () => {
     expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));

@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, pbkdf2, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  pbkdf2,
+  randomBytes,
+  randomUUID,
+  scrypt,
+  timingSafeEqual,
+} from 'node:crypto';
 import { promisify } from 'node:util';
 import { scryptAsync } from '@noble/hashes/scrypt';
 import { keccak_256 } from '@noble/hashes/sha3';
@@ -95,8 +103,15 @@ export async function decryptKeystore(json: unknown, passphrase: string): Promis
   return new Uint8Array(Buffer.concat([decipher.update(ciphertext), decipher.final()]));
 }
 
-async function deriveScrypt(passphrase: string, salt: Uint8Array, n: number, r: number, p: number): Promise<Buffer> {
-  if (n > 1 << 22 || r * p >= 1 << 30 || (n & (n - 1)) !== 0) throw corrupt('its scrypt parameters are out of range');
+async function deriveScrypt(
+  passphrase: string,
+  salt: Uint8Array,
+  n: number,
+  r: number,
+  p: number,
+): Promise<Buffer> {
+  if (n > 1 << 22 || r * p >= 1 << 30 || (n & (n - 1)) !== 0)
+    throw corrupt('its scrypt parameters are out of range');
   // OpenSSL's scrypt requires N < 2^(16r); keystores written with r = 1 and a large N (the v3
   // spec's own vector) need the pure-JS implementation.
   if (r < 8 && n >= 2 ** (16 * r)) {

@@ -12,7 +12,15 @@ export type FlagSpec = {
   required: boolean;
 };
 
-type Def = { type: string; innerType?: ZodLike; defaultValue?: unknown; element?: ZodLike; entries?: Record<string, unknown>; checks?: { _zod: { def: { check: string; format?: string } } }[]; values?: unknown[] };
+type Def = {
+  type: string;
+  innerType?: ZodLike;
+  defaultValue?: unknown;
+  element?: ZodLike;
+  entries?: Record<string, unknown>;
+  checks?: { _zod: { def: { check: string; format?: string } } }[];
+  values?: unknown[];
+};
 type ZodLike = { _zod: { def: Def }; description?: string };
 
 /** camelCase → kebab-case. */
@@ -51,8 +59,16 @@ export function flagSpecs(schema: z.ZodObject, positional?: string): FlagSpec[] 
     else if (d.type === 'enum') choices = Object.values(d.entries ?? {}).map(String);
     else if (d.type === 'literal') choices = (d.values ?? []).map(String);
     const integer = kind === 'number' && (d.checks ?? []).some((c) => c._zod.def.format === 'safeint');
-    out.push({ key, flag: kebab(key), kind, integer, choices, description: description ?? '', defaultValue, required });
+    out.push({
+      key,
+      flag: kebab(key),
+      kind,
+      integer,
+      choices,
+      description: description ?? '',
+      defaultValue,
+      required,
+    });
   }
   return out;
 }
-

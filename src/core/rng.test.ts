@@ -25,15 +25,20 @@ describe('createRng', () => {
 
   it('keeps int, float and pick in range', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 1000 }), (seed, lo, span) => {
-        const r = createRng(seed);
-        for (let i = 0; i < 50; i++) {
-          const v = r.int(lo, lo + span);
-          expect(Number.isInteger(v) && v >= lo && v <= lo + span).toBe(true);
-          const f = r.float();
-          expect(f >= 0 && f < 1).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (seed, lo, span) => {
+          const r = createRng(seed);
+          for (let i = 0; i < 50; i++) {
+            const v = r.int(lo, lo + span);
+            expect(Number.isInteger(v) && v >= lo && v <= lo + span).toBe(true);
+            const f = r.float();
+            expect(f >= 0 && f < 1).toBe(true);
+          }
+        },
+      ),
     );
   });
 

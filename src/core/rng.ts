@@ -35,7 +35,14 @@ export type Rng = {
 export function createRng(seed: number | string | bigint, ...labels: (string | number)[]): Rng {
   const key = [String(seed), ...labels.map(String)].join('\u0000');
   const d = createHash('sha256').update(key).digest();
-  return fromState(String(seed), labels, d.readUInt32LE(0), d.readUInt32LE(4), d.readUInt32LE(8), d.readUInt32LE(12));
+  return fromState(
+    String(seed),
+    labels,
+    d.readUInt32LE(0),
+    d.readUInt32LE(4),
+    d.readUInt32LE(8),
+    d.readUInt32LE(12),
+  );
 }
 
 function fromState(

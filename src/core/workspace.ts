@@ -5,8 +5,8 @@ import { type LocalAccount, privateKeyToAccount } from 'viem/accounts';
 import { KeystoreError, WorkspaceError, wrapIoError } from './errors/index.js';
 import { exists, writeFileAtomic } from './fs.js';
 import { decryptKeystore, encryptKeystore, secretFingerprint } from './keystore.js';
-import { type PassphraseSource, defaultPassphraseSource } from './passphrase.js';
 import { parseWith } from './parse.js';
+import { defaultPassphraseSource, type PassphraseSource } from './passphrase.js';
 import { type KdfPreset, type KeyMeta, KeystoreV3Schema } from './schemas/keystore.js';
 import { type WorkspaceConfig, WorkspaceConfigSchema } from './schemas/workspace.js';
 
@@ -97,7 +97,8 @@ export async function initWorkspace(p: InitWorkspaceParameters): Promise<Workspa
     demo: p.demoSeed !== undefined,
   };
   try {
-    for (const f of workspaceFolders) await mkdir(paths[f], { recursive: true, mode: f === 'keys' ? 0o700 : 0o755 });
+    for (const f of workspaceFolders)
+      await mkdir(paths[f], { recursive: true, mode: f === 'keys' ? 0o700 : 0o755 });
     for (const k of defaultKeys) {
       await writeNewKey(paths, config, passphrase, k.name, k.kind, p.demoSeed);
     }
@@ -176,10 +177,17 @@ async function writeNewKey(
     address = privateKeyToAccount(`0x${Buffer.from(secret).toString('hex')}`).address;
     fingerprint = address;
   } else fingerprint = secretFingerprint(secret);
-  const meta: KeyMeta = { name, kind, fingerprint, ...(demoSeed === undefined ? {} : { insecureDemo: true }) };
+  const meta: KeyMeta = {
+    name,
+    kind,
+    fingerprint,
+    ...(demoSeed === undefined ? {} : { insecureDemo: true }),
+  };
   const json = await encryptKeystore({ secret, passphrase, kdf: config.kdf, meta, address });
   secret.fill(0);
-  await writeFileAtomic(join(paths.keys, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(join(paths.keys, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`, {
+    mode: 0o600,
+  });
   return meta;
 }
 
@@ -200,7 +208,9 @@ function newSecret(kind: KeyMeta['kind']): Uint8Array {
 
 function demoSecret(seed: string, name: string, kind: KeyMeta['kind']): Uint8Array {
   for (let i = 0; ; i++) {
-    const b = new Uint8Array(createHmac('sha256', 'sinso/insecure-demo-key/v1').update(`${seed}/${name}/${i}`).digest());
+    const b = new Uint8Array(
+      createHmac('sha256', 'sinso/insecure-demo-key/v1').update(`${seed}/${name}/${i}`).digest(),
+    );
     if (kind === 'secret' || validEvmKey(b)) return b;
   }
 }
@@ -219,7 +229,10 @@ async function readKeyFile(paths: WorkspacePaths, name: string): Promise<unknown
   return parseJson(text, 'KEYSTORE_CORRUPT');
 }
 
-function parseJson(text: string, code: 'WORKSPACE_INVALID' | 'KEYSTORE_CORRUPT' = 'WORKSPACE_INVALID'): unknown {
+function parseJson(
+  text: string,
+  code: 'WORKSPACE_INVALID' | 'KEYSTORE_CORRUPT' = 'WORKSPACE_INVALID',
+): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -245,7 +258,9 @@ function makeWorkspace(
     if (!hit) {
       hit = (async () => {
         const json = await readKeyFile(paths, name);
-        const meta = parseWith(KeystoreV3Schema, json, { what: 'keystore file', code: 'KEYSTORE_CORRUPT' })['x-sinso'];
+        const meta = parseWith(KeystoreV3Schema, json, { what: 'keystore file', code: 'KEYSTORE_CORRUPT' })[
+          'x-sinso'
+        ];
         if (meta && meta.kind !== kind) {
           throw new KeystoreError(`The key is of kind ${meta.kind}, not ${kind}.`, {
             code: 'KEYSTORE_KEY_NOT_FOUND',

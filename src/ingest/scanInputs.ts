@@ -3,8 +3,8 @@ import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
-import type { Inventory } from '../core/schemas/inventory.js';
 import type { Progress } from '../core/progress.js';
+import type { Inventory } from '../core/schemas/inventory.js';
 import type { Rejection } from '../core/stage.js';
 import type { ScanOptions } from './schema.js';
 import { sniffDicom } from './sniffDicom.js';
@@ -53,7 +53,10 @@ export async function scanInputs(ctx: { progress: Progress }, o: ScanOptions): P
       continue;
     }
     inv.bytes += f.size;
-    if (f.size === 0) {
+    const lower = f.path.toLowerCase();
+    const ndjson = lower.endsWith('.ndjson') || lower.endsWith('.jsonl');
+    // an empty NDJSON file is a valid export of a type with no resources
+    if (f.size === 0 && !ndjson) {
       reject(f.ordinal, f.path, 'empty file');
       continue;
     }
@@ -61,12 +64,14 @@ export async function scanInputs(ctx: { progress: Progress }, o: ScanOptions): P
     const dicom = sniffDicom(head);
     if (dicom.kind !== 'none') {
       inv.files.dicom++;
-      bump(inv.dicomTransferSyntaxes, dicom.kind === 'part10' ? (dicom.transferSyntax ?? 'missing') : 'no meta header');
+      bump(
+        inv.dicomTransferSyntaxes,
+        dicom.kind === 'part10' ? (dicom.transferSyntax ?? 'missing') : 'no meta header',
+      );
       bump(inv.dicomSopClasses, dicom.kind === 'part10' ? (dicom.sopClass ?? 'missing') : 'unknown');
       continue;
     }
-    const lower = f.path.toLowerCase();
-    if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) {
+    if (ndjson) {
       const counts: Record<string, number> = {};
       const bad = await countNdjson(f.path, counts);
       if (bad) {
@@ -91,7 +96,7 @@ export async function scanInputs(ctx: { progress: Progress }, o: ScanOptions): P
       }
       const counts: Record<string, number> = {};
       if (!countResource(json, counts)) {
-        reject(f.ordinal, f.path, 'JSON without a FHIR resourceType');
+        inv.files.other++; // JSON, but not FHIR (a manifest, a config): not an input to ingest
         continue;
       }
       inv.files.fhirJson++;
@@ -118,7 +123,10 @@ async function readHead(path: string, n: number): Promise<Uint8Array> {
 
 /** Counts resources of an NDJSON file; returns a reason when a line is bad. */
 async function countNdjson(path: string, counts: Record<string, number>): Promise<string | undefined> {
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  const rl = createInterface({
+    input: createReadStream(path, { encoding: 'utf8' }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let line = 0;
   for await (const text of rl) {
     line++;

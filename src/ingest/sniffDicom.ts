@@ -41,7 +41,13 @@ export function sniffDicom(head: Uint8Array): DicomSniff {
       }
       pos = valueAt + len;
     }
-    return { kind: 'part10', transferSyntax: transferSyntax?.startsWith(STANDARD_UID_ROOT) ? transferSyntax : transferSyntax && 'private', sopClass };
+    return {
+      kind: 'part10',
+      transferSyntax: transferSyntax?.startsWith(STANDARD_UID_ROOT)
+        ? transferSyntax
+        : transferSyntax && 'private',
+      sopClass,
+    };
   }
   // no preamble: a raw data set usually starts with group 0008 (implicit or explicit VR LE)
   if (b.length >= 8 && b.readUInt16LE(0) === 0x0008 && b.readUInt16LE(2) < 0x0100) return { kind: 'raw' };

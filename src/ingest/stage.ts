@@ -1,6 +1,6 @@
 import { defineStage } from '../core/stage.js';
-import { ScanOptionsSchema } from './schema.js';
 import { scanInputs } from './scanInputs.js';
+import { ScanOptionsSchema } from './schema.js';
 
 /** `ingest.scan` / `sinso ingest scan`: inventory of DICOM and FHIR inputs, by counts only. */
 export const scanStage = defineStage({

@@ -2,7 +2,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** One input file, numbered from 1 in walk order. */
-export type WalkedInput = { ordinal: number; path: string; size: number } | { ordinal: number; path: string; missing: true };
+export type WalkedInput =
+  | { ordinal: number; path: string; size: number }
+  | { ordinal: number; path: string; missing: true };
 
 /**
  * Walks files and folders (recursively, entries sorted by name so the order, and so every

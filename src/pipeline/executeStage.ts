@@ -1,6 +1,6 @@
-import { abortStaged, beginStaged, commitStaged, exists } from '../core/fs.js';
 import { SinsoError } from '../core/errors/index.js';
-import { type HashMemo, digestPath } from '../core/hash.js';
+import { abortStaged, beginStaged, commitStaged, exists } from '../core/fs.js';
+import { digestPath, type HashMemo } from '../core/hash.js';
 import type { LockedOut } from '../core/schemas/pipeline.js';
 import type { StageContext, StageDefinition, StageResult } from '../core/stage.js';
 
@@ -21,7 +21,10 @@ export type ExecuteStageReturnType = { result: StageResult; outs: LockedOut[] };
  * failure or a kill leaves the previous outputs (or none), never a half-written one.
  * Used by the pipeline runner and by every CLI command that runs a stage, so they cannot drift.
  */
-export async function executeStage(ctx: StageContext, p: ExecuteStageParameters): Promise<ExecuteStageReturnType> {
+export async function executeStage(
+  ctx: StageContext,
+  p: ExecuteStageParameters,
+): Promise<ExecuteStageReturnType> {
   const staged: Record<string, unknown> = { ...p.options };
   const stagedPaths: Record<string, string> = {};
   for (const o of p.outs) {

@@ -45,19 +45,30 @@ export function parsePipeline(text: string, file: string): LoadedPipeline {
       metaMessages: [`File: ${file}`],
       issues: doc.errors.map((e) => ({
         path: '',
-        message: e.code === 'DUPLICATE_KEY' ? 'a key appears twice' : e.message.split('\n')[0] ?? e.code,
-        line: e.linePos?.[0]?.line,
+        message: e.code === 'DUPLICATE_KEY' ? 'a key appears twice' : (e.message.split('\n')[0] ?? e.code),
+        line: lineCounter.linePos(e.pos[0]).line,
       })),
       fix: 'Fix the YAML syntax at the line shown.',
     });
   }
   const lineOf = (path: readonly (string | number)[]): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-      const range = (node as { range?: [number, number, number] } | undefined)?.range;
-      if (range && (isMap(node) || isSeq(node) || n === path.length || n > 0)) return lineCounter.linePos(range[0]).line;
+    // the line of the deepest key (or sequence item) on the path that exists in the document
+    let node: unknown = doc.contents;
+    let line: number | undefined = rangeLine(node);
+    for (const step of path) {
+      if (isMap(node)) {
+        const pair = node.items.find(
+          (it) => String((it.key as { value?: unknown } | null)?.value ?? it.key) === String(step),
+        );
+        if (!pair) break;
+        line = rangeLine(pair.key) ?? line;
+        node = pair.value;
+      } else if (isSeq(node) && typeof step === 'number') {
+        node = node.items[step];
+        line = rangeLine(node) ?? line;
+      } else break;
     }
-    return undefined;
+    return line;
   };
   const r = PipelineSpecSchema.safeParse(doc.toJS());
   if (!r.success) {
@@ -76,6 +87,10 @@ export function parsePipeline(text: string, file: string): LoadedPipeline {
     });
   }
   const abs = resolve(file);
+  function rangeLine(n: unknown): number | undefined {
+    const range = (n as { range?: [number, number, number] } | null | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  }
   return {
     spec: r.data,
     name: r.data.name ?? basename(abs).replace(/\.ya?ml$/, ''),

@@ -37,7 +37,11 @@ export async function readLock(path: string, pipeline: string, toolVersion: stri
 }
 
 /** Writes a lock file atomically, in canonical form, so equal locks are equal bytes. */
-export async function writeLock(path: string, lock: PipelineLock, stageOrder: readonly string[]): Promise<void> {
+export async function writeLock(
+  path: string,
+  lock: PipelineLock,
+  stageOrder: readonly string[],
+): Promise<void> {
   const stages: PipelineLock['stages'] = {};
   for (const id of stageOrder) if (lock.stages[id]) stages[id] = lock.stages[id];
   const body = canonicalJson({ ...lock, stages }, 2);

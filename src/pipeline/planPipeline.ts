@@ -1,8 +1,8 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { PipelineError, SchemaError } from '../core/errors/index.js';
 import { canonicalJson } from '../core/hash.js';
-import type { StageDefinition } from '../core/stage.js';
 import { flagSpecs } from '../core/optionSpecs.js';
+import type { StageDefinition } from '../core/stage.js';
 import type { LoadedPipeline } from './loadPipeline.js';
 import type { StageRegistry } from './registry.js';
 
@@ -28,7 +28,11 @@ export type PipelinePlan = { name: string; stages: PlannedStage[] };
  * Resolves a loaded pipeline against the registry: binds deps/outs to stage options, validates
  * options with each stage's schema (errors name the stage, field and line), and orders the DAG.
  */
-export function planPipeline(p: LoadedPipeline, registry: StageRegistry, workspaceRoot: string): PipelinePlan {
+export function planPipeline(
+  p: LoadedPipeline,
+  registry: StageRegistry,
+  workspaceRoot: string,
+): PipelinePlan {
   const expand = (raw: string): string => {
     const s = raw.replaceAll('${workspace}', workspaceRoot);
     return isAbsolute(s) ? resolve(s) : resolve(p.dir, s);
@@ -85,11 +89,13 @@ export function planPipeline(p: LoadedPipeline, registry: StageRegistry, workspa
         if (!many && list.length !== 1) {
           throw new SchemaError(`A pipeline stage gives several paths for a single-path slot.`, {
             code: 'PIPELINE_INVALID',
-            issues: [{ path: `stages.${id}.${field}.${key}`, message: 'takes exactly one path', line: at(field) }],
+            issues: [
+              { path: `stages.${id}.${field}.${key}`, message: 'takes exactly one path', line: at(field) },
+            ],
           });
         }
         const abs = list.map(expand);
-        list.forEach((display, i) => into.push({ key, display, abs: abs[i] as string }));
+        for (const [i, display] of list.entries()) into.push({ key, display, abs: abs[i] as string });
         bindings[key] = many ? abs : abs[0];
       }
     };
@@ -124,10 +130,18 @@ export function planPipeline(p: LoadedPipeline, registry: StageRegistry, workspa
         issues: r.error.issues.map((i) => {
           const path = i.path.map(String);
           const key = i.code === 'unrecognized_keys' ? (i.keys[0] ?? '') : (path[0] ?? '');
-          const where = key in spec.with ? 'with' : stage.inputs.includes(key) ? 'deps' : stage.outputs.includes(key) ? 'outs' : 'with';
+          const where =
+            key in spec.with
+              ? 'with'
+              : stage.inputs.includes(key)
+                ? 'deps'
+                : stage.outputs.includes(key)
+                  ? 'outs'
+                  : 'with';
           return {
             path: `stages.${id}.${where}${i.code === 'unrecognized_keys' ? '' : `.${path.join('.')}`}`,
-            message: i.code === 'unrecognized_keys' ? `unknown parameter(s): ${i.keys.join(', ')}` : i.message,
+            message:
+              i.code === 'unrecognized_keys' ? `unknown parameter(s): ${i.keys.join(', ')}` : i.message,
             line: at(where, ...(i.code === 'unrecognized_keys' ? [key] : path)),
           };
         }),

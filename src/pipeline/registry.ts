@@ -27,6 +27,9 @@ export function createRegistry(stages: readonly StageDefinition[]): StageRegistr
 }
 
 /** The built-in stages, in data-flow order. */
-export const builtinStages: readonly StageDefinition[] = [synthStage as unknown as StageDefinition, scanStage as unknown as StageDefinition];
+export const builtinStages: readonly StageDefinition[] = [
+  synthStage as unknown as StageDefinition,
+  scanStage as unknown as StageDefinition,
+];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);

@@ -3,8 +3,8 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PipelineError, SinsoError } from '../core/errors/index.js';
 import { exists } from '../core/fs.js';
-import { type LockedHash, type LockedOut, type LockedStage } from '../core/schemas/pipeline.js';
 import { canonicalJson, digestPath } from '../core/hash.js';
+import type { LockedHash, LockedOut, LockedStage } from '../core/schemas/pipeline.js';
 import type { Rejection, StageContext, StageResult } from '../core/stage.js';
 import { version } from '../core/version.js';
 import type { Workspace } from '../core/workspace.js';
@@ -14,7 +14,7 @@ import { createLineageWriter } from './lineage.js';
 import { loadPipeline } from './loadPipeline.js';
 import { lockPathFor, readLock, writeLock } from './lock.js';
 import { type PlannedStage, planPipeline } from './planPipeline.js';
-import { type StageRegistry, builtinRegistry } from './registry.js';
+import { builtinRegistry, type StageRegistry } from './registry.js';
 
 export type RunPipelineParameters = {
   /** Path of the pipeline YAML. */
@@ -89,7 +89,11 @@ export async function runPipeline(
     const willRun = new Set<string>();
     for (const s of plan.stages) {
       const upstream = s.after.some((a) => willRun.has(a));
-      const reason = forced.has(s.id) ? 'forced' : upstream ? 'an upstream stage will run' : await staleReason(s, lock.stages[s.id], ctx);
+      const reason = forced.has(s.id)
+        ? 'forced'
+        : upstream
+          ? 'an upstream stage will run'
+          : await staleReason(s, lock.stages[s.id], ctx);
       if (reason) willRun.add(s.id);
       outcomes.push({ id: s.id, uses: s.stage.name, status: reason ? 'would-run' : 'skipped', reason });
     }
@@ -100,7 +104,8 @@ export async function runPipeline(
   const memo = await openHashMemo(ctx.workspace.paths.runs);
   const lineage = createLineageWriter(ctx.workspace.paths.runs, ctx.clock);
   const job = (name: string) => ({ namespace: 'sinso', name });
-  const datasets = (paths: readonly { display: string }[]) => paths.map((x) => ({ namespace: 'file', name: x.display }));
+  const datasets = (paths: readonly { display: string }[]) =>
+    paths.map((x) => ({ namespace: 'file', name: x.display }));
   await lineage.emit({ eventType: 'START', run: { runId }, job: job(plan.name), inputs: [], outputs: [] });
   try {
     for (const s of plan.stages) {
@@ -127,7 +132,13 @@ export async function runPipeline(
       } catch (err) {
         await lineage.emit({
           eventType: 'FAIL',
-          run: { runId: stageRunId, facets: { ...parent, errorMessage: { message: errorSummary(err), programmingLanguage: 'TypeScript' } } },
+          run: {
+            runId: stageRunId,
+            facets: {
+              ...parent,
+              errorMessage: { message: errorSummary(err), programmingLanguage: 'TypeScript' },
+            },
+          },
           job: job(`${plan.name}.${s.id}`),
           inputs: datasets(s.deps),
           outputs: datasets(s.outs),
@@ -147,7 +158,11 @@ export async function runPipeline(
         outs: executed.outs,
       };
       lock.stages[s.id] = entry;
-      await writeLock(lockFile, pruned(lock, plan.stages), plan.stages.map((x) => x.id));
+      await writeLock(
+        lockFile,
+        pruned(lock, plan.stages),
+        plan.stages.map((x) => x.id),
+      );
       await memo.save();
       const seconds = (performance.now() - started) / 1000;
       for (const r of executed.result.rejected ?? []) rejected.push({ ...r, stage: s.id });
@@ -158,12 +173,30 @@ export async function runPipeline(
         inputs: datasets(s.deps),
         outputs: datasets(s.outs),
       });
-      outcomes.push({ id: s.id, uses: s.stage.name, status: 'ran', reason, seconds, result: executed.result });
+      outcomes.push({
+        id: s.id,
+        uses: s.stage.name,
+        status: 'ran',
+        reason,
+        seconds,
+        result: executed.result,
+      });
     }
     const final = pruned(lock, plan.stages);
-    if (canonicalJson(final) !== lockBefore) await writeLock(lockFile, final, plan.stages.map((x) => x.id));
+    if (canonicalJson(final) !== lockBefore)
+      await writeLock(
+        lockFile,
+        final,
+        plan.stages.map((x) => x.id),
+      );
     await memo.save();
-    await lineage.emit({ eventType: 'COMPLETE', run: { runId }, job: job(plan.name), inputs: [], outputs: [] });
+    await lineage.emit({
+      eventType: 'COMPLETE',
+      run: { runId },
+      job: job(plan.name),
+      inputs: [],
+      outputs: [],
+    });
   } catch (err) {
     await memo.save();
     await lineage.emit({ eventType: 'FAIL', run: { runId }, job: job(plan.name), inputs: [], outputs: [] });

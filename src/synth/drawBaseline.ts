@@ -20,7 +20,7 @@ export type DrawBaselineReturnType = {
   hypertension: boolean;
 };
 
-const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /**

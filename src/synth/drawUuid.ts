@@ -1,7 +1,14 @@
 import type { Rng } from '../core/rng.js';
 
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 function hex8(n: number): string {
-  return (n >>> 0).toString(16).padStart(8, '0');
+  return (
+    (HEX[(n >>> 24) & 0xff] as string) +
+    (HEX[(n >>> 16) & 0xff] as string) +
+    (HEX[(n >>> 8) & 0xff] as string) +
+    (HEX[n & 0xff] as string)
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createRng } from '../core/rng.js';
-import { drawDigits, drawName, drawNpi, drawPhone, asciiFold } from './draw.js';
+import { asciiFold, drawDigits, drawName, drawNpi, drawPhone } from './draw.js';
 import { drawUuid } from './drawUuid.js';
 import type { Sex, SynthOwner, SynthPractitioner, SynthScanner } from './model.js';
 import { FAMILY_NAMES } from './names.js';

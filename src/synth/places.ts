@@ -15,7 +15,14 @@ export type Place = {
   offset: string;
 };
 
-const p = (city: string, state: string, fips: string, zip3: string, areaCode: string, offset: string): Place => ({
+const p = (
+  city: string,
+  state: string,
+  fips: string,
+  zip3: string,
+  areaCode: string,
+  offset: string,
+): Place => ({
   city,
   state,
   fips,
@@ -80,4 +87,15 @@ export const STREET_NAMES: readonly string[] = [
 ];
 
 /** Street suffixes. */
-export const STREET_SUFFIXES: readonly string[] = ['St', 'Ave', 'Rd', 'Blvd', 'Ln', 'Dr', 'Ct', 'Way', 'Pl', 'Ter'];
+export const STREET_SUFFIXES: readonly string[] = [
+  'St',
+  'Ave',
+  'Rd',
+  'Blvd',
+  'Ln',
+  'Dr',
+  'Ct',
+  'Way',
+  'Pl',
+  'Ter',
+];

@@ -10,7 +10,12 @@ export const DAY_MS = 86_400_000;
 /** Mean Gregorian year in milliseconds. */
 export const YEAR_MS = 365.2425 * DAY_MS;
 
-/** Parses `YYYY-MM-DD` to local wall-clock milliseconds at midnight. */
+/**
+ * Parses `YYYY-MM-DD` to local wall-clock milliseconds at midnight.
+ *
+ * @example
+ * parseDateMs('2025-01-01'); // 1735689600000
+ */
 export function parseDateMs(date: string): number {
   const y = Number(date.slice(0, 4));
   const m = Number(date.slice(5, 7));
@@ -18,7 +23,12 @@ export function parseDateMs(date: string): number {
   return Date.UTC(y, m - 1, d);
 }
 
-/** True when `YYYY-MM-DD` names a real calendar day. */
+/**
+ * True when `YYYY-MM-DD` names a real calendar day.
+ *
+ * @example
+ * isCalendarDate('2025-02-30'); // false
+ */
 export function isCalendarDate(date: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
   const ms = parseDateMs(date);
@@ -33,13 +43,23 @@ function pad4(n: number): string {
   return n < 1000 ? String(n).padStart(4, '0') : String(n);
 }
 
-/** FHIR date `YYYY-MM-DD`. */
+/**
+ * FHIR date `YYYY-MM-DD`.
+ *
+ * @example
+ * formatDate(0); // '1970-01-01'
+ */
 export function formatDate(ms: number): string {
   const d = new Date(ms);
   return `${pad4(d.getUTCFullYear())}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
 }
 
-/** FHIR dateTime / instant `YYYY-MM-DDThh:mm:ss+hh:mm` from local wall-clock ms and an offset. */
+/**
+ * FHIR dateTime / instant `YYYY-MM-DDThh:mm:ss+hh:mm` from local wall-clock ms and an offset.
+ *
+ * @example
+ * formatDateTime(0, '-05:00'); // '1970-01-01T00:00:00-05:00'
+ */
 export function formatDateTime(ms: number, offset: string): string {
   const d = new Date(ms);
   return (
@@ -48,13 +68,23 @@ export function formatDateTime(ms: number, offset: string): string {
   );
 }
 
-/** DICOM DA `YYYYMMDD`. */
+/**
+ * DICOM DA `YYYYMMDD`.
+ *
+ * @example
+ * formatDicomDate(0); // '19700101'
+ */
 export function formatDicomDate(ms: number): string {
   const d = new Date(ms);
   return `${pad4(d.getUTCFullYear())}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`;
 }
 
-/** DICOM TM `HHMMSS.FFF` (milliseconds kept, so instances of one series differ). */
+/**
+ * DICOM TM `HHMMSS.FFF` (milliseconds kept, so instances of one series differ).
+ *
+ * @example
+ * formatDicomTime(3_723_500); // '010203.500'
+ */
 export function formatDicomTime(ms: number): string {
   const d = new Date(ms);
   const frac = d.getUTCMilliseconds();
@@ -62,7 +92,12 @@ export function formatDicomTime(ms: number): string {
   return frac === 0 ? base : `${base}.${String(frac).padStart(3, '0')}`;
 }
 
-/** Completed years between a birth date and a later date (both local wall-clock ms). */
+/**
+ * Completed years between a birth date and a later date (both local wall-clock ms).
+ *
+ * @example
+ * ageAt(parseDateMs('2000-06-15'), parseDateMs('2025-01-01')); // 24
+ */
 export function ageAt(birthMs: number, atMs: number): number {
   const b = new Date(birthMs);
   const a = new Date(atMs);

@@ -9,11 +9,23 @@ export const binPath = join(repoRoot, 'bin/sinso.js');
 export type CliRun = { code: number; stdout: string; stderr: string };
 
 /** Runs the real binary (dist/) in a child process. */
-export function runBin(args: readonly string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
+export function runBin(
+  args: readonly string[],
+  opts: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, SINSO_PASSPHRASE: undefined, SINSO_WORKSPACE: undefined, ...opts.env };
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      SINSO_PASSPHRASE: undefined,
+      SINSO_WORKSPACE: undefined,
+      ...opts.env,
+    };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, [binPath, ...args], { cwd: opts.cwd ?? repoRoot, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [binPath, ...args], {
+      cwd: opts.cwd ?? repoRoot,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

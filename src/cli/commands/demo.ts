@@ -2,8 +2,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { fixedPassphrase } from '../../core/passphrase.js';
 import { parseWith } from '../../core/parse.js';
+import { fixedPassphrase } from '../../core/passphrase.js';
 import { type Inventory, InventorySchema } from '../../core/schemas/inventory.js';
 import { initWorkspace, isWorkspace, openWorkspace } from '../../core/workspace.js';
 import { runPipeline } from '../../pipeline/runPipeline.js';
@@ -41,9 +41,20 @@ export const demoCommand = defineCommand({
       created = true;
     }
     const workspace = await openWorkspace({ dir, passphrase });
-    const run = await runPipeline({ workspace, clock: ctx.clock, log: ctx.log, progress: ctx.progress }, { file: o.pipeline });
-    const manifest = await readJson(join(workspace.paths.root, 'data/cohort/manifest.json'), SynthManifestSchema, 'synth manifest');
-    const inventory = await readJson(join(workspace.paths.root, 'data/inventory.json'), InventorySchema, 'inventory');
+    const run = await runPipeline(
+      { workspace, clock: ctx.clock, log: ctx.log, progress: ctx.progress },
+      { file: o.pipeline },
+    );
+    const manifest = await readJson(
+      join(workspace.paths.root, 'data/cohort/manifest.json'),
+      SynthManifestSchema,
+      'synth manifest',
+    );
+    const inventory = await readJson(
+      join(workspace.paths.root, 'data/inventory.json'),
+      InventorySchema,
+      'inventory',
+    );
     if (ctx.globals.json) {
       const code = printRun(ctx, run);
       return code;
@@ -74,7 +85,9 @@ function summary(root: string, created: boolean, m: SynthManifest, inv: Inventor
         `${formatCount(Object.values(w.resources).reduce((a, b) => a + b, 0))} FHIR resources`,
         `${formatCount(w.dicomFiles)} DICOM files`,
       ]),
-    ).replace(/^/gm, '  '),
+    )
+      .trimEnd()
+      .replace(/^/gm, '  '),
     `Planted signal: type 2 diabetes in ${pct(m.signal.prevalence)} of patients, logistic in ${m.signal.features.map((f) => f.name).join(', ')}`,
     `Inventory: ${formatCount(inv.inputs)} files scanned (${formatCount(inv.files.dicom)} DICOM, ${formatCount(inv.files.fhirNdjson + inv.files.fhirJson)} FHIR), ${formatCount(resources)} FHIR resources, ${inv.files.rejected} rejected`,
     '',

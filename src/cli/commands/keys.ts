@@ -28,13 +28,18 @@ export const keysNewCommand = defineCommand({
   summary: 'Add a key to the workspace (e.g. a second owner identity)',
   options: z.strictObject({
     name: KeyMetaSchema.shape.name.describe('Key name: lowercase letters, digits and -'),
-    kind: KeyMetaSchema.shape.kind.default('evm').describe('evm (secp256k1 account) or secret (32 random bytes)'),
+    kind: KeyMetaSchema.shape.kind
+      .default('evm')
+      .describe('evm (secp256k1 account) or secret (32 random bytes)'),
   }),
   examples: ['sinso keys new --name owner-2', 'sinso keys new --name dataset-key --kind secret'],
   async run(ctx, o) {
     const ws = await requireWorkspace(ctx);
     const meta = await addKey(ws, { name: o.name, kind: o.kind, passphrase: ctx.passphrase });
-    ctx.print(formatTable([[meta.name, meta.kind, meta.fingerprint]], ['key', 'kind', 'address / fingerprint']), meta);
+    ctx.print(
+      formatTable([[meta.name, meta.kind, meta.fingerprint]], ['key', 'kind', 'address / fingerprint']),
+      meta,
+    );
     return 0;
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ExitCode } from '../../core/errors/index.js';
-import { runPipeline, type RunPipelineReturnType } from '../../pipeline/runPipeline.js';
+import { type RunPipelineReturnType, runPipeline } from '../../pipeline/runPipeline.js';
 import { defineCommand, requireWorkspace } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatTable } from '../format.js';
@@ -15,7 +15,11 @@ export const runCommand = defineCommand({
     dryRun: z.boolean().default(false).describe('Show what would run; run nothing'),
   }),
   positional: { key: 'pipeline', name: 'PIPELINE.yaml', many: false },
-  examples: ['sinso run pipelines/demo.yaml', 'sinso run pipelines/demo.yaml --from inventory', 'sinso run pipelines/demo.yaml --dry-run'],
+  examples: [
+    'sinso run pipelines/demo.yaml',
+    'sinso run pipelines/demo.yaml --from inventory',
+    'sinso run pipelines/demo.yaml --dry-run',
+  ],
   async run(ctx, o) {
     const workspace = await requireWorkspace(ctx);
     const r = await runPipeline(
@@ -28,18 +32,30 @@ export const runCommand = defineCommand({
 
 /** Prints a run's outcome; rejected inputs by path on stderr; exit 2 when any. */
 export function printRun(ctx: CliContext, r: RunPipelineReturnType): number {
-  for (const x of r.rejected) ctx.io.stderr(`rejected (stage ${x.stage}) #${x.ordinal}${x.path ? ` ${x.path}` : ''}: ${x.reason}\n`);
+  for (const x of r.rejected)
+    ctx.io.stderr(`rejected (stage ${x.stage}) #${x.ordinal}${x.path ? ` ${x.path}` : ''}: ${x.reason}\n`);
   const rows = r.stages.map((s) => [
     s.id,
     s.uses,
-    s.status === 'ran' ? `ran in ${(s.seconds ?? 0).toFixed(1)} s` : s.status === 'skipped' ? 'up to date' : 'would run',
+    s.status === 'ran'
+      ? `ran in ${(s.seconds ?? 0).toFixed(1)} s`
+      : s.status === 'skipped'
+        ? 'up to date'
+        : 'would run',
     s.reason ?? '',
   ]);
   ctx.print(`${formatTable(rows, ['stage', 'uses', 'status', 'why'])}lock: ${r.lockFile}\n`, {
     pipeline: r.pipeline,
     runId: r.runId,
     lockFile: r.lockFile,
-    stages: r.stages.map((s) => ({ id: s.id, uses: s.uses, status: s.status, reason: s.reason, seconds: s.seconds, summary: s.result?.summary })),
+    stages: r.stages.map((s) => ({
+      id: s.id,
+      uses: s.uses,
+      status: s.status,
+      reason: s.reason,
+      seconds: s.seconds,
+      summary: s.result?.summary,
+    })),
     rejected: r.rejected.map((x) => ({ stage: x.stage, ordinal: x.ordinal, reason: x.reason })),
   });
   return r.rejected.length > 0 ? ExitCode.partial : ExitCode.ok;

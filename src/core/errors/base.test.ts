@@ -30,13 +30,17 @@ describe('SinsoError', () => {
   });
 
   it('SchemaError lists fields with lines', () => {
-    const err = new SchemaError('Bad.', { issues: [{ path: 'stages.a.with.x', message: 'expected number', line: 7 }] });
+    const err = new SchemaError('Bad.', {
+      issues: [{ path: 'stages.a.with.x', message: 'expected number', line: 7 }],
+    });
     expect(err.message).toContain('- stages.a.with.x: expected number (line 7)');
     expect(err.code).toBe('SCHEMA_INVALID');
   });
 
   it('wraps foreign errors without their message (which may hold a path or value)', () => {
-    const foreign = Object.assign(new Error("ENOENT: no such file '/data/DOE^JOHN/1.dcm'"), { code: 'ENOENT' });
+    const foreign = Object.assign(new Error("ENOENT: no such file '/data/DOE^JOHN/1.dcm'"), {
+      code: 'ENOENT',
+    });
     const err = wrapIoError(foreign, 'Reading an input');
     expect(err.message).toContain('Reading an input failed (ENOENT).');
     expect(err.message).not.toContain('DOE');

@@ -3,7 +3,10 @@ import { z } from 'zod';
 const hex = (bytes?: number) =>
   z
     .string()
-    .regex(bytes === undefined ? /^[0-9a-f]*$/ : new RegExp(`^[0-9a-f]{${bytes * 2}}$`), 'must be lowercase hex');
+    .regex(
+      bytes === undefined ? /^[0-9a-f]*$/ : new RegExp(`^[0-9a-f]{${bytes * 2}}$`),
+      'must be lowercase hex',
+    );
 
 export const ScryptParamsSchema = z.strictObject({
   dklen: z.literal(32),

@@ -23,7 +23,9 @@ export const PipelineSpecSchema = z.strictObject({
   schema: z.literal('1').default('1'),
   name: z.string().optional(),
   description: z.string().optional(),
-  stages: z.record(StageIdSchema, PipelineStageSpecSchema).refine((s) => Object.keys(s).length > 0, 'needs at least one stage'),
+  stages: z
+    .record(StageIdSchema, PipelineStageSpecSchema)
+    .refine((s) => Object.keys(s).length > 0, 'needs at least one stage'),
 });
 export type PipelineSpec = z.infer<typeof PipelineSpecSchema>;
 
@@ -73,7 +75,19 @@ export const LineageEventSchema = z.strictObject({
     facets: z.record(z.string(), z.unknown()).optional(),
   }),
   job: z.strictObject({ namespace: z.string(), name: z.string() }),
-  inputs: z.array(z.strictObject({ namespace: z.string(), name: z.string(), facets: z.record(z.string(), z.unknown()).optional() })),
-  outputs: z.array(z.strictObject({ namespace: z.string(), name: z.string(), facets: z.record(z.string(), z.unknown()).optional() })),
+  inputs: z.array(
+    z.strictObject({
+      namespace: z.string(),
+      name: z.string(),
+      facets: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+  outputs: z.array(
+    z.strictObject({
+      namespace: z.string(),
+      name: z.string(),
+      facets: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
 });
 export type LineageEvent = z.infer<typeof LineageEventSchema>;

@@ -1,0 +1,6 @@
+// @ts-check
+/** Every benchmark, by name. Each workload runs in a fresh child process (bench/child.js). */
+import { synth } from './synth.js';
+
+/** @type {Record<string, any>} */
+export const benchmarks = { synth };

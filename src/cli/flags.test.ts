@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { UsageError } from '../core/errors/index.js';
+import { flagSpecs, formatFlags, parseFlags } from './flags.js';
+
+const schema = z.strictObject({
+  inputs: z.array(z.string()).min(1),
+  out: z.string().describe('Output folder'),
+  patientCount: z.number().int().min(1).default(10).describe('How many'),
+  mode: z.enum(['a', 'b']).default('a'),
+  dicom: z.boolean().default(true),
+  tag: z.array(z.string()).default([]),
+});
+
+describe('flags derived from a zod schema', () => {
+  it('maps keys to kebab-case flags with kinds, defaults and descriptions', () => {
+    const specs = flagSpecs(schema, 'inputs');
+    expect(specs.map((s) => [s.flag, s.kind, s.required])).toEqual([
+      ['out', 'string', true],
+      ['patient-count', 'number', false],
+      ['mode', 'string', false],
+      ['dicom', 'boolean', false],
+      ['tag', 'list', false],
+    ]);
+    expect(specs[1]?.integer).toBe(true);
+    expect(formatFlags(specs).join('\n')).toContain('--patient-count N');
+    expect(formatFlags(specs).join('\n')).toContain('(default: 10)');
+  });
+
+  it('parses argv, numbers, negated booleans, repeated lists and positionals', () => {
+    const { options } = parseFlags(
+      schema,
+      ['x', 'y', '--out', 'o', '--patient-count', '5', '--no-dicom', '--tag', 't1', '--tag', 't2'],
+      {
+        positional: { key: 'inputs', many: true },
+        command: 'test',
+      },
+    );
+    expect(options).toEqual({
+      inputs: ['x', 'y'],
+      out: 'o',
+      patientCount: 5,
+      mode: 'a',
+      dicom: false,
+      tag: ['t1', 't2'],
+    });
+  });
+
+  it('turns unknown flags, bad numbers and schema violations into usage errors', () => {
+    const p = (argv: string[]) => () =>
+      parseFlags(schema, argv, { positional: { key: 'inputs', many: true }, command: 'test' });
+    expect(p(['x', '--out', 'o', '--nope'])).toThrow(UsageError);
+    expect(p(['x', '--out', 'o', '--patient-count', 'ten'])).toThrow('--patient-count must be a number');
+    expect(p(['x', '--out', 'o', '--patient-count', '0'])).toThrow(/patientCount/);
+    expect(p(['x', '--out', 'o', '--mode', 'c'])).toThrow(/mode: must be one of: "a", "b"/);
+    expect(p(['--out', 'o'])).toThrow(/inputs/);
+  });
+});

@@ -1,0 +1,29 @@
+import { copyFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, runBin } from '../utils/cli.js';
+import { tempDir } from '../utils/tmp.js';
+
+describe('sinso demo', () => {
+  it('runs end to end, reruns nothing the second time, and reproduces the committed lock byte for byte', async () => {
+    const d = await tempDir('sinso-demo-');
+    // a copy of the pipeline, so the test never writes into the repository
+    await copyFile(join(repoRoot, 'pipelines/demo.yaml'), join(d, 'demo.yaml'));
+    const args = ['demo', '--workspace', join(d, 'ws'), '--pipeline', join(d, 'demo.yaml')];
+    const first = await runBin(args);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Synthetic cohort: 3 data owners, 60 patients');
+    expect(first.stdout).toMatch(/type 2 diabetes in \d+% of patients/);
+    expect(first.stderr).toContain('passphrase "sinso-demo"');
+    const lock = await readFile(join(d, 'demo.lock.json'), 'utf8');
+
+    const second = await runBin([...args, '--json']);
+    expect(second.code).toBe(0);
+    const run = JSON.parse(second.stdout);
+    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(['skipped', 'skipped']);
+    expect(await readFile(join(d, 'demo.lock.json'), 'utf8')).toBe(lock);
+
+    // the committed lock is what any machine gets: the demo is reproducible across machines
+    expect(lock).toBe(await readFile(join(repoRoot, 'pipelines/demo.lock.json'), 'utf8'));
+  });
+});

@@ -1,0 +1,159 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PipelineError, SchemaError } from '../../src/core/errors/index.js';
+import { LineageEventSchema, PipelineLockSchema } from '../../src/core/schemas/pipeline.js';
+import { runPipeline } from '../../src/pipeline/runPipeline.js';
+import { runCounts, testContext, testRegistry } from '../utils/stages.js';
+import { tempDir } from '../utils/tmp.js';
+
+const pipelineYaml = (suffixB = 'b', extra = '') => `
+schema: '1'
+stages:
+  a:
+    uses: test.concat
+    deps: [src.txt]
+    outs: [out/a.txt]
+    with: { suffix: a }
+  b:
+    uses: test.concat
+    deps: [out/a.txt]
+    outs: [out/b.txt]
+    with: { suffix: ${suffixB} }
+  c:
+    uses: test.concat
+    deps: [out/b.txt]
+    outs: ['\${workspace}/c.txt']
+    with: { suffix: c }
+${extra}`;
+
+async function setup(yaml = pipelineYaml()) {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'src.txt'), 'src:');
+  await writeFile(join(dir, 'p.yaml'), yaml);
+  const ctx = await testContext(join(dir, 'ws'));
+  const run = (opts: { force?: boolean; from?: string } = {}) =>
+    runPipeline(ctx, { file: join(dir, 'p.yaml'), registry: testRegistry, ...opts });
+  const status = (r: Awaited<ReturnType<typeof run>>) =>
+    Object.fromEntries(r.stages.map((s) => [s.id, s.status]));
+  return { dir, ctx, run, status };
+}
+
+beforeEach(() => runCounts.clear());
+
+describe('runPipeline', () => {
+  it('runs the DAG, then reruns nothing and leaves the lock byte-identical', async () => {
+    const { dir, ctx, run, status } = await setup();
+    const first = await run();
+    expect(status(first)).toEqual({ a: 'ran', b: 'ran', c: 'ran' });
+    expect(await readFile(join(ctx.workspace.paths.root, 'c.txt'), 'utf8')).toBe('src:abc');
+    const lockBytes = await readFile(join(dir, 'p.lock.json'));
+    const lock = PipelineLockSchema.parse(JSON.parse(lockBytes.toString()));
+    expect(lock.stages['c']?.outs[0]?.path).toBe('${workspace}/c.txt');
+    expect(lock.stages['a']?.deps[0]).toMatchObject({ path: 'src.txt', files: 1, bytes: 4 });
+    const second = await run();
+    expect(status(second)).toEqual({ a: 'skipped', b: 'skipped', c: 'skipped' });
+    expect(await readFile(join(dir, 'p.lock.json'))).toEqual(lockBytes);
+  });
+
+  it('reruns a stage whose param changed and the stages after it, not those before', async () => {
+    const { dir, run, status } = await setup();
+    await run();
+    await writeFile(join(dir, 'p.yaml'), pipelineYaml('B'));
+    expect(status(await run())).toEqual({ a: 'skipped', b: 'ran', c: 'ran' });
+  });
+
+  it('reruns when a dep or an out changes, and honours --force and --from', async () => {
+    const { dir, run, status } = await setup();
+    await run();
+    await writeFile(join(dir, 'out/b.txt'), 'tampered');
+    expect(status(await run())).toEqual({ a: 'skipped', b: 'ran', c: 'skipped' });
+    await writeFile(join(dir, 'src.txt'), 'new:');
+    expect(status(await run())).toEqual({ a: 'ran', b: 'ran', c: 'ran' });
+    expect(status(await run({ from: 'b' }))).toEqual({ a: 'skipped', b: 'ran', c: 'ran' });
+    expect(status(await run({ force: true }))).toEqual({ a: 'ran', b: 'ran', c: 'ran' });
+    await rm(join(dir, 'out/a.txt'));
+    expect(status(await run())).toEqual({ a: 'ran', b: 'skipped', c: 'skipped' });
+  });
+
+  it('records a verification, not a hash, for non-deterministic outputs', async () => {
+    const { dir, run, status } = await setup(
+      pipelineYaml('b', `  r:\n    uses: test.random\n    outs: [out/rand]\n`),
+    );
+    await run();
+    const lock = PipelineLockSchema.parse(JSON.parse(await readFile(join(dir, 'p.lock.json'), 'utf8')));
+    expect(lock.stages['r']?.outs[0]).toEqual({
+      path: 'out/rand',
+      verified: true,
+      verifier: 'test.sha-check@1',
+    });
+    expect(status(await run())['r']).toBe('skipped');
+    await writeFile(join(dir, 'out/rand/data.bin'), 'forged');
+    expect(status(await run())['r']).toBe('ran');
+  });
+
+  it('leaves no output of a failed stage, keeps earlier stages, and logs lineage', async () => {
+    const { dir, ctx, run } = await setup(
+      pipelineYaml('b').replace('with: { suffix: b }', 'with: { suffix: b, fail: true }'),
+    );
+    const err = await run().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PipelineError);
+    expect((err as PipelineError).code).toBe('PIPELINE_STAGE_FAILED');
+    expect((err as PipelineError).message).toContain('Stage b (test.concat) failed');
+    expect((err as PipelineError).message).not.toContain('must not be printed');
+    await expect(readFile(join(dir, 'out/b.txt'))).rejects.toThrow();
+    const lock = JSON.parse(await readFile(join(dir, 'p.lock.json'), 'utf8'));
+    expect(Object.keys(lock.stages)).toEqual(['a']);
+    const events = (await readFile(join(ctx.workspace.paths.runs, 'lineage.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => LineageEventSchema.parse(JSON.parse(l)));
+    expect(events.map((e) => `${e.eventType} ${e.job.name}`)).toEqual([
+      'START p',
+      'START p.a',
+      'COMPLETE p.a',
+      'START p.b',
+      'FAIL p.b',
+      'FAIL p',
+    ]);
+    expect(events[1]?.run.facets?.['parent']).toBeDefined();
+  });
+
+  it('fails clearly on a missing dep, a cycle, and two stages writing one output', async () => {
+    const missing = await setup();
+    await rm(join(missing.dir, 'src.txt'));
+    const e1 = await missing.run().catch((e: unknown) => e);
+    expect((e1 as PipelineError).code).toBe('PIPELINE_DEP_MISSING');
+    expect((e1 as PipelineError).message).toContain('Stage: a');
+
+    const cyc = await setup(`stages:
+  a: { uses: test.concat, deps: [y.txt], outs: [x.txt] }
+  b: { uses: test.concat, deps: [x.txt], outs: [y.txt] }
+`);
+    const e2 = await cyc.run().catch((e: unknown) => e);
+    expect((e2 as PipelineError).code).toBe('PIPELINE_CYCLE');
+
+    const dup = await setup(`stages:
+  a: { uses: test.concat, outs: [o] }
+  b: { uses: test.concat, outs: [o/x] }
+`);
+    const e3 = await dup.run().catch((e: unknown) => e);
+    expect((e3 as PipelineError).message).toContain('Two pipeline stages write the same output');
+  });
+
+  it('names the stage, field and line of bad parameters, and writes nothing', async () => {
+    const { dir, run } = await setup(`stages:
+  a:
+    uses: test.concat
+    outs: [o.txt]
+    with:
+      suffix: 12
+`);
+    const err = await run().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SchemaError);
+    expect((err as SchemaError).issues[0]).toMatchObject({ path: 'stages.a.with.suffix', line: 6 });
+    await expect(readFile(join(dir, 'p.lock.json'))).rejects.toThrow();
+    await expect(readFile(join(dir, 'o.txt'))).rejects.toThrow();
+    await mkdir(join(dir, 'x'), { recursive: true });
+  });
+});
