@@ -72,6 +72,7 @@ export function stageCommand<S extends z.ZodObject>(
         stage: stage as unknown as StageDefinition,
         options: opts,
         outs,
+        protectExisting: true,
       });
       return reportResult(ctx, stage.name, result, c.render?.(result, options));
     },

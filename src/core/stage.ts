@@ -60,6 +60,12 @@ export type StageDefinition<S extends z.ZodObject = z.ZodObject> = {
   /** Whether the stage needs the keystore (so the runner asks for the passphrase up front). */
   needsKeys: boolean;
   output: OutputPolicy;
+  /**
+   * Whether an existing folder at an output path is an earlier output of this stage, which a
+   * CLI run may replace. Without it, the CLI never replaces a non-empty folder (the operator's
+   * own files would be lost); a pipeline owns its declared outs and always may.
+   */
+  ownsOutput?: ((key: string, path: string) => Promise<boolean>) | undefined;
   run(ctx: StageContext, options: z.output<S>): Promise<StageResult>;
 };
 

@@ -1,4 +1,5 @@
-import { SinsoError } from '../core/errors/index.js';
+import { readdir, stat } from 'node:fs/promises';
+import { SinsoError, UsageError } from '../core/errors/index.js';
 import { abortStaged, beginStaged, commitStaged, exists } from '../core/fs.js';
 import { digestPath, type HashMemo } from '../core/hash.js';
 import type { LockedOut } from '../core/schemas/pipeline.js';
@@ -11,6 +12,11 @@ export type ExecuteStageParameters = {
   /** Output paths as they should be recorded (display form), by option key and position. */
   outs: readonly { key: string; display: string; abs: string }[];
   memo?: HashMemo | undefined;
+  /**
+   * Refuse to replace an existing non-empty folder unless the stage recognises it as its own
+   * earlier output (CLI runs: `--out` may point at the operator's files by mistake).
+   */
+  protectExisting?: boolean | undefined;
 };
 
 export type ExecuteStageReturnType = { result: StageResult; outs: LockedOut[] };
@@ -25,6 +31,18 @@ export async function executeStage(
   ctx: StageContext,
   p: ExecuteStageParameters,
 ): Promise<ExecuteStageReturnType> {
+  if (p.protectExisting) {
+    for (const o of p.outs) {
+      if (await isNonEmptyDir(o.abs)) {
+        if (!(await p.stage.ownsOutput?.(o.key, o.abs))) {
+          throw new UsageError('The output path is a folder that holds files this command did not write.', {
+            metaMessages: [`Output: ${o.display}`],
+            fix: 'Choose a new or empty folder, or remove this one first; nothing was changed.',
+          });
+        }
+      }
+    }
+  }
   const staged: Record<string, unknown> = { ...p.options };
   const stagedPaths: Record<string, string> = {};
   for (const o of p.outs) {
@@ -65,5 +83,14 @@ export async function executeStage(
   } catch (err) {
     for (const o of p.outs) await abortStaged(o.abs);
     throw err;
+  }
+}
+
+async function isNonEmptyDir(path: string): Promise<boolean> {
+  try {
+    if (!(await stat(path)).isDirectory()) return false;
+    return (await readdir(path)).length > 0;
+  } catch {
+    return false;
   }
 }

@@ -101,6 +101,7 @@ export {
 } from './splitPatients.js';
 export { synthStage } from './stage.js';
 export {
+  isSynthOutput,
   SYNTH_VERSION,
   type SynthesizeContext,
   type SynthesizeErrorType,

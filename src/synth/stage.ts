@@ -1,6 +1,6 @@
 import { defineStage } from '../core/stage.js';
 import { SynthOptionsSchema } from './schema.js';
-import { SYNTH_VERSION, synthesize } from './synthesize.js';
+import { isSynthOutput, SYNTH_VERSION, synthesize } from './synthesize.js';
 
 /**
  * The `synth` stage: a synthetic multi-owner cohort (FHIR R4 NDJSON + DICOM) with a planted,
@@ -20,6 +20,7 @@ export const synthStage = defineStage({
   outputs: ['out'],
   needsKeys: false,
   output: { deterministic: true },
+  ownsOutput: (_key, path) => isSynthOutput(path),
   run: async (ctx, o) => {
     const r = await synthesize({ progress: ctx.progress, log: ctx.log, signal: ctx.signal }, o);
     return {

@@ -69,6 +69,27 @@ const emptyCounts = (): Record<SynthResourceType, number> => ({
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /**
+ * Whether a folder is the output of an earlier synth run: only a manifest that parses and owner
+ * folders. Used to decide that replacing it loses nothing.
+ */
+export async function isSynthOutput(dir: string): Promise<boolean> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return false;
+  }
+  if (!entries.includes('manifest.json')) return false;
+  if (!entries.every((e) => e === 'manifest.json' || /^owner-\d{3,4}$/.test(e))) return false;
+  try {
+    return SynthManifestSchema.safeParse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')))
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Removes a previous synth output from `out` (its manifest and owner folders) so a rerun never
  * mixes old and new files; refuses a folder holding anything else.
  */
@@ -85,18 +106,7 @@ async function prepareOut(out: string): Promise<void> {
     throw wrapIoError(err, 'Listing the output folder', 'Make sure --out names a folder, not a file.');
   }
   if (entries.length === 0) return;
-  const ours = entries.every((e) => e === 'manifest.json' || /^owner-\d{3,4}$/.test(e));
-  let previous = false;
-  if (ours && entries.includes('manifest.json')) {
-    try {
-      previous = SynthManifestSchema.safeParse(
-        JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')),
-      ).success;
-    } catch {
-      previous = false;
-    }
-  }
-  if (!previous) {
+  if (!(await isSynthOutput(out))) {
     throw new UsageError('The synth output folder is not empty.', {
       fix: 'Choose an empty or new folder for --out (or the folder of a previous synth run, which is replaced).',
     });

@@ -95,3 +95,19 @@ describe('sinso CLI', () => {
     expect((await readdir(d)).sort()).toEqual(['bad.yaml', 'ws']);
   });
 });
+
+describe('sinso synth --out on an existing folder', () => {
+  it('replaces an earlier synth output but never a folder of other files', async () => {
+    const d = await tempDir();
+    const out = join(d, 'cohort');
+    expect((await runMain(['synth', '--owners', '1', '--patients', '2', '--out', out])).code).toBe(0);
+    expect((await runMain(['synth', '--owners', '1', '--patients', '3', '--out', out])).code).toBe(0);
+    const mine = join(d, 'mine');
+    await runMain(['synth', '--owners', '1', '--patients', '1', '--out', join(mine, 'sub')]);
+    await writeFile(join(mine, 'precious.txt'), 'keep me');
+    const r = await runMain(['synth', '--owners', '1', '--patients', '2', '--out', mine]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('holds files this command did not write');
+    expect(await readFile(join(mine, 'precious.txt'), 'utf8')).toBe('keep me');
+  });
+});

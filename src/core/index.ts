@@ -1,0 +1,63 @@
+export { type Clock, fixedClock, systemClock } from './clock.js';
+export {
+  type ErrorCode,
+  ExitCode,
+  IoError,
+  isSinsoError,
+  KeystoreError,
+  PipelineError,
+  SchemaError,
+  SinsoError,
+  type SinsoErrorParameters,
+  UsageError,
+  WorkspaceError,
+  wrapIoError,
+} from './errors/index.js';
+export { abortStaged, beginStaged, commitStaged, exists, stagingPath, writeFileAtomic } from './fs.js';
+export {
+  canonicalJson,
+  digestPath,
+  type HashMemo,
+  listFiles,
+  type PathDigest,
+  sha256,
+  sha256File,
+  sha256Hex,
+} from './hash.js';
+export { decryptKeystore, encryptKeystore, kdfPresets, secretFingerprint } from './keystore.js';
+export { createLogger, type Logger, type LogLevel, silentLogger } from './log.js';
+export { type FlagSpec, flagSpecs, kebab } from './optionSpecs.js';
+export { parseWith } from './parse.js';
+export { defaultPassphraseSource, fixedPassphrase, type PassphraseSource } from './passphrase.js';
+export { createProgress, type Progress, type ProgressTask, silentProgress } from './progress.js';
+export { createRng, type Rng } from './rng.js';
+export { type Inventory, InventorySchema } from './schemas/inventory.js';
+export { type KeyMeta, KeyMetaSchema, type KeystoreV3, KeystoreV3Schema } from './schemas/keystore.js';
+export {
+  type LineageEvent,
+  LineageEventSchema,
+  type PipelineLock,
+  PipelineLockSchema,
+  type PipelineSpec,
+  PipelineSpecSchema,
+} from './schemas/pipeline.js';
+export { type WorkspaceConfig, WorkspaceConfigSchema } from './schemas/workspace.js';
+export {
+  defineStage,
+  type OutputPolicy,
+  type Rejection,
+  type StageContext,
+  type StageDefinition,
+  type StageResult,
+} from './stage.js';
+export { version } from './version.js';
+export {
+  addKey,
+  initWorkspace,
+  isWorkspace,
+  type Keyring,
+  openWorkspace,
+  type Workspace,
+  type WorkspacePaths,
+  workspacePaths,
+} from './workspace.js';

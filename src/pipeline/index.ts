@@ -1,0 +1,11 @@
+export { type ExecuteStageParameters, executeStage } from './executeStage.js';
+export { type LoadedPipeline, loadPipeline, parsePipeline } from './loadPipeline.js';
+export { lockPathFor, readLock, writeLock } from './lock.js';
+export { type PipelinePlan, type PlannedStage, planPipeline } from './planPipeline.js';
+export { builtinRegistry, builtinStages, createRegistry, type StageRegistry } from './registry.js';
+export {
+  type RunPipelineParameters,
+  type RunPipelineReturnType,
+  runPipeline,
+  type StageOutcome,
+} from './runPipeline.js';
