@@ -73,6 +73,7 @@ export function stageCommand<S extends z.ZodObject>(
         options: opts,
         outs,
         protectExisting: true,
+        hashOutputs: false,
       });
       return reportResult(ctx, stage.name, result, c.render?.(result, options));
     },

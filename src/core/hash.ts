@@ -52,10 +52,16 @@ export type HashMemo = {
  * one `sha256  relative/path\n` line per file (POSIX separators), so it depends on names and
  * contents only, never on timestamps or the order the file system lists entries in.
  */
-export async function digestPath(path: string, memo?: HashMemo): Promise<PathDigest> {
+export async function digestPath(
+  path: string,
+  memo?: HashMemo,
+  onFile?: (bytes: number) => void,
+): Promise<PathDigest> {
   const st = await stat(path);
   if (st.isFile()) {
-    return { sha256: await fileHash(path, st, memo), files: 1, bytes: st.size };
+    const sha = await fileHash(path, st, memo);
+    onFile?.(st.size);
+    return { sha256: sha, files: 1, bytes: st.size };
   }
   const lines: string[] = [];
   let bytes = 0;
@@ -63,6 +69,7 @@ export async function digestPath(path: string, memo?: HashMemo): Promise<PathDig
     const fst = await stat(file);
     bytes += fst.size;
     lines.push(`${await fileHash(file, fst, memo)}  ${relative(path, file).split(sep).join('/')}\n`);
+    onFile?.(fst.size);
   }
   return { sha256: sha256Hex(lines.join('')), files: lines.length, bytes };
 }

@@ -41,11 +41,14 @@ export function createProgress({
     start(label, total) {
       let n = 0;
       let last = 0;
+      let drawn = false;
       const t0 = Date.now();
       const draw = (final: boolean) => {
         const now = Date.now();
-        if (!final && now - last < intervalMs) return;
+        // quick tasks never draw: a bar appears only once work has gone on for half a second
+        if (final ? !drawn : now - t0 < 500 || now - last < intervalMs) return;
         last = now;
+        drawn = true;
         const secs = (now - t0) / 1000;
         const rate = secs > 0 ? n / secs : 0;
         const width = Math.max(10, Math.min(30, (stream.columns ?? 80) - label.length - 40));

@@ -17,6 +17,8 @@ export type ExecuteStageParameters = {
    * earlier output (CLI runs: `--out` may point at the operator's files by mistake).
    */
   protectExisting?: boolean | undefined;
+  /** Hash deterministic outputs for the lock (pipeline runs); a CLI run records none. */
+  hashOutputs?: boolean | undefined;
 };
 
 export type ExecuteStageReturnType = { result: StageResult; outs: LockedOut[] };
@@ -64,8 +66,10 @@ export async function executeStage(
     const locked: LockedOut[] = [];
     const policy = p.stage.output;
     if (policy.deterministic) {
-      for (const o of p.outs) {
-        const d = await digestPath(stagedPaths[o.key] as string, p.memo);
+      for (const o of p.hashOutputs === false ? [] : p.outs) {
+        const task = ctx.progress.start(`hash ${p.stage.name} outputs`, 0);
+        const d = await digestPath(stagedPaths[o.key] as string, p.memo, () => task.tick());
+        task.done();
         locked.push({ path: o.display, ...d });
       }
     } else {

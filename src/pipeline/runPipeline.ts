@@ -114,7 +114,7 @@ export async function runPipeline(
         outcomes.push({ id: s.id, uses: s.stage.name, status: 'skipped' });
         continue;
       }
-      const deps = await digestDeps(s, memo);
+      const deps = await digestDeps(s, memo, ctx);
       const stageRunId = randomUUID();
       const parent = { parent: { run: { runId }, job: job(plan.name) } };
       const started = performance.now();
@@ -212,7 +212,11 @@ function pruned(lock: Awaited<ReturnType<typeof readLock>>, stages: readonly Pla
   return { ...lock, stages: Object.fromEntries(Object.entries(lock.stages).filter(([id]) => ids.has(id))) };
 }
 
-async function digestDeps(s: PlannedStage, memo?: Parameters<typeof digestPath>[1]): Promise<LockedHash[]> {
+async function digestDeps(
+  s: PlannedStage,
+  memo: Parameters<typeof digestPath>[1],
+  ctx: Pick<StageContext, 'progress'>,
+): Promise<LockedHash[]> {
   const out: LockedHash[] = [];
   for (const d of s.deps) {
     if (!(await exists(d.abs))) {
@@ -222,7 +226,9 @@ async function digestDeps(s: PlannedStage, memo?: Parameters<typeof digestPath>[
         fix: 'Create it, or add the stage that produces it (with the path under its outs).',
       });
     }
-    out.push({ path: d.display, ...(await digestPath(d.abs, memo)) });
+    const task = ctx.progress.start(`hash ${s.id} deps`, 0);
+    out.push({ path: d.display, ...(await digestPath(d.abs, memo, () => task.tick())) });
+    task.done();
   }
   return out;
 }
@@ -237,7 +243,7 @@ async function staleReason(
   if (!entry) return 'not in the lock file';
   if (entry.uses !== s.stage.name || entry.version !== s.stage.version) return 'stage version changed';
   if (canonicalJson(entry.params) !== canonicalJson(s.params)) return 'params changed';
-  const depsNow = await digestDeps(s, memo);
+  const depsNow = await digestDeps(s, memo, ctx);
   if (canonicalJson(depsNow) !== canonicalJson(entry.deps)) return 'deps changed';
   if (entry.outs.length !== s.outs.length) return 'outs changed';
   for (const [i, o] of s.outs.entries()) {
@@ -245,7 +251,10 @@ async function staleReason(
     if (locked.path !== o.display) return 'outs changed';
     if (!(await exists(o.abs))) return 'an output is missing';
     if ('sha256' in locked) {
-      if ((await digestPath(o.abs, memo)).sha256 !== locked.sha256) return 'an output was modified';
+      const task = ctx.progress.start(`hash ${s.id} outs`, 0);
+      const now = await digestPath(o.abs, memo, () => task.tick());
+      task.done();
+      if (now.sha256 !== locked.sha256) return 'an output was modified';
     }
   }
   const policy = s.stage.output;

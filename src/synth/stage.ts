@@ -14,7 +14,7 @@ export const synthStage = defineStage({
   name: 'synth',
   version: SYNTH_VERSION,
   summary:
-    'Generate a synthetic multi-owner cohort (FHIR R4 NDJSON + DICOM) with a planted, documented signal.',
+    'Generate a synthetic multi-owner cohort (FHIR R4 NDJSON + DICOM) with a planted, documented signal',
   options: SynthOptionsSchema,
   inputs: [],
   outputs: ['out'],
