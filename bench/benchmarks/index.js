@@ -1,6 +1,7 @@
 // @ts-check
 /** Every benchmark, by name. Each workload runs in a fresh child process (bench/child.js). */
+import { deidDicom } from './deidDicom.js';
 import { synth } from './synth.js';
 
 /** @type {Record<string, any>} */
-export const benchmarks = { synth };
+export const benchmarks = { synth, 'deid-dicom': deidDicom };

@@ -1,6 +1,7 @@
 import { ExitCode, isSinsoError, SinsoError, UsageError } from '../core/errors/index.js';
 import { version } from '../core/version.js';
 import type { Command } from './command.js';
+import { deidDicomCommand, deidVerifyCommand } from './commands/deid.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { keysListCommand, keysNewCommand } from './commands/keys.js';
@@ -16,6 +17,8 @@ export const commands: readonly Command[] = [
   keysNewCommand,
   synthCommand,
   ingestScanCommand,
+  deidDicomCommand,
+  deidVerifyCommand,
   runCommand,
   demoCommand,
 ] as unknown as readonly Command[];

@@ -51,6 +51,7 @@ export {
   type StageResult,
 } from './stage.js';
 export { version } from './version.js';
+export { type WalkedInput, walkInputs } from './walkInputs.js';
 export {
   addKey,
   initWorkspace,

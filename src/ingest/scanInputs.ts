@@ -6,9 +6,9 @@ import { canonicalJson } from '../core/hash.js';
 import type { Progress } from '../core/progress.js';
 import type { Inventory } from '../core/schemas/inventory.js';
 import type { Rejection } from '../core/stage.js';
+import { walkInputs } from '../core/walkInputs.js';
 import type { ScanOptions } from './schema.js';
 import { sniffDicom } from './sniffDicom.js';
-import { walkInputs } from './walkInputs.js';
 
 export type ScanInputsReturnType = { inventory: Inventory; rejected: Rejection[] };
 

@@ -23,6 +23,12 @@ export type ErrorCode =
   // ingest
   | 'INGEST_INPUT_NOT_FOUND'
   | 'INGEST_UNREADABLE'
+  // deid
+  | 'DEID_DICOM_UNREADABLE'
+  | 'DEID_DICOM_UNSUPPORTED'
+  // deid (shared)
+  | 'DEID_SECRET_INVALID'
+  | 'DEID_PIXEL_RULES_INVALID'
   // pipeline
   | 'PIPELINE_NOT_FOUND'
   | 'PIPELINE_INVALID'

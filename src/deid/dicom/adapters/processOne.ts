@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import type { PixelRule } from '../pixelRules.js';
+import { type ProcessDicomContext, processDicom } from '../processDicom.js';
+import { buildProfile } from '../profile/index.js';
+import { writeOutputExclusive } from './writeOutput.js';
+
+/** Everything a worker needs, as plain data (structured-clonable). */
+export type DeidJobSettings = {
+  secret: Uint8Array;
+  options: string[];
+  maxShiftDays: number;
+  pixelRules: PixelRule[];
+  allowMissingBurnedInFlag: boolean;
+  leakScan: boolean;
+  outDir: string;
+};
+
+export type DeidTaskResult =
+  | { id: number; ok: true; rel: string; bytesIn: number; bytesOut: number; pixelsCleaned: boolean }
+  /** Another input already wrote `rel`; this one's output waits at `tmp` until the batch decides. */
+  | { id: number; ok: 'duplicate'; rel: string; tmp: string; pixelsCleaned: boolean }
+  | { id: number; ok: false; reason: string };
+
+export function makeProcessContext(s: DeidJobSettings): ProcessDicomContext {
+  return {
+    secret: s.secret,
+    profile: buildProfile(s.options as Parameters<typeof buildProfile>[0]),
+    maxShiftDays: s.maxShiftDays,
+    pixelRules: s.pixelRules,
+    allowMissingBurnedInFlag: s.allowMissingBurnedInFlag,
+    leakScan: s.leakScan,
+  };
+}
+
+/** Reads, de-identifies and writes one input file (in a worker or in-process). */
+export function processOne(
+  ctx: ProcessDicomContext,
+  outDir: string,
+  id: number,
+  path: string,
+): DeidTaskResult {
+  let input: Buffer;
+  try {
+    input = readFileSync(path);
+  } catch (err) {
+    return {
+      id,
+      ok: false,
+      reason: `cannot read the file (${(err as { code?: string }).code ?? 'I/O error'})`,
+    };
+  }
+  const r = processDicom(input, ctx);
+  if (!r.ok) return { id, ok: false, reason: r.reason };
+  const rel = `${r.study}/${r.series}/${r.sop}.dcm`;
+  try {
+    const w = writeOutputExclusive(outDir, rel, r.bytes);
+    if (!w.written) return { id, ok: 'duplicate', rel, tmp: w.tmp, pixelsCleaned: r.pixelsCleaned };
+  } catch (err) {
+    return {
+      id,
+      ok: false,
+      reason: `cannot write the output (${(err as { code?: string }).code ?? 'I/O error'})`,
+    };
+  }
+  return {
+    id,
+    ok: true,
+    rel,
+    bytesIn: input.length,
+    bytesOut: r.bytes.length,
+    pixelsCleaned: r.pixelsCleaned,
+  };
+}

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { SinsoError } from '../../../core/errors/index.js';
+import type { DeidJobSettings, DeidTaskResult } from './processOne.js';
+import { makeProcessContext, processOne } from './processOne.js';
+
+/** The compiled worker: under the test runner (TypeScript sources) the build in dist/ is used. */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return fileURLToPath(new URL('./worker.js', import.meta.url));
+  const dist = here.replace(
+    /\/src\/deid\/dicom\/adapters\/runPool\.ts$/,
+    '/dist/deid/dicom/adapters/worker.js',
+  );
+  if (!existsSync(dist)) {
+    throw new SinsoError('The compiled worker is missing.', {
+      code: 'INTERNAL',
+      fix: 'Run `npm run build` first.',
+    });
+  }
+  return dist;
+}
+
+export type RunPoolParameters = {
+  settings: DeidJobSettings;
+  /** Tasks, produced lazily (a walk of 100,000 files is never held as one list). */
+  tasks: AsyncIterable<{ id: number; path: string } | { id: number; reject: string }>;
+  workers: number;
+  onResult: (r: DeidTaskResult) => void;
+};
+
+/**
+ * Runs de-identification tasks on `workers` threads (0: in this thread), keeping at most a few
+ * tasks in flight per worker so memory stays bounded however many files there are.
+ */
+export async function runPool(p: RunPoolParameters): Promise<void> {
+  if (p.workers <= 0) {
+    const ctx = makeProcessContext(p.settings);
+    for await (const t of p.tasks) {
+      p.onResult(
+        'reject' in t
+          ? { id: t.id, ok: false, reason: t.reject }
+          : processOne(ctx, p.settings.outDir, t.id, t.path),
+      );
+    }
+    return;
+  }
+  const file = workerFile();
+  const perWorker = 4;
+  const pool = Array.from({ length: p.workers }, () => ({
+    worker: new Worker(file, { workerData: p.settings }),
+    inFlight: 0,
+  }));
+  let failed: unknown;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  for (const slot of pool) {
+    slot.worker.on('message', (r: DeidTaskResult) => {
+      slot.inFlight--;
+      p.onResult(r);
+      signal();
+    });
+    slot.worker.on('error', (err) => {
+      failed ??= err;
+      signal();
+    });
+  }
+  const idle = () => pool.reduce((best, s) => (s.inFlight < best.inFlight ? s : best));
+  try {
+    for await (const t of p.tasks) {
+      if ('reject' in t) {
+        p.onResult({ id: t.id, ok: false, reason: t.reject });
+        continue;
+      }
+      while (idle().inFlight >= perWorker && failed === undefined) await new Promise<void>((r) => (wake = r));
+      if (failed !== undefined) break;
+      const slot = idle();
+      slot.inFlight++;
+      slot.worker.postMessage(t);
+    }
+    while (pool.some((s) => s.inFlight > 0) && failed === undefined)
+      await new Promise<void>((r) => (wake = r));
+    if (failed !== undefined) {
+      throw new SinsoError('A de-identification worker crashed.', {
+        code: 'INTERNAL',
+        cause: failed,
+        fix: 'This is a bug; please report it.',
+      });
+    }
+  } finally {
+    await Promise.all(pool.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,84 @@
+import type { IdentifyingValue } from './collectIdentifying.js';
+
+/** Which identifying values are worth searching for, by VR, and their shortest useful length. */
+export const MIN_LEAK_LENGTH: Readonly<Record<string, number>> = {
+  PN: 3,
+  LO: 4,
+  SH: 4,
+  LT: 4,
+  ST: 4,
+  UT: 4,
+  UC: 4,
+  AE: 4,
+  UR: 6,
+  DA: 8,
+  DT: 8,
+  UI: 8,
+};
+// CS (codes such as a sex 'M'), TM (a time of day alone), AS, DS and IS are too short or too
+// generic to search for without false alarms; the profile removes them and tests check that.
+
+/** Placeholder words that stand for no one (a value of 'UNKNOWN' identifies nobody). */
+export const PLACEHOLDER_VALUES: ReadonlySet<string> = new Set([
+  'unknown',
+  'anonymous',
+  'anonymized',
+  'anonymised',
+  'none',
+  'n/a',
+  'null',
+  'test',
+  'removed',
+  'redacted',
+]);
+
+export type FindLeaksParameters = {
+  /** The output's bytes to search (sinso searches everything but the pixel data, see below). */
+  bytes: Uint8Array;
+  identifying: readonly IdentifyingValue[];
+  /** Values the profile kept (lowercase): a match on one of them is not a leak. */
+  kept: ReadonlySet<string>;
+  /** Text sinso itself wrote (dummies, markers, pseudonyms): never counted as leaks. */
+  written?: readonly string[];
+};
+
+export type FindLeaksReturnType = { leaks: number; vrs: string[] };
+
+/**
+ * Searches bytes for every identifying value read from the input (names and their components,
+ * IDs, dates, UIDs, free text), case-insensitively, in UTF-8 and Latin-1 spellings. Returns how
+ * many values were found and their VRs — never the values themselves.
+ *
+ * @example
+ * const { leaks } = findLeaks({ bytes: header, identifying, kept });
+ * if (leaks > 0) reject('leak scan: identifying values survive');
+ */
+export function findLeaks(p: FindLeaksParameters): FindLeaksReturnType {
+  const hay = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength)
+    .toString('latin1')
+    .toLowerCase();
+  const written = (p.written ?? []).map((w) => w.toLowerCase());
+  const keptValues = [...p.kept];
+  const seen = new Set<string>();
+  const vrs = new Set<string>();
+  let leaks = 0;
+  for (const v of p.identifying) {
+    const min = MIN_LEAK_LENGTH[v.vr];
+    const t = v.text.trim().toLowerCase();
+    if (min === undefined || t.length < min || seen.has(t)) continue;
+    seen.add(t);
+    // a value the profile keeps is by definition not identifying: nor is a part of one
+    if (
+      PLACEHOLDER_VALUES.has(t) ||
+      written.some((w) => w.includes(t)) ||
+      keptValues.some((k) => k.includes(t))
+    )
+      continue;
+    const latin1 = Buffer.from(t, 'utf8').toString('latin1');
+    if (hay.includes(t) || (latin1 !== t && hay.includes(latin1))) {
+      leaks++;
+      vrs.add(v.vr);
+    }
+  }
+  return { leaks, vrs: [...vrs].sort() };
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { DeidDicomOptionSchema } from './profile/index.js';
+
+/** Options of `sinso deid dicom` and of the `deid.dicom` pipeline stage (one schema for both). */
+export const DeidDicomOptionsSchema = z.strictObject({
+  inputs: z.array(z.string().min(1)).min(1).describe('DICOM files or folders (walked recursively)'),
+  out: z
+    .string()
+    .min(1)
+    .describe(
+      'Output folder: <StudyUID>/<SeriesUID>/<SOPInstanceUID>.dcm with the new UIDs, and deid-report.json',
+    ),
+  secretFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Pseudonymisation secret: 64 hex characters or ≥ 32 raw bytes (default: the workspace secret)'),
+  option: z
+    .array(DeidDicomOptionSchema)
+    .default([])
+    .describe('A PS3.15 Table E.1-1 option by kebab-case name (repeatable)'),
+  pixelRules: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('JSON file of pixel-cleaning rules for images with burned-in annotation'),
+  allowMissingBurnedInFlag: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Accept US, SC and other burned-in-risk images that lack BurnedInAnnotation (check them first)',
+    ),
+  leakScan: z
+    .boolean()
+    .default(true)
+    .describe('Search each output for every identifying value of its input; a hit rejects the file'),
+  maxDateShiftDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(365)
+    .describe('Largest per-patient date shift in days (with retain-longitudinal-modified-dates)'),
+  workers: z
+    .number()
+    .int()
+    .min(0)
+    .max(256)
+    .optional()
+    .describe('Worker threads (default: one per core; 0: in-process)'),
+});
+export type DeidDicomOptions = z.output<typeof DeidDicomOptionsSchema>;
+
+const Code = z.strictObject({ value: z.string(), scheme: z.string(), meaning: z.string() });
+
+/** `deid-report.json`: counts, profile, options and per-input status by ordinal. No PHI, no paths. */
+export const DeidDicomReportSchema = z.strictObject({
+  schema: z.literal('1'),
+  kind: z.literal('sinso-deid-dicom-report'),
+  tool: z.strictObject({ name: z.literal('sinso'), version: z.string() }),
+  profile: z.strictObject({
+    standard: z.string(),
+    method: z.string(),
+    options: z.array(z.string()),
+    codes: z.array(Code),
+  }),
+  settings: z.strictObject({
+    leakScan: z.boolean(),
+    maxDateShiftDays: z.number(),
+    pixelRules: z.number().int(),
+    allowMissingBurnedInFlag: z.boolean(),
+    secretFingerprint: z.string(),
+  }),
+  counts: z.strictObject({
+    inputs: z.number().int(),
+    deidentified: z.number().int(),
+    rejected: z.number().int(),
+    skipped: z.number().int(),
+    pixelsCleaned: z.number().int(),
+  }),
+  rejectedBy: z.record(z.string(), z.number().int()),
+  inputs: z.array(
+    z.strictObject({
+      ordinal: z.number().int().min(1),
+      status: z.enum(['deidentified', 'rejected', 'skipped']),
+      reason: z.string().optional(),
+    }),
+  ),
+});
+export type DeidDicomReport = z.infer<typeof DeidDicomReportSchema>;

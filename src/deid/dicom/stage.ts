@@ -1,0 +1,27 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defineStage } from '../../core/stage.js';
+import { deidentifyDicomFiles } from './deidentifyDicomFiles.js';
+import { DeidDicomOptionsSchema, DeidDicomReportSchema } from './schema.js';
+
+/** `deid.dicom` / `sinso deid dicom`: PS3.15 Annex E de-identification of DICOM files. */
+export const deidDicomStage = defineStage({
+  name: 'deid.dicom',
+  version: '1',
+  summary: 'De-identify DICOM files by the PS3.15 Annex E profile (keyed UIDs and pseudonyms, leak scan)',
+  options: DeidDicomOptionsSchema,
+  inputs: ['inputs'],
+  outputs: ['out'],
+  needsKeys: false,
+  output: { deterministic: true },
+  async ownsOutput(_key, path) {
+    try {
+      return DeidDicomReportSchema.safeParse(
+        JSON.parse(await readFile(join(path, 'deid-report.json'), 'utf8')),
+      ).success;
+    } catch {
+      return false;
+    }
+  },
+  run: (ctx, o) => deidentifyDicomFiles(ctx, o),
+});
