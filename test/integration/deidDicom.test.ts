@@ -444,3 +444,40 @@ describe('burned-in annotation', () => {
     ).toEqual([]);
   });
 });
+
+describe('worker threads', () => {
+  it('give the same bytes and the same duplicate decisions as one thread', async () => {
+    const big = join(dir, 'big');
+    await synthesize(
+      { progress: silentProgress, log: silentLogger },
+      SynthOptionsSchema.parse({
+        out: big,
+        owners: 1,
+        patients: 12,
+        imagingFraction: 1,
+        slices: 6,
+        imageSize: '64',
+        seed: 5,
+      }),
+    );
+    const dicom = join(big, 'owner-001/dicom');
+    const first = (await listFiles(dicom))[0] as string;
+    // two copies of one file: the lowest ordinal must win, whatever thread finishes first
+    await mkdir(join(dicom, 'zz-copies'), { recursive: true });
+    await copyFile(first, join(dicom, 'zz-copies/a.dcm'));
+    await copyFile(first, join(dicom, 'zz-copies/b.dcm'));
+    const pooled = await deid([dicom], join(dir, 'big-pooled'), { workers: 2 });
+    const single = await deid([dicom], join(dir, 'big-single'), { workers: 0 });
+    expect(pooled.summary['deidentified']).toBeGreaterThan(48);
+    expect((pooled.rejected ?? []).map((r) => [r.ordinal, r.reason])).toEqual(
+      (single.rejected ?? []).map((r) => [r.ordinal, r.reason]),
+    );
+    expect((pooled.rejected ?? []).map((r) => r.path?.split('/').slice(-2).join('/'))).toEqual([
+      'zz-copies/a.dcm',
+      'zz-copies/b.dcm',
+    ]);
+    expect((await digestPath(join(dir, 'big-pooled'))).sha256).toBe(
+      (await digestPath(join(dir, 'big-single'))).sha256,
+    );
+  });
+});

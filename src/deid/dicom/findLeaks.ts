@@ -75,10 +75,30 @@ export function findLeaks(p: FindLeaksParameters): FindLeaksReturnType {
     )
       continue;
     const latin1 = Buffer.from(t, 'utf8').toString('latin1');
-    if (hay.includes(t) || (latin1 !== t && hay.includes(latin1))) {
+    if (containsWord(hay, t) || (latin1 !== t && containsWord(hay, latin1))) {
       leaks++;
       vrs.add(v.vr);
     }
   }
   return { leaks, vrs: [...vrs].sort() };
+}
+
+const isWordChar = (c: number | undefined) =>
+  c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c >= 0xc0);
+
+/**
+ * Whether `needle` occurs in `hay` on word boundaries: not inside a longer run of letters and
+ * digits. A short ID like 65023 can occur by chance inside the digits of a new 2.25 UID, and a
+ * name part like "Ann" inside "Annotation"; neither is a leak.
+ */
+export function containsWord(hay: string, needle: string): boolean {
+  const first = needle.charCodeAt(0);
+  const last = needle.charCodeAt(needle.length - 1);
+  for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) {
+    const before = i > 0 ? hay.charCodeAt(i - 1) : undefined;
+    const after = i + needle.length < hay.length ? hay.charCodeAt(i + needle.length) : undefined;
+    // a boundary is needed only where the needle itself starts or ends with a word character
+    if ((!isWordChar(first) || !isWordChar(before)) && (!isWordChar(last) || !isWordChar(after))) return true;
+  }
+  return false;
 }

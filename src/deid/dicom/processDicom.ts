@@ -1,5 +1,5 @@
 import { isSinsoError } from '../../core/errors/index.js';
-import { decodeText, parseDicom, writeDicom } from './codec/index.js';
+import { decodeText, parseDicom, writeDicomParts } from './codec/index.js';
 import type { DicomElement, DicomFile } from './codec/types.js';
 import { type DeidentifyContext, deidentifyFile } from './deidentifyFile.js';
 import { findLeaks } from './findLeaks.js';
@@ -16,7 +16,16 @@ export type ProcessDicomContext = DeidentifyContext & {
 };
 
 export type ProcessDicomReturnType =
-  | { ok: true; bytes: Buffer; study: string; series: string; sop: string; pixelsCleaned: boolean }
+  | {
+      ok: true;
+      /** The output file as parts to write in order; the pixel data is a view of the input. */
+      parts: Uint8Array[];
+      bytes: number;
+      study: string;
+      series: string;
+      sop: string;
+      pixelsCleaned: boolean;
+    }
   | { ok: false; reason: string };
 
 const PIXEL_DATA = 0x7fe00010;
@@ -110,9 +119,9 @@ export function processDicom(input: Uint8Array, ctx: ProcessDicomContext): Proce
       dataset: out.dataset.map((e) => (e.tag === PIXEL_DATA ? { ...e, value: cleanedPixels } : e)),
     };
   }
-  let bytes: Buffer;
+  let parts: Uint8Array[];
   try {
-    bytes = writeDicom(out);
+    parts = writeDicomParts(out);
   } catch (err) {
     return {
       ok: false,
@@ -120,11 +129,14 @@ export function processDicom(input: Uint8Array, ctx: ProcessDicomContext): Proce
     };
   }
   if (ctx.leakScan) {
-    // every byte but the pixel data, which is the input's (or blanked) by construction
-    const header = writeDicom({ ...out, dataset: out.dataset.filter((e) => e.tag !== PIXEL_DATA) });
-    const written = out.dataset
-      .filter((e) => e.value && e.value.length < 256)
-      .map((e) => decodeText(e as DicomElement & { value: Uint8Array }));
+    // every byte of the output but the pixel data, which is the input's own (or blanked)
+    const px = out.dataset.find((e) => e.tag === PIXEL_DATA);
+    const pixelParts = new Set<Uint8Array>([
+      ...(px?.value ? [px.value] : []),
+      ...(px?.encapsulated ? [px.encapsulated.offsetTable, ...px.encapsulated.fragments] : []),
+    ]);
+    const header = Buffer.concat(parts.filter((p) => !pixelParts.has(p)));
+    const written = out.dataset.filter((e) => e.value && e.value.length < 256).map((e) => decodeText(e));
     const scan = findLeaks({ bytes: header, identifying: r.identifying, kept: r.kept, written });
     if (scan.leaks > 0) {
       return {
@@ -133,8 +145,10 @@ export function processDicom(input: Uint8Array, ctx: ProcessDicomContext): Proce
       };
     }
   }
+  const bytes = parts.reduce((n, p) => n + p.length, 0);
   return {
     ok: true,
+    parts,
     bytes,
     study: r.uids.study,
     series: r.uids.series,

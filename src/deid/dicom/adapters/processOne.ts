@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { PixelRule } from '../pixelRules.js';
 import { type ProcessDicomContext, processDicom } from '../processDicom.js';
 import { buildProfile } from '../profile/index.js';
@@ -32,6 +32,30 @@ export function makeProcessContext(s: DeidJobSettings): ProcessDicomContext {
   };
 }
 
+/**
+ * One reusable input buffer per thread: files are processed one at a time, and the parsed file
+ * (views into this buffer) is written out before the next file is read into it. It saves a fresh
+ * multi-megabyte allocation, its page faults and its garbage for every file.
+ */
+let scratch = Buffer.allocUnsafeSlow(1 << 20);
+
+function readInto(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, scratch.length * 2));
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, scratch, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return scratch.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads, de-identifies and writes one input file (in a worker or in-process). */
 export function processOne(
   ctx: ProcessDicomContext,
@@ -41,7 +65,7 @@ export function processOne(
 ): DeidTaskResult {
   let input: Buffer;
   try {
-    input = readFileSync(path);
+    input = readInto(path);
   } catch (err) {
     return {
       id,
@@ -53,7 +77,7 @@ export function processOne(
   if (!r.ok) return { id, ok: false, reason: r.reason };
   const rel = `${r.study}/${r.series}/${r.sop}.dcm`;
   try {
-    const w = writeOutputExclusive(outDir, rel, r.bytes);
+    const w = writeOutputExclusive(outDir, rel, r.parts);
     if (!w.written) return { id, ok: 'duplicate', rel, tmp: w.tmp, pixelsCleaned: r.pixelsCleaned };
   } catch (err) {
     return {
@@ -67,7 +91,7 @@ export function processOne(
     ok: true,
     rel,
     bytesIn: input.length,
-    bytesOut: r.bytes.length,
+    bytesOut: r.bytes,
     pixelsCleaned: r.pixelsCleaned,
   };
 }

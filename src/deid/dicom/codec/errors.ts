@@ -42,7 +42,7 @@ export class DicomCodecError extends SinsoError {
 }
 export type DicomCodecErrorType = DicomCodecError & { name: 'DicomCodecError' };
 
-/** Shorthand for an unreadable-file error. */
+/** Shorthand for an unreadable-file error (internal to the codec). */
 export function unreadable(reason: string, offset?: number, cause?: unknown): DicomCodecError {
   const options: { offset?: number; cause?: unknown } = {};
   if (offset !== undefined) options.offset = offset;

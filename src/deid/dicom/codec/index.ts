@@ -53,6 +53,8 @@ export {
 export {
   type WriteDicomErrorType,
   type WriteDicomParameters,
+  type WriteDicomPartsOptions,
   type WriteDicomReturnType,
   writeDicom,
+  writeDicomParts,
 } from './writeDicom.js';

@@ -455,3 +455,11 @@ describe('parseDicom: robustness', () => {
     expect(file.dataset.map((e) => e.vr)).toEqual(['UN', 'PN', 'US']);
   });
 });
+
+describe('parseDicom: zero padding right after the meta group', () => {
+  it('keeps the meta transfer syntax and reads an empty data set', () => {
+    const file = parseDicom(Buffer.concat([part10(EXPLICIT_LE, []), Buffer.alloc(64)]));
+    expect(file.syntax.uid).toBe(EXPLICIT_LE);
+    expect(file.dataset).toEqual([]);
+  });
+});

@@ -72,6 +72,9 @@ function rdTag(b: Uint8Array, o: number, le: boolean): number {
 
 const isUpper = (c: number) => c >= 0x41 && c <= 0x5a;
 
+/** A group a data set can start with (0002 to 0028, even). */
+const plausibleGroup = (g: number) => g >= 0x0002 && g <= 0x0028 && (g & 1) === 0;
+
 /** Whether everything from `o` to the end of the bytes is zero (padding after the data set). */
 function trailingZeros(ctx: Context, o: number): boolean {
   if (ctx.lastNonZero === -2) {
@@ -353,8 +356,6 @@ function implicitFits(b: Uint8Array, o: number): boolean {
   return len === UNDEFINED_LENGTH || len <= b.length - o - 8;
 }
 
-const plausibleGroup = (g: number) => g >= 0x0002 && g <= 0x0028 && (g & 1) === 0;
-
 /** Guesses the encoding of a data set from its first element (no meta to say it). */
 function sniff(b: Uint8Array, o: number): TransferSyntaxInfo | undefined {
   if (b.length - o < 8) return undefined;
@@ -409,7 +410,8 @@ export function parseDicom(bytes: Uint8Array, options: ParseDicomParameters = {}
   if (ts !== undefined && ts.length > 0) {
     syntax = resolveTransferSyntax(latin1(ts));
     // a data set encoded with the other native little-endian syntax than the meta says
-    if (!syntax.deflated && !syntax.encapsulated && syntax.littleEndian && n - o >= 8) {
+    const native = !syntax.deflated && !syntax.encapsulated && syntax.littleEndian;
+    if (native && n - o >= 8 && plausibleGroup(rd16(bytes, o, true))) {
       const explicitOk = explicitFits(bytes, o, true);
       if (syntax.explicitVR && !explicitOk && !isUpper(bytes[o + 4]!) && implicitFits(bytes, o)) {
         syntax = resolveTransferSyntax(IMPLICIT_VR_LITTLE_ENDIAN);

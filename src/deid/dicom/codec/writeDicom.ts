@@ -91,7 +91,17 @@ function sizeElement(el: DicomElement, enc: Encoding, lens: number[]): number {
   return (longHeader(el, len) ? 12 : 8) + len;
 }
 
-type WriteState = { buf: Buffer; o: number; lens: number[]; li: number };
+type WriteState = {
+  buf: Buffer;
+  o: number;
+  lens: number[];
+  li: number;
+  /** Parts mode: values of at least this many bytes are not copied but emitted as their own part. */
+  detachFrom?: number;
+  parts?: Uint8Array[];
+  /** Start of the part of `buf` not yet emitted. */
+  mark?: number;
+};
 
 function putTag(s: WriteState, tag: number, le: boolean): void {
   const b = s.buf;
@@ -163,9 +173,27 @@ function putItemTag(s: WriteState, tag: number, len: number, le: boolean): void 
 }
 
 function putValue(s: WriteState, v: Uint8Array, pad: number): void {
-  s.buf.set(v, s.o);
-  s.o += v.length;
+  if (s.parts !== undefined && s.detachFrom !== undefined && v.length >= s.detachFrom) {
+    s.parts.push(s.buf.subarray(s.mark ?? 0, s.o), v);
+    s.mark = s.o;
+  } else {
+    s.buf.set(v, s.o);
+    s.o += v.length;
+  }
   if (v.length & 1) s.buf[s.o++] = pad;
+}
+
+/** Bytes of the values `putValue` will detach (values of at least `from` bytes, at any depth). */
+function detachedBytes(list: readonly DicomElement[], from: number): number {
+  let n = 0;
+  for (const el of list) {
+    if (el.items !== undefined) for (const item of el.items) n += detachedBytes(item, from);
+    else if (el.encapsulated !== undefined) {
+      if (el.encapsulated.offsetTable.length >= from) n += el.encapsulated.offsetTable.length;
+      for (const f of el.encapsulated.fragments) if (f.length >= from) n += f.length;
+    } else if (el.value !== undefined && el.value.length >= from) n += el.value.length;
+  }
+  return n;
 }
 
 function writeList(s: WriteState, list: readonly DicomElement[], enc: Encoding): void {
@@ -258,6 +286,31 @@ function metaToWrite(file: DicomFile): DicomElement[] {
  * writeFileSync('out.dcm', out);
  */
 export function writeDicom(file: WriteDicomParameters): WriteDicomReturnType {
+  const parts = writeDicomParts(file, { detachFrom: Number.POSITIVE_INFINITY });
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+}
+
+export type WriteDicomPartsOptions = {
+  /**
+   * Values (and fragments) of at least this many bytes are not copied: they are returned as
+   * their own parts, views of the input (default 64 KiB). Ignored for a deflated data set.
+   */
+  detachFrom?: number;
+};
+
+/**
+ * `writeDicom` as a list of parts to write in order (e.g. with `writev`): headers and small values
+ * in one buffer, large values — the pixel data — as the very views the parser returned, so a
+ * de-identified file is written without copying its pixels in memory at all.
+ *
+ * @example
+ * writevSync(fd, writeDicomParts(file));
+ */
+export function writeDicomParts(
+  file: WriteDicomParameters,
+  options: WriteDicomPartsOptions = {},
+): Uint8Array[] {
+  const detachFrom = file.syntax.deflated ? Number.POSITIVE_INFINITY : (options.detachFrom ?? 65536);
   const syntax = file.syntax;
   const enc: Encoding = !syntax.littleEndian ? EXPLICIT_BE : syntax.explicitVR ? EXPLICIT_LE : IMPLICIT_LE;
   if (file.preamble !== undefined && file.preamble.length !== 128) {
@@ -281,7 +334,8 @@ export function writeDicom(file: WriteDicomParameters): WriteDicomReturnType {
     total = head + padded(body.length);
   }
 
-  const buf = Buffer.allocUnsafeSlow(total);
+  const detached = Number.isFinite(detachFrom) ? detachedBytes(file.dataset, detachFrom) : 0;
+  const buf = Buffer.allocUnsafeSlow(total - detached);
   if (file.preamble !== undefined) buf.set(file.preamble, 0);
   else buf.fill(0, 0, 128);
   buf.write('DICM', 128, 'latin1');
@@ -297,8 +351,15 @@ export function writeDicom(file: WriteDicomParameters): WriteDicomReturnType {
   } else {
     s.lens = lens;
     s.li = 0;
+    if (detached > 0) {
+      s.parts = [];
+      s.mark = 0;
+      s.detachFrom = detachFrom;
+    }
     writeList(s, file.dataset, enc);
   }
-  if (s.o !== total) throw internal('the file size was miscomputed');
-  return buf;
+  if (s.o !== total - detached) throw internal('the file size was miscomputed');
+  if (s.parts === undefined) return [buf];
+  s.parts.push(buf.subarray(s.mark ?? 0, s.o));
+  return s.parts.filter((p) => p.length > 0);
 }
