@@ -481,3 +481,33 @@ describe('worker threads', () => {
     );
   });
 });
+
+describe('elements written as UN', () => {
+  it('are acted on by their dictionary VR: UIDs mapped, dates shifted, names removed', async () => {
+    const { parseDicom, writeDicom } = await import('../../src/deid/dicom/codec/index.js');
+    const src = parseDicom(await readFile(join(repoRoot, 'datasets/samples/dicom/MR_small.dcm')));
+    const un = {
+      ...src,
+      dataset: src.dataset.map((e) => (e.value && e.tag !== 0x7fe00010 ? { ...e, vr: 'UN' } : e)),
+    };
+    const inDir = await tempDir('sinso-un-');
+    await writeFile(join(inDir, 'un.dcm'), writeDicom(un));
+    const r = await deid([inDir], join(inDir, 'out'), { option: ['retain-longitudinal-modified-dates'] });
+    expect(r.rejected ?? []).toEqual([]);
+    const f = (await listFiles(join(inDir, 'out'))).find((x) => x.endsWith('.dcm')) as string;
+    const i = readDcm(await readFile(join(repoRoot, 'datasets/samples/dicom/MR_small.dcm'))).ds;
+    const o = parseDicom(await readFile(f));
+    const text = (tag: number) => {
+      const el = o.dataset.find((e) => e.tag === tag);
+      return el?.value
+        ? Buffer.from(el.value)
+            .toString('latin1')
+            .replace(/[\0 ]+$/, '')
+        : '';
+    };
+    expect(text(0x00080018)).toBe(mapUid(secret, String(i['SOPInstanceUID'])));
+    expect(text(0x00080020)).not.toBe(String(i['StudyDate']));
+    expect(text(0x00080020)).toMatch(/^\d{8}$/);
+    expect(text(0x00100010)).toBe('');
+  });
+});

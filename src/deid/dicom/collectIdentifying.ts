@@ -1,4 +1,4 @@
-import { decodeText } from './codec/index.js';
+import { decodeText, lookupVr } from './codec/index.js';
 import type { DicomElement, DicomFile } from './codec/types.js';
 import type { DeidAction, Profile } from './profile/index.js';
 
@@ -60,8 +60,10 @@ export function elementActions(
 
 /**
  * Every identifying value of a file, at any depth: the values of all text elements the profile
- * does not keep (and PatientID), PN components on their own; plus the values it keeps, which are
- * by the profile's definition not identifying (a match on one of them is not a leak).
+ * removes, empties, replaces, maps or shifts (and PatientID), PN components on their own; plus the
+ * values it keeps, which are by the profile's definition not identifying (a match on one of them
+ * is not a leak). Descriptors to clean (C) are neither: Clean keeps them only when they hold none
+ * of the identifying values.
  *
  * @example
  * const { identifying } = collectIdentifying(parseDicom(bytes), buildProfile([]));
@@ -73,7 +75,12 @@ export function collectIdentifying(
   const identifying: IdentifyingValue[] = [];
   const kept = new Set<string>();
   const note = (el: DicomElement, action: DeidAction | 'K') => {
-    if (!el.value || !TEXT_VRS.has(el.vr)) return;
+    // a descriptor to clean (C) is not an identifier in itself: it is kept only when none of the
+    // identifying values appears in it, so the scan looks for those values, not for it
+    if (action === 'C') return;
+    // an element written as UN (e.g. a PatientName in some files) is text by its dictionary VR
+    const vr = el.vr === 'UN' ? (lookupVr(el.tag) ?? 'UN') : el.vr;
+    if (!el.value || !TEXT_VRS.has(vr)) return;
     const raw = decodeText(el);
     if (!raw) return;
     for (const v of raw.split('\\')) {
@@ -83,9 +90,9 @@ export function collectIdentifying(
         kept.add(value.toLowerCase());
         continue;
       }
-      if (el.vr === 'UI' && value.startsWith(REGISTRY_ROOT)) continue;
-      identifying.push({ text: value, vr: el.vr });
-      if (el.vr === 'PN') {
+      if (vr === 'UI' && value.startsWith(REGISTRY_ROOT)) continue;
+      identifying.push({ text: value, vr });
+      if (vr === 'PN') {
         for (const part of value.split(/[\^=]/))
           if (part.trim().length >= 3) identifying.push({ text: part.trim(), vr: 'PN' });
       }

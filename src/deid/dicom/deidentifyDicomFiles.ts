@@ -17,7 +17,8 @@ import { buildProfile } from './profile/index.js';
 import type { DeidDicomOptions, DeidDicomReport } from './schema.js';
 
 /** Files that are obviously not DICOM are skipped (and counted), not rejected. */
-const NOT_DICOM = /\.(json|ndjson|jsonl|txt|md|csv|tsv|xml|html?|pdf|yaml|yml|log|zip|gz)$/i;
+const NOT_DICOM =
+  /(\.(json|ndjson|jsonl|txt|md|csv|tsv|xml|html?|pdf|yaml|yml|log|zip|gz)|(^|[\\/])(LICENSE|README|COPYING|NOTICE)(\.\w+)?)$/i;
 
 /**
  * `sinso deid dicom`: de-identifies every DICOM file of the inputs into `out` by the PS3.15

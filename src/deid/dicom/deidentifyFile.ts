@@ -1,6 +1,6 @@
 import { dateShiftDays, mapUid, pseudonymizePatientId } from '../../core/pseudonym.js';
 import { version } from '../../core/version.js';
-import { decodeText, encodeText } from './codec/index.js';
+import { decodeText, encodeText, lookupVr } from './codec/index.js';
 import type { DicomElement, DicomFile } from './codec/types.js';
 import { collectIdentifying, elementActions } from './collectIdentifying.js';
 import { DEID_METHOD_CODES, dummyValue, type Profile } from './profile/index.js';
@@ -32,6 +32,8 @@ export type DeidentifyFileReturnType =
       identifying: IdentifyingValue[];
       /** Values the profile kept: a match on one of these is not a leak. */
       kept: Set<string>;
+      /** Text sinso wrote itself (pseudonyms, dummies, shifted dates, markers, new UIDs). */
+      inserted: string[];
     }
   | { ok: false; reason: string };
 
@@ -82,7 +84,6 @@ export function deidentifyFile(
   ctx: DeidentifyContext,
   extra: DeidentifyFileOptions = {},
 ): DeidentifyFileReturnType {
-  const le = input.syntax.littleEndian;
   const top = new Map(input.dataset.map((e) => [e.tag, e]));
   const text = (tag: number): string => {
     const el = top.get(tag);
@@ -101,6 +102,15 @@ export function deidentifyFile(
   const shift = dateShiftDays(ctx.secret, patientKey, ctx.maxShiftDays);
 
   let shifted = false;
+  const inserted: string[] = [];
+  const put = (vr: string, text: string): Uint8Array => {
+    inserted.push(text);
+    return encodeText(vr, text);
+  };
+  const dummyBytes = (vr: string, tag: number): Uint8Array => {
+    const v = dummyValue(vr, tag);
+    return typeof v === 'string' ? put(vr, v) : v; // binary dummies are zero bytes: any byte order
+  };
 
   const mapUids = (el: DicomElement): DicomElement => {
     const raw = el.value ? decodeText(el) : '';
@@ -111,7 +121,7 @@ export function deidentifyFile(
         return !uid || uid.startsWith(REGISTRY_ROOT) ? uid : mapUid(ctx.secret, uid);
       })
       .join('\\');
-    return { tag: el.tag, vr: el.vr, value: encodeText('UI', out) };
+    return { tag: el.tag, vr: el.vr, value: put('UI', out) };
   };
 
   const shiftValue = (el: DicomElement): DicomElement => {
@@ -122,16 +132,23 @@ export function deidentifyFile(
       .map((v) => (el.vr === 'DA' ? shiftDicomDate(v.trim(), shift) : shiftDicomDateTime(v.trim(), shift)))
       .join('\\');
     shifted = true;
-    return { tag: el.tag, vr: el.vr, value: encodeText(el.vr, out) };
+    return { tag: el.tag, vr: el.vr, value: put(el.vr, out) };
   };
 
+  /**
+   * Clean (C). Free text (LT, ST, UT) cannot be cleaned without understanding it — a note can name
+   * people the header never mentions — so it is replaced with a dummy. A short descriptor (LO, SH,
+   * e.g. "CT HEAD W/O CONTRAST") is kept only when it holds none of the file's identifying values.
+   */
   const cleanText = (el: DicomElement): DicomElement | undefined => {
-    // Clean: keep a descriptor only when it holds none of this file's identifying values;
-    // otherwise replace it with a dummy (the text cannot be trusted).
     if (!el.value || el.vr === 'SQ') return el;
+    if (el.vr === 'LT' || el.vr === 'ST' || el.vr === 'UT' || el.vr === 'UC') {
+      return { tag: el.tag, vr: el.vr, value: dummyBytes(el.vr, el.tag) };
+    }
     const raw = decodeText(el).toLowerCase();
     const hit = identifying.some((v) => v.text.length >= 3 && raw.includes(v.text.toLowerCase()));
-    return hit ? { tag: el.tag, vr: el.vr, value: toBytes(el.vr, dummyValue(el.vr, el.tag)) } : el;
+    if (!hit) kept.add(raw.trim()); // clean, so kept: not a leak
+    return hit ? { tag: el.tag, vr: el.vr, value: dummyBytes(el.vr, el.tag) } : el;
   };
 
   const { identifying, kept } = collectIdentifying(input, ctx.profile);
@@ -159,13 +176,15 @@ export function deidentifyFile(
         if (keptBlocks.has((group << 8) | elem)) out.push(el);
         continue;
       }
+      // group lengths (gggg,0000) are retired and would be stale after any change
+      if ((el.tag & 0xffff) === 0) continue;
       const action = actions.get(el) ?? 'K';
       // PatientID becomes the keyed pseudonym shared with the FHIR de-identifier
       if (depth === 0 && el.tag === T.PatientID) {
         out.push({
           tag: el.tag,
           vr: 'LO',
-          value: encodeText('LO', patientId ? pseudonymizePatientId(ctx.secret, issuer, patientId) : ''),
+          value: put('LO', patientId ? pseudonymizePatientId(ctx.secret, issuer, patientId) : ''),
         });
         continue;
       }
@@ -183,24 +202,27 @@ export function deidentifyFile(
         });
         continue;
       }
+      // an element read as UN is acted on by its dictionary VR (and written with it when replaced)
+      const typed: DicomElement = el.vr === 'UN' ? { ...el, vr: lookupVr(el.tag) ?? 'UN' } : el;
+      const vr = typed.vr;
       switch (action) {
         case 'X':
           break;
         case 'Z':
-          out.push({ tag: el.tag, vr: el.vr, value: new Uint8Array(0) });
+          out.push({ tag: el.tag, vr, value: new Uint8Array(0) });
           break;
         case 'D':
-          out.push({ tag: el.tag, vr: el.vr, value: toBytes(el.vr, dummyValue(el.vr, el.tag), le) });
+          out.push({ tag: el.tag, vr, value: dummyBytes(vr, el.tag) });
           break;
         case 'U':
-          out.push(el.vr === 'UI' ? mapUids(el) : { tag: el.tag, vr: el.vr, value: new Uint8Array(0) });
+          out.push(vr === 'UI' ? mapUids(typed) : { tag: el.tag, vr, value: new Uint8Array(0) });
           break;
         case 'S':
-          out.push(shiftValue(el));
+          out.push(vr === 'DA' || vr === 'DT' ? shiftValue(typed) : el);
           break;
         case 'C': {
-          const c = cleanText(el);
-          if (c) out.push(c);
+          const c = cleanText(typed);
+          if (c) out.push(c === typed ? el : c);
           break;
         }
         default:
@@ -228,6 +250,7 @@ export function deidentifyFile(
     : d.options.includes('retain-longitudinal-full-dates')
       ? 'UNMODIFIED'
       : 'REMOVED';
+  inserted.push(...d.methodValues, ...codes.map((c) => c.meaning), longitudinal);
   dataset.push(
     { tag: T.PatientIdentityRemoved, vr: 'CS', value: encodeText('CS', 'YES') },
     { tag: T.DeidentificationMethod, vr: 'LO', value: encodeText('LO', d.methodValues.join('\\')) },
@@ -260,16 +283,11 @@ export function deidentifyFile(
     uids: { study: mapUid(ctx.secret, study), series: mapUid(ctx.secret, series), sop: newSop },
     identifying,
     kept,
+    inserted,
   };
 }
 
 function metaText(f: DicomFile, tag: number): string {
   const el = f.meta.find((e) => e.tag === tag);
   return el?.value ? decodeText(el) : '';
-}
-
-function toBytes(vr: string, v: string | Uint8Array, littleEndian = true): Uint8Array {
-  if (typeof v === 'string') return encodeText(vr, v);
-  if (littleEndian) return v;
-  return v; // dummies of binary VRs are all zero bytes: byte order does not matter
 }

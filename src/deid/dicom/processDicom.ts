@@ -136,8 +136,7 @@ export function processDicom(input: Uint8Array, ctx: ProcessDicomContext): Proce
       ...(px?.encapsulated ? [px.encapsulated.offsetTable, ...px.encapsulated.fragments] : []),
     ]);
     const header = Buffer.concat(parts.filter((p) => !pixelParts.has(p)));
-    const written = out.dataset.filter((e) => e.value && e.value.length < 256).map((e) => decodeText(e));
-    const scan = findLeaks({ bytes: header, identifying: r.identifying, kept: r.kept, written });
+    const scan = findLeaks({ bytes: header, identifying: r.identifying, kept: r.kept, written: r.inserted });
     if (scan.leaks > 0) {
       return {
         ok: false,

@@ -6,7 +6,7 @@ import { decodeText, parseDicom } from './codec/index.js';
 import type { DicomElement } from './codec/types.js';
 import { collectIdentifying } from './collectIdentifying.js';
 import { MIN_LEAK_LENGTH, PLACEHOLDER_VALUES } from './findLeaks.js';
-import { buildProfile, type DeidDicomOption } from './profile/index.js';
+import { buildProfile, type DeidDicomOption, dummyValue } from './profile/index.js';
 import { DeidDicomReportSchema } from './schema.js';
 
 export type VerifyDeidentifiedParameters = {
@@ -28,6 +28,14 @@ export type VerifyDeidentifiedReturnType = {
 };
 
 const PIXEL_DATA = 0x7fe00010;
+
+/** Every text dummy the profile writes (lowercase). */
+const DUMMY_VALUES: ReadonlySet<string> = new Set(
+  ['PN', 'LO', 'SH', 'CS', 'ST', 'LT', 'UT', 'UC', 'DA', 'TM', 'DT', 'AS', 'DS', 'IS', 'AE', 'UR']
+    .map((vr) => dummyValue(vr, 0))
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.trim().toLowerCase()),
+);
 
 /**
  * The leak scan on its own (`sinso deid verify OUT --against IN`): reads every identifying value
@@ -79,8 +87,17 @@ export async function verifyDeidentified(
     }
   }
   readTask.done();
-  for (const k of kept) tokens.delete(k);
-  for (const t of [...tokens.keys()]) if (PLACEHOLDER_VALUES.has(t)) tokens.delete(t);
+  // values kept by the profile anywhere, and each word of them, are not identifying; nor are
+  // placeholders, the dummies sinso writes, or values without a letter or digit
+  const keptWords = new Set<string>();
+  for (const k of kept) {
+    keptWords.add(k);
+    for (const w of k.split(/[^\p{L}\p{N}.'-]+/u)) if (w) keptWords.add(w);
+  }
+  for (const t of [...tokens.keys()]) {
+    if (keptWords.has(t) || PLACEHOLDER_VALUES.has(t) || DUMMY_VALUES.has(t) || !/[\p{L}\p{N}]/u.test(t))
+      tokens.delete(t);
+  }
   const leaking: VerifyDeidentifiedReturnType['leaking'] = [];
   let outputsScanned = 0;
   const scanTask = ctx.progress.start('verify: scan outputs', 0);

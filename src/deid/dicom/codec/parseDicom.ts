@@ -29,7 +29,9 @@ export type ParseDicomErrorType = DicomCodecErrorType;
 /** Sequences nested deeper than this are refused (real files rarely pass 10). */
 export const MAX_SEQUENCE_DEPTH = 64;
 /** Largest inflated data set accepted for Deflated Explicit VR Little Endian. */
-const MAX_INFLATED = Math.min(2 ** 31, bufferConstants.MAX_LENGTH);
+// a deflated data set inflates to at most 256 MiB: far above real objects, and it keeps a
+// 'deflate bomb' (a tiny file that inflates to gigabytes) within the de-identifier's memory bound
+const MAX_INFLATED = Math.min(256 * 2 ** 20, bufferConstants.MAX_LENGTH);
 
 /** How the elements being read are encoded. */
 type Encoding = 0 | 1 | 2;
