@@ -57,13 +57,14 @@ export function planPipeline(
       const specs = flagSpecs(stage.options);
       let map: Record<string, string | string[]>;
       if (typeof raw === 'string' || Array.isArray(raw)) {
-        if (slots.length !== 1) {
-          throw new SchemaError(`A pipeline stage's ${field} must name its slots.`, {
+        // a plain list binds to the stage's first slot (its main inputs or output)
+        if (slots.length === 0) {
+          throw new SchemaError(`A pipeline stage gives ${field} to a stage that takes none.`, {
             code: 'PIPELINE_INVALID',
             issues: [
               {
                 path: `stages.${id}.${field}`,
-                message: `stage ${stage.name} has ${slots.length === 0 ? 'no' : 'several'} ${field === 'deps' ? 'input' : 'output'} slots (${slots.join(', ') || 'none'}); give a map slot: path(s)`,
+                message: `stage ${stage.name} has no ${field === 'deps' ? 'input' : 'output'} slots`,
                 line: at(field),
               },
             ],

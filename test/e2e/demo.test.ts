@@ -15,12 +15,21 @@ describe('sinso demo', () => {
     expect(first.stdout).toContain('Synthetic cohort: 3 data owners, 60 patients');
     expect(first.stdout).toMatch(/type 2 diabetes in \d+% of patients/);
     expect(first.stderr).toContain('passphrase "sinso-demo"');
+    expect(first.stdout).toMatch(
+      /owner-001 +\d+ DICOM files de-identified +0 rejected +leak scan: no identifier found/,
+    );
     const lock = await readFile(join(d, 'demo.lock.json'), 'utf8');
 
     const second = await runBin([...args, '--json']);
     expect(second.code).toBe(0);
     const run = JSON.parse(second.stdout);
-    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(['skipped', 'skipped']);
+    expect(run.stages.map((s: { status: string }) => s.status)).toEqual([
+      'skipped',
+      'skipped',
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
     expect(await readFile(join(d, 'demo.lock.json'), 'utf8')).toBe(lock);
 
     // the committed lock is what any machine gets: the demo is reproducible across machines

@@ -157,3 +157,28 @@ describe('runPipeline', () => {
     await mkdir(join(dir, 'x'), { recursive: true });
   });
 });
+
+describe('a deid.dicom stage in a pipeline', () => {
+  it('binds deps by slot and reruns when the secret file changes', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'scans'), { recursive: true });
+    const { copyFile } = await import('node:fs/promises');
+    await copyFile(
+      new URL('../../datasets/samples/dicom/CT_small.dcm', import.meta.url),
+      join(dir, 'scans/a.dcm'),
+    );
+    await writeFile(join(dir, 'secret.hex'), 'a1'.repeat(32));
+    await writeFile(
+      join(dir, 'p.yaml'),
+      'stages:\n  deid:\n    uses: deid.dicom\n    deps: { inputs: [scans], secretFile: secret.hex }\n    outs: [deid]\n',
+    );
+    const ctx = await testContext(join(dir, 'ws'));
+    const run = () => runPipeline(ctx, { file: join(dir, 'p.yaml'), registry: testRegistry });
+    expect((await run()).stages[0]?.status).toBe('ran');
+    const lock = PipelineLockSchema.parse(JSON.parse(await readFile(join(dir, 'p.lock.json'), 'utf8')));
+    expect(lock.stages['deid']?.deps.map((d) => d.path)).toEqual(['scans', 'secret.hex']);
+    expect((await run()).stages[0]?.status).toBe('skipped');
+    await writeFile(join(dir, 'secret.hex'), 'b2'.repeat(32));
+    expect((await run()).stages[0]?.status).toBe('ran');
+  });
+});

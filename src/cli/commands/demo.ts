@@ -2,10 +2,12 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { exists } from '../../core/fs.js';
 import { parseWith } from '../../core/parse.js';
 import { fixedPassphrase } from '../../core/passphrase.js';
 import { type Inventory, InventorySchema } from '../../core/schemas/inventory.js';
 import { initWorkspace, isWorkspace, openWorkspace } from '../../core/workspace.js';
+import { type DeidDicomReport, DeidDicomReportSchema } from '../../deid/dicom/schema.js';
 import { runPipeline } from '../../pipeline/runPipeline.js';
 import { type SynthManifest, SynthManifestSchema } from '../../synth/schema.js';
 import { defineCommand } from '../command.js';
@@ -55,12 +57,22 @@ export const demoCommand = defineCommand({
       InventorySchema,
       'inventory',
     );
+    const deid: { owner: string; report: DeidDicomReport }[] = [];
+    for (const o of manifest.owners) {
+      const file = join(workspace.paths.root, 'owners', o.id, 'deid/dicom/deid-report.json');
+      if (await exists(file)) {
+        deid.push({
+          owner: o.id,
+          report: await readJson(file, DeidDicomReportSchema, 'de-identification report'),
+        });
+      }
+    }
     if (ctx.globals.json) {
       const code = printRun(ctx, run);
       return code;
     }
     const code = printRun({ ...ctx, print: (human) => ctx.io.stderr(human) } as CliContext, run);
-    ctx.io.stdout(summary(workspace.paths.root, created, manifest, inventory));
+    ctx.io.stdout(summary(workspace.paths.root, created, manifest, inventory, deid));
     return code;
   },
 });
@@ -69,7 +81,13 @@ async function readJson<S extends z.ZodType>(path: string, schema: S, what: stri
   return parseWith(schema, JSON.parse(await readFile(path, 'utf8')), { what });
 }
 
-function summary(root: string, created: boolean, m: SynthManifest, inv: Inventory): string {
+function summary(
+  root: string,
+  created: boolean,
+  m: SynthManifest,
+  inv: Inventory,
+  deid: readonly { owner: string; report: DeidDicomReport }[],
+): string {
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   const resources = Object.values(inv.fhirResources).reduce((a, b) => a + b, 0);
   const lines = [
@@ -90,10 +108,34 @@ function summary(root: string, created: boolean, m: SynthManifest, inv: Inventor
       .replace(/^/gm, '  '),
     `Planted signal: type 2 diabetes in ${pct(m.signal.prevalence)} of patients, logistic in ${m.signal.features.map((f) => f.name).join(', ')}`,
     `Inventory: ${formatCount(inv.inputs)} files scanned (${formatCount(inv.files.dicom)} DICOM, ${formatCount(inv.files.fhirNdjson + inv.files.fhirJson)} FHIR), ${formatCount(resources)} FHIR resources, ${inv.files.rejected} rejected`,
+    ...(deid.length > 0
+      ? [
+          `De-identified (PS3.15 Annex E; ${deid[0]?.report.profile.options.join(', ') || 'basic profile'}):`,
+          formatTable(
+            deid.map((d) => [
+              d.owner,
+              `${formatCount(d.report.counts.deidentified)} DICOM files de-identified`,
+              `${d.report.counts.rejected} rejected`,
+              leakLine(d.report),
+            ]),
+          )
+            .trimEnd()
+            .replace(/^/gm, '  '),
+        ]
+      : []),
     '',
-    'Still to come in the demo: de-identification, tables, commitments, publishing, the chain,',
+    'Still to come in the demo: FHIR de-identification, tables, commitments, publishing, the chain,',
     'HE and ZK-proved queries, training, receipts, settlement and each owner’s audit.',
     '',
   ];
   return lines.join('\n');
+}
+
+/** What the leak scan found, from the report: files it rejected, or that it found nothing. */
+function leakLine(r: DeidDicomReport): string {
+  if (!r.settings.leakScan) return 'leak scan off';
+  const hits = Object.entries(r.rejectedBy)
+    .filter(([reason]) => reason.startsWith('leak scan'))
+    .reduce((n, [, c]) => n + c, 0);
+  return hits === 0 ? 'leak scan: no identifier found' : `leak scan: ${hits} file(s) rejected`;
 }

@@ -10,7 +10,8 @@ export const deidDicomStage = defineStage({
   version: '1',
   summary: 'De-identify DICOM files by the PS3.15 Annex E profile (keyed UIDs and pseudonyms, leak scan)',
   options: DeidDicomOptionsSchema,
-  inputs: ['inputs'],
+  // the secret and pixel-rule files are deps too: a pipeline reruns when either changes
+  inputs: ['inputs', 'secretFile', 'pixelRules'],
   outputs: ['out'],
   needsKeys: false,
   output: { deterministic: true },
