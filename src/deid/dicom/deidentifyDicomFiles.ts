@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { SinsoError } from '../../core/errors/index.js';
-import { writeFileAtomic } from '../../core/fs.js';
 import { canonicalJson } from '../../core/hash.js';
 import { secretFingerprint } from '../../core/keystore.js';
 import { parseWith } from '../../core/parse.js';
@@ -15,6 +17,10 @@ import { runPool } from './adapters/runPool.js';
 import { PixelRulesFileSchema } from './pixelRules.js';
 import { buildProfile } from './profile/index.js';
 import type { DeidDicomOptions, DeidDicomReport } from './schema.js';
+
+const DEIDENTIFIED = 1;
+const REJECTED = 2;
+const SKIPPED = 3;
 
 /** Files that are obviously not DICOM are skipped (and counted), not rejected. */
 const NOT_DICOM =
@@ -52,25 +58,32 @@ export async function deidentifyDicomFiles(ctx: StageContext, o: DeidDicomOption
     pixelRules = rules.length;
   }
   await mkdir(o.out, { recursive: true });
-  const statuses: DeidDicomReport['inputs'] = [];
+  // Per-input state is kept compact, so memory stays small at hundreds of thousands of files:
+  // one status byte per input, reasons only for inputs that were not de-identified.
+  let status = new Uint8Array(1 << 16);
+  const setStatus = (ordinal: number, code: number) => {
+    if (ordinal > status.length) {
+      const grown = new Uint8Array(Math.max(ordinal, status.length * 2));
+      grown.set(status);
+      status = grown;
+    }
+    status[ordinal - 1] = code;
+  };
+  const reasons = new Map<number, string>();
+  let inputsSeen = 0;
   const rejected: Rejection[] = [];
   const inFlight = new Map<number, string>();
-  let deidentified = 0;
   let skipped = 0;
-  let cleaned = 0;
   const task = ctx.progress.start('deid dicom', 0);
   async function* tasks() {
     for await (const f of walkInputs(o.inputs)) {
+      inputsSeen = f.ordinal;
       if ('missing' in f) {
         inFlight.set(f.ordinal, f.path);
         yield { id: f.ordinal, reject: 'not found' };
       } else if (NOT_DICOM.test(f.path)) {
         skipped++;
-        statuses[f.ordinal - 1] = {
-          ordinal: f.ordinal,
-          status: 'skipped',
-          reason: 'not DICOM (by file type)',
-        };
+        setStatus(f.ordinal, SKIPPED);
         task.tick();
       } else if (f.size === 0) {
         inFlight.set(f.ordinal, f.path);
@@ -81,9 +94,11 @@ export async function deidentifyDicomFiles(ctx: StageContext, o: DeidDicomOption
       }
     }
   }
-  // outputs by name → the input that wrote them, so duplicates resolve the same way whatever
-  // order the workers finish in: the input with the lowest ordinal wins
-  const writers = new Map<string, { id: number; pixelsCleaned: boolean; path: string | undefined }>();
+  // outputs (by a short hash of their name) → the input that wrote them, so duplicates resolve
+  // the same way whatever order the workers finish in: the input with the lowest ordinal wins
+  const writers = new Map<string, number>();
+  const key = (rel: string) => createHash('sha256').update(rel).digest('base64').slice(0, 22);
+  const cleanedIds = new Set<number>();
   const duplicates: {
     id: number;
     rel: string;
@@ -98,10 +113,12 @@ export async function deidentifyDicomFiles(ctx: StageContext, o: DeidDicomOption
     if (r.ok === 'duplicate') {
       duplicates.push({ id: r.id, rel: r.rel, tmp: r.tmp, pixelsCleaned: r.pixelsCleaned, path });
     } else if (r.ok) {
-      writers.set(r.rel, { id: r.id, pixelsCleaned: r.pixelsCleaned, path });
-      statuses[r.id - 1] = { ordinal: r.id, status: 'deidentified' };
+      writers.set(key(r.rel), r.id);
+      if (r.pixelsCleaned) cleanedIds.add(r.id);
+      setStatus(r.id, DEIDENTIFIED);
     } else {
-      statuses[r.id - 1] = { ordinal: r.id, status: 'rejected', reason: r.reason };
+      setStatus(r.id, REJECTED);
+      reasons.set(r.id, r.reason);
       rejected.push({ ordinal: r.id, reason: r.reason, path });
     }
   };
@@ -122,28 +139,51 @@ export async function deidentifyDicomFiles(ctx: StageContext, o: DeidDicomOption
   task.done();
   const duplicate = 'duplicate: another input has the same SOPInstanceUID';
   for (const d of duplicates.sort((a, b) => a.id - b.id)) {
-    const owner = writers.get(d.rel);
-    if (owner && d.id < owner.id) {
+    const owner = writers.get(key(d.rel));
+    if (owner !== undefined && d.id < owner) {
       await rename(d.tmp, join(o.out, d.rel)); // the earlier input's output replaces the later one's
-      writers.set(d.rel, { id: d.id, pixelsCleaned: d.pixelsCleaned, path: d.path });
-      statuses[d.id - 1] = { ordinal: d.id, status: 'deidentified' };
-      statuses[owner.id - 1] = { ordinal: owner.id, status: 'rejected', reason: duplicate };
-      rejected.push({ ordinal: owner.id, reason: duplicate, path: owner.path });
+      writers.set(key(d.rel), d.id);
+      if (d.pixelsCleaned) cleanedIds.add(d.id);
+      cleanedIds.delete(owner);
+      setStatus(d.id, DEIDENTIFIED);
+      setStatus(owner, REJECTED);
+      reasons.set(owner, duplicate);
+      rejected.push({ ordinal: owner, reason: duplicate, path: undefined });
     } else {
       await rm(d.tmp, { force: true });
-      statuses[d.id - 1] = { ordinal: d.id, status: 'rejected', reason: duplicate };
+      setStatus(d.id, REJECTED);
+      reasons.set(d.id, duplicate);
       rejected.push({ ordinal: d.id, reason: duplicate, path: d.path });
     }
   }
-  for (const w of writers.values()) {
-    deidentified++;
-    if (w.pixelsCleaned) cleaned++;
+  // paths of inputs that lost a duplicate after being written were not kept: walk again for them
+  if (rejected.some((r) => r.path === undefined)) {
+    const want = new Map(rejected.filter((r) => r.path === undefined).map((r) => [r.ordinal, r]));
+    for await (const f of walkInputs(o.inputs)) {
+      const r = want.get(f.ordinal);
+      if (r) r.path = f.path;
+    }
   }
+  let deidentified = 0;
+  for (let i = 1; i <= inputsSeen; i++) if (status[i - 1] === DEIDENTIFIED) deidentified++;
+  // the per-input list is streamed into the report, one line per input, never held whole
+  function* inputLines(): Generator<string> {
+    for (let i = 1; i <= inputsSeen; i++) {
+      const code = status[i - 1];
+      const entry: DeidDicomReport['inputs'][number] =
+        code === DEIDENTIFIED
+          ? { ordinal: i, status: 'deidentified' }
+          : code === SKIPPED
+            ? { ordinal: i, reason: 'not DICOM (by file type)', status: 'skipped' }
+            : { ordinal: i, reason: reasons.get(i) ?? 'not processed', status: 'rejected' };
+      yield canonicalJson(entry);
+    }
+  }
+  const cleaned = cleanedIds.size;
   rejected.sort((a, b) => a.ordinal - b.ordinal);
-  const inputs = statuses.filter((s) => s !== undefined);
   const rejectedBy: Record<string, number> = {};
   for (const r of rejected) rejectedBy[r.reason] = (rejectedBy[r.reason] ?? 0) + 1;
-  const report: DeidDicomReport = {
+  const report: Omit<DeidDicomReport, 'inputs'> = {
     schema: '1',
     kind: 'sinso-deid-dicom-report',
     tool: { name: 'sinso', version },
@@ -160,20 +200,13 @@ export async function deidentifyDicomFiles(ctx: StageContext, o: DeidDicomOption
       allowMissingBurnedInFlag: o.allowMissingBurnedInFlag,
       secretFingerprint: secretFingerprint(secret),
     },
-    counts: {
-      inputs: inputs.length,
-      deidentified,
-      rejected: rejected.length,
-      skipped,
-      pixelsCleaned: cleaned,
-    },
+    counts: { inputs: inputsSeen, deidentified, rejected: rejected.length, skipped, pixelsCleaned: cleaned },
     rejectedBy,
-    inputs,
   };
-  await writeFileAtomic(join(o.out, 'deid-report.json'), `${canonicalJson(report, 2)}\n`);
+  await writeReport(join(o.out, 'deid-report.json'), report, inputLines());
   return {
     summary: {
-      inputs: inputs.length,
+      inputs: inputsSeen,
       deidentified,
       rejected: rejected.length,
       skipped,
@@ -181,4 +214,32 @@ export async function deidentifyDicomFiles(ctx: StageContext, o: DeidDicomOption
     },
     rejected,
   };
+}
+
+/**
+ * Writes the report as canonical JSON (keys sorted) with the `inputs` list streamed one entry per
+ * line, to a temporary file renamed into place.
+ */
+async function writeReport(
+  path: string,
+  report: Omit<DeidDicomReport, 'inputs'>,
+  inputs: Iterable<string>,
+): Promise<void> {
+  const tmp = `${path}.sinso-tmp`;
+  const out = createWriteStream(tmp);
+  const write = (text: string) =>
+    out.write(text) ? Promise.resolve() : once(out, 'drain').then(() => undefined);
+  // canonical order: the keys sorted, `inputs` between `counts` and `kind`
+  const head = canonicalJson(report, 2);
+  const at = head.indexOf('\n  "kind"');
+  await write(`${head.slice(0, at)}\n  "inputs": [`);
+  let first = true;
+  for (const line of inputs) {
+    await write(`${first ? '' : ','}\n    ${line}`);
+    first = false;
+  }
+  await write(`${first ? '' : '\n  '}],${head.slice(at)}\n`);
+  out.end();
+  await once(out, 'close');
+  await rename(tmp, path);
 }
