@@ -41,12 +41,12 @@ function samplesDir() {
   return existsSync(shared) ? shared : join(root, 'datasets/samples/dicom');
 }
 
-/** The CT series, generated once per slice count and cached under bench/out/. */
-async function ctSeries(/** @type {number} */ slices) {
-  const dir = join(cacheDir, `ct-512-${slices}`);
+/** The CT series, generated once per slice count and cached under bench/out/ (or --dir). */
+async function ctSeries(/** @type {number} */ slices, /** @type {string} */ base) {
+  const dir = join(base || cacheDir, `ct-512-${slices}`);
   if (existsSync(join(dir, 'manifest.json'))) return dir;
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(cacheDir, { recursive: true });
+  mkdirSync(base || cacheDir, { recursive: true });
   process.stderr.write(`generating a ${slices}-slice 512×512 CT series (cached in bench/out/)…\n`);
   await synthesize(
     { progress: silentProgress, log: silentLogger },
@@ -71,9 +71,9 @@ function dicomFilesOf(dir) {
   );
 }
 
-/** @param {string} input */
-function setupDeid(input) {
-  const tmp = mkdtempSync(join(tmpdir(), 'sinso-bench-deid-'));
+/** @param {string} input @param {string} [base] */
+function setupDeid(input, base) {
+  const tmp = mkdtempSync(join(base || tmpdir(), 'sinso-bench-deid-'));
   writeFileSync(join(tmp, 'secret.hex'), 'ab'.repeat(32));
   return { tmp, input };
 }
@@ -85,7 +85,7 @@ function workloads(name, source) {
       name: `${name}:deid`,
       description: `sinso deid dicom on ${name}`,
       /** @param {Record<string, string|number>} p */
-      setup: async (p) => setupDeid(await source(p)),
+      setup: async (p) => setupDeid(await source(p), String(p.dir)),
       /** @param {Record<string, string|number>} p @param {{tmp: string, input: string}} s */
       async run(p, s) {
         const files = dicomFilesOf(s.input);
@@ -114,7 +114,7 @@ function workloads(name, source) {
       baseline: true,
       description: `read every file and write its bytes unchanged (${name})`,
       /** @param {Record<string, string|number>} p */
-      setup: async (p) => setupDeid(await source(p)),
+      setup: async (p) => setupDeid(await source(p), String(p.dir)),
       /** @param {unknown} _p @param {{tmp: string, input: string}} s */
       run(_p, s) {
         const files = dicomFilesOf(s.input);
@@ -135,7 +135,7 @@ function workloads(name, source) {
       baseline: true,
       description: `cp -r of the same files (${name})`,
       /** @param {Record<string, string|number>} p */
-      setup: async (p) => setupDeid(await source(p)),
+      setup: async (p) => setupDeid(await source(p), String(p.dir)),
       /** @param {unknown} _p @param {{tmp: string, input: string}} s */
       run(_p, s) {
         const files = dicomFilesOf(s.input);
@@ -159,10 +159,15 @@ export const deidDicom = {
   params: {
     slices: { default: 2000, description: 'slices of the synthetic 512×512 CT series' },
     workers: { default: -1, description: 'worker threads (-1: one per core)' },
+    dir: {
+      default: '',
+      description:
+        'folder for the series and outputs, e.g. /dev/shm to take the disk out (default: bench/out and the OS temp folder)',
+    },
   },
   workloads: [
     ...workloads('samples', async () => samplesDir()),
-    ...workloads('ct512', async (p) => ctSeries(Number(p.slices))),
+    ...workloads('ct512', async (p) => ctSeries(Number(p.slices), String(p.dir))),
   ],
   ratios: [
     ['samples:deid', 'samples:cp-r'],

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
@@ -52,11 +52,12 @@ export async function scanInputs(ctx: { progress: Progress }, o: ScanOptions): P
       reject(f.ordinal, f.path, 'not found');
       continue;
     }
-    inv.bytes += f.size;
+    const size = f.size ?? (await stat(f.path)).size;
+    inv.bytes += size;
     const lower = f.path.toLowerCase();
     const ndjson = lower.endsWith('.ndjson') || lower.endsWith('.jsonl');
     // an empty NDJSON file is a valid export of a type with no resources
-    if (f.size === 0 && !ndjson) {
+    if (size === 0 && !ndjson) {
       reject(f.ordinal, f.path, 'empty file');
       continue;
     }
@@ -83,7 +84,7 @@ export async function scanInputs(ctx: { progress: Progress }, o: ScanOptions): P
       continue;
     }
     if (lower.endsWith('.json') || head[0] === 0x7b) {
-      if (f.size > MAX_JSON_BYTES) {
+      if (size > MAX_JSON_BYTES) {
         reject(f.ordinal, f.path, 'JSON file too large to read whole; export it as NDJSON');
         continue;
       }

@@ -85,9 +85,6 @@ export async function deidentifyDicomFiles(ctx: StageContext, o: DeidDicomOption
         skipped++;
         setStatus(f.ordinal, SKIPPED);
         task.tick();
-      } else if (f.size === 0) {
-        inFlight.set(f.ordinal, f.path);
-        yield { id: f.ordinal, reject: 'empty file' };
       } else {
         inFlight.set(f.ordinal, f.path);
         yield { id: f.ordinal, path: f.path };

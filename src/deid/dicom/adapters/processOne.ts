@@ -73,6 +73,7 @@ export function processOne(
       reason: `cannot read the file (${(err as { code?: string }).code ?? 'I/O error'})`,
     };
   }
+  if (input.length === 0) return { id, ok: false, reason: 'empty file' };
   const r = processDicom(input, ctx);
   if (!r.ok) return { id, ok: false, reason: r.reason };
   const rel = `${r.study}/${r.series}/${r.sop}.dcm`;

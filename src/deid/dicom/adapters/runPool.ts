@@ -72,7 +72,7 @@ export async function runPool(p: RunPoolParameters): Promise<void> {
     return;
   }
   const file = workerFile();
-  const perWorker = 4;
+  const perWorker = 8;
   const pool = Array.from({ length: workers }, () => ({
     worker: new Worker(file, { workerData: p.settings }),
     inFlight: 0,
