@@ -47,7 +47,7 @@ for (let i = 0; i < argv.length; i++) {
   } else positionals.push(a);
 }
 const name = positionals[0];
-if (!name || values['help']) usage(name ? 0 : 1);
+if (!name || values['help']) usage(values['help'] ? 0 : 1);
 const bench = benchmarks[String(name)];
 if (!bench) {
   process.stderr.write(`error: unknown benchmark "${name}".\n`);
