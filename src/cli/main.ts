@@ -1,12 +1,12 @@
 import { ExitCode, isSinsoError, SinsoError, UsageError } from '../core/errors/index.js';
 import { version } from '../core/version.js';
 import type { Command } from './command.js';
-import { deidDicomCommand, deidVerifyCommand } from './commands/deid.js';
+import { deidDicomCommand, deidFhirCommand, deidVerifyCommand } from './commands/deid.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { keysListCommand, keysNewCommand } from './commands/keys.js';
 import { runCommand } from './commands/run.js';
-import { ingestScanCommand, synthCommand } from './commands/stages.js';
+import { ingestFhirCommand, ingestScanCommand, synthCommand } from './commands/stages.js';
 import { type CliIO, createCliContext, processIO, splitGlobals } from './context.js';
 import { flagSpecs, formatFlags, parseFlags } from './flags.js';
 
@@ -17,8 +17,10 @@ export const commands: readonly Command[] = [
   keysNewCommand,
   synthCommand,
   ingestScanCommand,
+  ingestFhirCommand,
   deidDicomCommand,
   deidVerifyCommand,
+  deidFhirCommand,
   runCommand,
   demoCommand,
 ] as unknown as readonly Command[];

@@ -66,6 +66,11 @@ export type StageDefinition<S extends z.ZodObject = z.ZodObject> = {
    * own files would be lost); a pipeline owns its declared outs and always may.
    */
   ownsOutput?: ((key: string, path: string) => Promise<boolean>) | undefined;
+  /**
+   * On failure, keep what the stage wrote (renamed to `<out>.partial`) instead of discarding it:
+   * for stages whose work is costly to redo and loses nothing by being partial (network fetches).
+   */
+  keepsPartialOutput?: boolean | undefined;
   run(ctx: StageContext, options: z.output<S>): Promise<StageResult>;
 };
 

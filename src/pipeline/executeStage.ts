@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { SinsoError, UsageError } from '../core/errors/index.js';
 import { abortStaged, beginStaged, commitStaged, exists } from '../core/fs.js';
 import { digestPath, type HashMemo } from '../core/hash.js';
@@ -85,6 +85,25 @@ export async function executeStage(
     for (const o of p.outs) await commitStaged(o.abs);
     return { result, outs: locked };
   } catch (err) {
+    if (p.stage.keepsPartialOutput) {
+      const kept: string[] = [];
+      for (const o of p.outs) {
+        const staged = stagedPaths[o.key] as string;
+        if (await exists(staged)) {
+          await rm(`${o.abs}.partial`, { recursive: true, force: true });
+          await rename(staged, `${o.abs}.partial`);
+          kept.push(`${o.display}.partial`);
+        }
+      }
+      if (kept.length > 0) {
+        throw new SinsoError(`Stage ${p.stage.name} failed; what it had written is kept.`, {
+          code: 'PIPELINE_STAGE_FAILED',
+          cause: err,
+          metaMessages: kept.map((k) => `Kept: ${k}`),
+          fix: 'See the cause below; run again to redo the stage (the kept copy is not reused).',
+        });
+      }
+    }
     for (const o of p.outs) await abortStaged(o.abs);
     throw err;
   }

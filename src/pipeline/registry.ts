@@ -1,6 +1,8 @@
 import { PipelineError } from '../core/errors/index.js';
 import type { StageDefinition } from '../core/stage.js';
 import { deidDicomStage } from '../deid/dicom/stage.js';
+import { deidFhirStage } from '../deid/fhir/stage.js';
+import { ingestFhirStage } from '../ingest/fhir/stage.js';
 import { scanStage } from '../ingest/stage.js';
 import { synthStage } from '../synth/stage.js';
 
@@ -31,7 +33,9 @@ export function createRegistry(stages: readonly StageDefinition[]): StageRegistr
 export const builtinStages: readonly StageDefinition[] = [
   synthStage as unknown as StageDefinition,
   scanStage as unknown as StageDefinition,
+  ingestFhirStage as unknown as StageDefinition,
   deidDicomStage as unknown as StageDefinition,
+  deidFhirStage as unknown as StageDefinition,
 ];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);

@@ -3,6 +3,7 @@ import { ExitCode } from '../../core/errors/index.js';
 import { DeidDicomOptionSchema } from '../../deid/dicom/profile/index.js';
 import { deidDicomStage } from '../../deid/dicom/stage.js';
 import { verifyDeidentified } from '../../deid/dicom/verifyDeidentified.js';
+import { deidFhirStage } from '../../deid/fhir/stage.js';
 import { defineCommand, stageCommand } from '../command.js';
 import { formatTable } from '../format.js';
 
@@ -47,4 +48,15 @@ export const deidVerifyCommand = defineCommand({
     );
     return r.leaking.length > 0 ? ExitCode.partial : ExitCode.ok;
   },
+});
+
+export const deidFhirCommand = stageCommand(deidFhirStage, {
+  positional: { key: 'inputs', name: 'IN...', many: true },
+  description:
+    'Default profile: HIPAA Safe Harbor — names, telecom, address lines and cities removed, ZIP cut to 3 digits (000 for the restricted areas), dates reduced to the year (or shifted per patient with --date-shift), ages over 89 aggregated, ids, identifiers and references replaced by keyed pseudonyms (shared with the DICOM de-identifier, so images and records link up), narrative, free text, attachments and unknown extensions removed; clinical codes and values kept. Output: one NDJSON file per resource type and deid-report.json. Rejected inputs are named on stderr; exit 2 when any.',
+  examples: [
+    'sinso deid fhir export/ --out deid-fhir/',
+    'sinso deid fhir bundle.json Patient.ndjson --out deid-fhir/ --date-shift',
+    'sinso deid fhir export/ --out deid-fhir/ --config rules.json --secret-file secret.hex',
+  ],
 });

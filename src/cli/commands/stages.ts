@@ -1,3 +1,4 @@
+import { ingestFhirStage } from '../../ingest/fhir/stage.js';
 import { scanStage } from '../../ingest/stage.js';
 import { synthStage } from '../../synth/stage.js';
 import { stageCommand } from '../command.js';
@@ -15,4 +16,13 @@ export const synthCommand = stageCommand(synthStage, {
 export const ingestScanCommand = stageCommand(scanStage, {
   positional: { key: 'inputs', name: 'IN...', many: true },
   examples: ['sinso ingest scan data/cohort --out data/inventory.json'],
+});
+
+export const ingestFhirCommand = stageCommand(ingestFhirStage, {
+  description:
+    'Pulls resources from a FHIR R4 server into one NDJSON file per type: Bulk Data $export (kick-off, poll, download) where the server advertises it, else search with paging. Network errors and HTTP errors are clear errors that name the step and status, never the response body; what was already fetched is kept in OUT.partial.',
+  examples: [
+    'sinso ingest fhir --server https://fhir.example.org/r4 --out raw/',
+    'sinso ingest fhir --server http://127.0.0.1:8080/fhir --out raw/ --type Patient --type Observation --since 2024-01-01',
+  ],
 });

@@ -11,7 +11,7 @@ import { parseWith } from '../../core/parse.js';
 import type { Rejection, StageContext, StageResult } from '../../core/stage.js';
 import { version } from '../../core/version.js';
 import { walkInputs } from '../../core/walkInputs.js';
-import { loadSecret } from './adapters/loadSecret.js';
+import { loadSecret } from '../loadSecret.js';
 import type { DeidTaskResult } from './adapters/processOne.js';
 import { runPool } from './adapters/runPool.js';
 import { PixelRulesFileSchema } from './pixelRules.js';

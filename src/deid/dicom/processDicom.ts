@@ -1,6 +1,6 @@
 import { isSinsoError } from '../../core/errors/index.js';
-import { decodeText, parseDicom, writeDicomParts } from './codec/index.js';
-import type { DicomElement, DicomFile } from './codec/types.js';
+import { decodeText, parseDicom, readUint16, writeDicomParts } from './codec/index.js';
+import type { DicomFile } from './codec/types.js';
 import { type DeidentifyContext, deidentifyFile } from './deidentifyFile.js';
 import { findLeaks } from './findLeaks.js';
 import { blankRectangles, findPixelRule, type PixelRule } from './pixelRules.js';
@@ -53,7 +53,10 @@ export function processDicom(input: Uint8Array, ctx: ProcessDicomContext): Proce
     const el = top.get(tag);
     return el?.value ? decodeText(el).trim() : '';
   };
-  const num = (tag: number) => readUs(top.get(tag), file.syntax.littleEndian);
+  const num = (tag: number) => {
+    const el = top.get(tag);
+    return el ? readUint16(el, file.syntax.littleEndian) : undefined;
+  };
 
   // burned-in annotation policy
   const burnedIn = str(0x00280301).toUpperCase();
@@ -154,10 +157,4 @@ export function processDicom(input: Uint8Array, ctx: ProcessDicomContext): Proce
     sop: r.uids.sop,
     pixelsCleaned: Boolean(cleanedPixels),
   };
-}
-
-function readUs(el: DicomElement | undefined, le: boolean): number | undefined {
-  if (!el?.value || el.value.length < 2) return undefined;
-  const v = el.value;
-  return le ? (v[0] as number) | ((v[1] as number) << 8) : ((v[0] as number) << 8) | (v[1] as number);
 }

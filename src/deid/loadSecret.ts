@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { SinsoError } from '../../../core/errors/index.js';
-import type { StageContext } from '../../../core/stage.js';
+import { SinsoError } from '../core/errors/index.js';
+import type { StageContext } from '../core/stage.js';
 
 /**
  * The pseudonymisation secret: from `--secret-file` (64 hex characters, or at least 32 raw

@@ -1,0 +1,157 @@
+import { dateShiftDays } from '../../../core/pseudonym.js';
+import { applyRules, withLabels } from './applyRules.js';
+import { compileRules } from './compileRules.js';
+import { createKeyedContext, type IdentifyingValue, patientKeyOf } from './context.js';
+import { FhirDeidError } from './errors.js';
+import { type SafeHarborState, safeHarborResource } from './safeHarbor.js';
+import type { FhirRulesFile } from './schema.js';
+
+export type BuildFhirDeidEngineParameters = {
+  /** The workspace secret (HMAC key of every pseudonym and of the date shift). */
+  secret: Uint8Array;
+  /** A custom rules file (see parseFhirRules); without one, the HIPAA Safe Harbor profile applies. */
+  rules?: FhirRulesFile | undefined;
+  /** Shift dates by a keyed per-patient offset, keeping full precision, instead of keeping the year only. */
+  dateShift?: boolean | undefined;
+  /** Largest shift in days (default 365; a rules file's settings.dateShiftMaxDays wins). */
+  maxShiftDays?: number | undefined;
+  /**
+   * The year ages are computed against for the over-89 rule, when a resource has no
+   * meta.lastUpdated. Required, so output does not depend on the clock.
+   */
+  asOfYear: number;
+};
+
+export type FhirDeidResult = {
+  resource: Record<string, unknown>;
+  /** Every original value removed or replaced (for findFhirLeaks; never log these). */
+  identifying: IdentifyingValue[];
+};
+
+export type FhirDeidEngine = {
+  /**
+   * De-identifies one resource (a Bundle's entries are handled by the caller, one resource each).
+   * `refs` maps urn:uuid fullUrls of the enclosing Bundle to their output `Type/newId` reference.
+   * Never mutates its input.
+   */
+  deidentify(resource: Record<string, unknown>, refs?: ReadonlyMap<string, string>): FhirDeidResult;
+  /**
+   * The new id of a resource (pseudonym of `Type/id`); `Type/${newId(type, id)}` is also the output
+   * reference for a urn:uuid fullUrl whose resource has this type and id. For a resource without an
+   * id, set one (e.g. the fullUrl's UUID) before calling deidentify, and use the same here.
+   */
+  newId(type: string, id: string): string;
+  describe(): { profile: 'hipaa-safe-harbor' | 'custom'; dateShift: boolean; rules: number };
+};
+export type BuildFhirDeidEngineReturnType = FhirDeidEngine;
+export type BuildFhirDeidEngineErrorType = FhirDeidError;
+
+/**
+ * Builds the FHIR de-identifier: pure and one resource at a time, so it streams over NDJSON.
+ *
+ * Default profile, HIPAA Safe Harbor (45 CFR 164.514(b)(2)), as one walk over the JSON:
+ * - HumanName (any complex `name`), `telecom`, Reference.display, narrative and free text
+ *   (`text`, `note`, `comment`, `description`, `title`, `patientInstruction`), attachments and
+ *   photos, `_x` primitive extensions, Location.position and device serial/lot/UDI are removed;
+ * - Address loses line/city/district/text; postalCode becomes its zip3 (`000` for the 17
+ *   restricted areas); state and country stay;
+ * - every date (any string shaped `YYYY-MM…`, under any key but code/system/version/url/id/
+ *   reference) becomes its year, or with `dateShift` is shifted by the patient's keyed offset;
+ *   a birthDate 90+ years before the reference year (meta.lastUpdated's, else asOfYear) becomes
+ *   that year − 90; a Quantity of 90+ years (`a`, `yr`, `years`) becomes 90;
+ * - resource ids and references (relative, absolute, urn:uuid via `refs`, `?identifier=`) become
+ *   keyed pseudonyms; Identifier.value → pseudonymizePatientId(secret, system, value), except
+ *   `urn:dicom:uid` identifiers and ImagingStudy uids, which get mapUid (as DICOM does);
+ * - extensions other than US Core race/ethnicity/birthsex are removed (modifierExtension too,
+ *   which can change meaning), meta.source and meta.versionId are removed, and meta.security
+ *   gets one v3-ObservationValue label per kind of change (REDACTED, PSEUDED, GENERALIZED, PERTURBED).
+ *
+ * With `rules`, only the rules apply (first rule selecting a node decides; unselected nodes are kept).
+ *
+ * @example
+ * const engine = buildFhirDeidEngine({ secret, asOfYear: 2025 });
+ * for (const line of ndjsonLines) {
+ *   const { resource, identifying } = engine.deidentify(JSON.parse(line));
+ *   const out = JSON.stringify(resource);
+ *   if (findFhirLeaks({ json: out, identifying }).leaks > 0) reject();
+ * }
+ */
+export function buildFhirDeidEngine(p: BuildFhirDeidEngineParameters): BuildFhirDeidEngineReturnType {
+  const ctx = createKeyedContext(p.secret);
+  const compiled = p.rules ? compileRules(p.rules) : undefined;
+  const maxShift = p.rules?.settings?.dateShiftMaxDays ?? p.maxShiftDays ?? 365;
+  const encryptKey = p.rules?.settings?.encryptKey
+    ? Buffer.from(p.rules.settings.encryptKey, 'hex')
+    : undefined;
+  const dateShift = p.dateShift === true;
+  const shiftCache = new Map<string, number>();
+  const shiftFor = (key: string): number => {
+    let s = shiftCache.get(key);
+    if (s === undefined) {
+      if (shiftCache.size > 100_000) shiftCache.clear();
+      s = dateShiftDays(p.secret, key, maxShift);
+      shiftCache.set(key, s);
+    }
+    return s;
+  };
+
+  return {
+    deidentify(resource, refs) {
+      if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
+        throw new FhirDeidError('The input is not a FHIR resource (not a JSON object).', {
+          code: 'DEID_FHIR_INVALID_RESOURCE',
+          fix: 'Pass one parsed resource (an object with resourceType) at a time.',
+        });
+      }
+      const type = resource['resourceType'];
+      if (typeof type !== 'string' || !/^[A-Z][A-Za-z]+$/.test(type)) {
+        throw new FhirDeidError('The input is not a FHIR resource (no valid resourceType).', {
+          code: 'DEID_FHIR_INVALID_RESOURCE',
+          fix: 'Each resource needs a resourceType such as "Patient".',
+        });
+      }
+      const found: IdentifyingValue[] = [];
+      const labels = new Set<string>();
+      if (compiled) {
+        const id = typeof resource['id'] === 'string' ? resource['id'] : '';
+        const out = applyRules(resource, compiled, {
+          ctx,
+          refs,
+          found,
+          labels,
+          shiftDays: shiftFor(patientKeyOf(ctx, resource, refs)),
+          encryptKey,
+          resourceKey: `${type}/${id}`,
+        });
+        return { resource: out, identifying: found };
+      }
+      const st: SafeHarborState = {
+        ctx,
+        refs,
+        found,
+        labels,
+        shiftDays: dateShift ? shiftFor(patientKeyOf(ctx, resource, refs)) : undefined,
+        refYear: refYearOf(resource, p.asOfYear),
+        person: false,
+        kept: new Set(),
+      };
+      const out = safeHarborResource(resource, st);
+      if (labels.size > 0) out['meta'] = withLabels(out['meta'], labels);
+      return { resource: out, identifying: found };
+    },
+    newId: (type, id) => ctx.newId(type, id),
+    describe: () => ({
+      profile: compiled ? 'custom' : 'hipaa-safe-harbor',
+      dateShift: compiled ? compiled.some((r) => r.rule.method === 'dateshift') : dateShift,
+      rules: compiled?.length ?? 0,
+    }),
+  };
+}
+
+function refYearOf(resource: Record<string, unknown>, asOfYear: number): number {
+  const meta = resource['meta'];
+  const lu =
+    meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>)['lastUpdated'] : undefined;
+  const y = typeof lu === 'string' ? Number(lu.slice(0, 4)) : Number.NaN;
+  return Number.isInteger(y) && y > 0 ? y : asOfYear;
+}

@@ -1,0 +1,42 @@
+import fhirpath from 'fhirpath';
+import r4 from 'fhirpath/fhir-context/r4';
+import { SchemaError } from '../../../core/errors/index.js';
+import type { FhirRule, FhirRulesFile } from './schema.js';
+
+/** A rule with its FHIRPath compiled once (evaluation returns fhirpath.js ResourceNodes). */
+export type CompiledRule = {
+  rule: FhirRule;
+  index: number;
+  select: (resource: Record<string, unknown>) => unknown[];
+};
+
+/**
+ * Microsoft's tool offers `nodesByType('HumanName')`; in standard FHIRPath that is
+ * `descendants().ofType(HumanName)`, which this rewrites it to.
+ */
+function rewriteExtensions(expr: string): string {
+  return expr.replace(/nodesByType\(\s*'([A-Za-z]+)'\s*\)/g, 'descendants().ofType($1)');
+}
+
+/**
+ * Compiles every rule's FHIRPath against the R4 model. A bad expression throws a SchemaError
+ * naming `rules.N.path` (fhirpath's message is kept as `cause`, never shown: it quotes the input).
+ */
+export function compileRules(rules: FhirRulesFile): CompiledRule[] {
+  return rules.rules.map((rule, index) => {
+    try {
+      const f = fhirpath.compile(rewriteExtensions(rule.path), r4, {
+        resolveInternalTypes: false,
+        async: false,
+      });
+      return { rule, index, select: (resource) => f(resource) as unknown[] };
+    } catch (err) {
+      throw new SchemaError('The FHIR de-identification rules file is not valid.', {
+        code: 'DEID_FHIR_RULES_INVALID',
+        cause: err,
+        issues: [{ path: `rules.${index}.path`, message: 'is not a valid FHIRPath expression' }],
+        fix: 'Check the expression against the FHIRPath grammar (http://hl7.org/fhirpath/).',
+      });
+    }
+  });
+}

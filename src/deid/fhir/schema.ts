@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** Options of `sinso deid fhir` and of the `deid.fhir` pipeline stage (one schema for both). */
+export const DeidFhirOptionsSchema = z.strictObject({
+  inputs: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe('FHIR R4 Bundles, single resources, NDJSON files, or folders of them (walked recursively)'),
+  out: z.string().min(1).describe('Output folder: one NDJSON file per resource type, and deid-report.json'),
+  secretFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Pseudonymisation secret: 64 hex characters or ≥ 32 raw bytes (default: the workspace secret)'),
+  dateShift: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Keep full dates, shifted per patient by a keyed non-zero offset (default: dates reduced to the year)',
+    ),
+  maxDateShiftDays: z.number().int().min(1).max(3650).default(365).describe('Largest date shift in days'),
+  config: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Rules file (JSON) replacing the default HIPAA Safe Harbor profile'),
+  asOfYear: z
+    .number()
+    .int()
+    .min(1900)
+    .max(2200)
+    .optional()
+    .describe('Year ages are computed against for the over-89 rule (default: the current year)'),
+  leakScan: z
+    .boolean()
+    .default(true)
+    .describe('Search each output resource for every identifying value of its input'),
+});
+export type DeidFhirOptions = z.output<typeof DeidFhirOptionsSchema>;
+
+/** `deid-report.json` of `sinso deid fhir`: counts, profile and per-input status by ordinal. No PHI, no paths. */
+export const DeidFhirReportSchema = z.strictObject({
+  schema: z.literal('1'),
+  kind: z.literal('sinso-deid-fhir-report'),
+  tool: z.strictObject({ name: z.literal('sinso'), version: z.string() }),
+  profile: z.strictObject({ name: z.string(), dateShift: z.boolean(), rules: z.number().int() }),
+  settings: z.strictObject({
+    leakScan: z.boolean(),
+    maxDateShiftDays: z.number().int(),
+    asOfYear: z.number().int(),
+    secretFingerprint: z.string(),
+    configSha256: z.string().optional(),
+  }),
+  counts: z.strictObject({
+    inputs: z.number().int(),
+    deidentified: z.number().int(),
+    rejected: z.number().int(),
+    skipped: z.number().int(),
+    resourcesIn: z.number().int(),
+    resourcesOut: z.number().int(),
+  }),
+  resourcesByType: z.record(z.string(), z.number().int()),
+  inputs: z.array(
+    z.strictObject({
+      ordinal: z.number().int().min(1),
+      status: z.enum(['deidentified', 'rejected', 'skipped']),
+      resources: z.number().int().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+});
+export type DeidFhirReport = z.infer<typeof DeidFhirReportSchema>;

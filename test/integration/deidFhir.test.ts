@@ -1,0 +1,224 @@
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import dcmjs from 'dcmjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock.js';
+import { digestPath, listFiles } from '../../src/core/hash.js';
+import { silentLogger } from '../../src/core/log.js';
+import { silentProgress } from '../../src/core/progress.js';
+import { mapUid, pseudonymizePatientId } from '../../src/core/pseudonym.js';
+import { deidentifyDicomFiles } from '../../src/deid/dicom/deidentifyDicomFiles.js';
+import { DeidDicomOptionsSchema } from '../../src/deid/dicom/schema.js';
+import { deidentifyFhirFiles } from '../../src/deid/fhir/deidentifyFhirFiles.js';
+import { DeidFhirOptionsSchema, DeidFhirReportSchema } from '../../src/deid/fhir/schema.js';
+import { SynthOptionsSchema } from '../../src/synth/schema.js';
+import { synthesize } from '../../src/synth/synthesize.js';
+import { repoRoot } from '../utils/cli.js';
+import { tempDir } from '../utils/tmp.js';
+
+const secretHex = '3c'.repeat(32);
+const secret = new Uint8Array(Buffer.from(secretHex, 'hex'));
+const ctx = {
+  workspace: undefined,
+  clock: fixedClock('2025-06-01T00:00:00Z'),
+  log: silentLogger,
+  progress: silentProgress,
+};
+
+type Json = Record<string, unknown>;
+let dir: string;
+let cohort: string;
+let secretFile: string;
+
+async function readNdjsonDir(d: string): Promise<Record<string, Json[]>> {
+  const out: Record<string, Json[]> = {};
+  for (const f of (await readdir(d)).filter((x) => x.endsWith('.ndjson'))) {
+    const lines = (await readFile(join(d, f), 'utf8')).split('\n').filter(Boolean);
+    out[f.replace('.ndjson', '')] = lines.map((l) => JSON.parse(l));
+  }
+  return out;
+}
+
+async function deidFhir(inputs: string[], out: string, extra: Record<string, unknown> = {}) {
+  return deidentifyFhirFiles(
+    ctx,
+    DeidFhirOptionsSchema.parse({ inputs, out, secretFile, asOfYear: 2025, ...extra }),
+  );
+}
+
+beforeAll(async () => {
+  dir = await tempDir('sinso-deid-fhir-');
+  secretFile = join(dir, 'secret.hex');
+  await writeFile(secretFile, secretHex);
+  cohort = join(dir, 'cohort');
+  await synthesize(
+    { progress: silentProgress, log: silentLogger },
+    SynthOptionsSchema.parse({
+      out: cohort,
+      owners: 1,
+      patients: 12,
+      imagingFraction: 0.5,
+      slices: 2,
+      imageSize: '64',
+      seed: 21,
+    }),
+  );
+});
+
+describe('deid fhir on a synthetic cohort', () => {
+  it('keeps counts and clinical values, resolves every reference, and leaves no identifier', async () => {
+    const out = join(dir, 'fhir-out');
+    const r = await deidFhir([join(cohort, 'owner-001/fhir')], out);
+    expect(r.rejected ?? []).toEqual([]);
+    const input = await readNdjsonDir(join(cohort, 'owner-001/fhir'));
+    const output = await readNdjsonDir(out);
+    for (const [type, list] of Object.entries(input))
+      expect(output[type]?.length ?? 0, type).toBe(list.length);
+    const ids = new Set(Object.entries(output).flatMap(([t, l]) => l.map((x) => `${t}/${x['id']}`)));
+    const refs: string[] = [];
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'reference' && typeof x === 'string') refs.push(x);
+          else walk(x);
+        }
+      }
+    };
+    walk(output);
+    expect(refs.length).toBeGreaterThan(50);
+    for (const ref of refs) expect(ids.has(ref), ref).toBe(true);
+    // identifiers of the input, anywhere in the output text
+    const text = JSON.stringify(output);
+    for (const p of input['Patient'] ?? []) {
+      for (const n of (p['name'] as { family?: string; given?: string[] }[]) ?? []) {
+        for (const part of [n.family, ...(n.given ?? [])])
+          if (part && part.length >= 3) expect(text.includes(part), 'a name survives').toBe(false);
+      }
+      for (const t of (p['telecom'] as { value: string }[]) ?? []) expect(text.includes(t.value)).toBe(false);
+      for (const id of (p['identifier'] as { value: string }[]) ?? [])
+        expect(text.includes(id.value)).toBe(false);
+      for (const a of (p['address'] as { line?: string[] }[]) ?? [])
+        for (const l of a.line ?? []) expect(text.includes(l)).toBe(false);
+      expect(text.includes(String(p['id']))).toBe(false);
+    }
+    expect(text).not.toMatch(/"\d{4}-\d{2}-\d{2}/); // Safe Harbor: years only
+    expect(text).not.toContain('"div"');
+    // clinical content kept
+    const obsIn = (input['Observation'] ?? []).map((o) => JSON.stringify([o['code'], o['valueQuantity']]));
+    const obsOut = (output['Observation'] ?? []).map((o) => JSON.stringify([o['code'], o['valueQuantity']]));
+    expect(obsOut).toEqual(obsIn);
+    const report = DeidFhirReportSchema.parse(
+      JSON.parse(await readFile(join(out, 'deid-report.json'), 'utf8')),
+    );
+    expect(report.counts.resourcesOut).toBe(Object.values(input).reduce((a, l) => a + l.length, 0));
+  });
+
+  it('links records to images: the MRN pseudonym is the DICOM PatientID, ImagingStudy UIDs name the files', async () => {
+    const fhirOut = join(dir, 'link-fhir');
+    const dicomOut = join(dir, 'link-dicom');
+    await deidFhir([join(cohort, 'owner-001/fhir')], fhirOut);
+    await deidentifyDicomFiles(
+      ctx,
+      DeidDicomOptionsSchema.parse({
+        inputs: [join(cohort, 'owner-001/dicom')],
+        out: dicomOut,
+        secretFile,
+        workers: 0,
+      }),
+    );
+    const input = await readNdjsonDir(join(cohort, 'owner-001/fhir'));
+    const output = await readNdjsonDir(fhirOut);
+    const dicomPatientIds = new Set<string>();
+    for (const f of (await listFiles(dicomOut)).filter((x) => x.endsWith('.dcm'))) {
+      const b = await readFile(f);
+      const d = dcmjs.data.DicomMessage.readFile(
+        b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
+      );
+      dicomPatientIds.add(String(dcmjs.data.DicomMetaDictionary.naturalizeDataset(d.dict)['PatientID']));
+    }
+    const mrnSystem = 'http://owner-001.example.org/mrn';
+    const outValues = new Set(
+      (output['Patient'] ?? []).flatMap((p) =>
+        ((p['identifier'] as { system?: string; value: string }[]) ?? [])
+          .filter((i) => i.system === mrnSystem)
+          .map((i) => i.value),
+      ),
+    );
+    expect(dicomPatientIds.size).toBeGreaterThan(0);
+    for (const pid of dicomPatientIds)
+      expect(outValues.has(pid), 'the DICOM patient is found in FHIR').toBe(true);
+    for (const p of input['Patient'] ?? []) {
+      const mrn = ((p['identifier'] as { system?: string; value: string }[]) ?? []).find(
+        (i) => i.system === mrnSystem,
+      );
+      if (mrn) expect(outValues.has(pseudonymizePatientId(secret, mrnSystem, mrn.value))).toBe(true);
+    }
+    const dicomDirs = new Set(await readdir(dicomOut));
+    for (const s of output['ImagingStudy'] ?? []) {
+      const uid = String((s['identifier'] as { value: string }[])[0]?.value).replace('urn:oid:', '');
+      expect(dicomDirs.has(uid), 'the study folder exists').toBe(true);
+    }
+    for (const s of input['ImagingStudy'] ?? []) {
+      const uid = String((s['identifier'] as { value: string }[])[0]?.value).replace('urn:oid:', '');
+      expect(dicomDirs.has(mapUid(secret, uid))).toBe(true);
+    }
+  });
+
+  it('is reproducible, and keeps per-patient intervals with --date-shift', async () => {
+    const a = join(dir, 'rep-a');
+    const b = join(dir, 'rep-b');
+    await deidFhir([join(cohort, 'owner-001/fhir')], a, { dateShift: true });
+    await deidFhir([join(cohort, 'owner-001/fhir')], b, { dateShift: true });
+    expect((await digestPath(a)).sha256).toBe((await digestPath(b)).sha256);
+    const input = await readNdjsonDir(join(cohort, 'owner-001/fhir'));
+    const output = await readNdjsonDir(a);
+    const day = (s: string) => Date.parse(s.slice(0, 10)) / 86_400_000;
+    const encIn = input['Encounter'] ?? [];
+    const encOut = output['Encounter'] ?? [];
+    let checked = 0;
+    for (let i = 0; i + 1 < encIn.length; i++) {
+      const [x, y] = [encIn[i] as Json, encIn[i + 1] as Json];
+      if ((x['subject'] as Json)['reference'] !== (y['subject'] as Json)['reference']) continue;
+      const start = (e: Json) => String((e['period'] as Json)['start']);
+      const shiftX = day(start(encOut[i] as Json)) - day(start(x));
+      expect(shiftX).not.toBe(0);
+      expect(day(start(encOut[i + 1] as Json)) - day(start(y))).toBe(shiftX);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('deid fhir on mixed and bad inputs', () => {
+  it('takes Bundles, single resources and NDJSON together; a malformed file is rejected and rolled back', async () => {
+    const inDir = join(dir, 'mixed');
+    await mkdir(inDir, { recursive: true });
+    const samples = join(repoRoot, 'datasets/samples/fhir');
+    await copyFile(join(samples, 'Bundle-bundle-transaction.json'), join(inDir, 'a-bundle.json'));
+    await copyFile(join(samples, 'Patient-example.json'), join(inDir, 'b-patient.json'));
+    await writeFile(
+      join(inDir, 'c-bad.ndjson'),
+      `${JSON.stringify({ resourceType: 'Observation', id: 'o1', status: 'final', code: { text: 'x' } })}\n{broken\n`,
+    );
+    await writeFile(join(inDir, 'd-notes.txt'), 'not FHIR');
+    const out = join(dir, 'mixed-out');
+    const r = await deidFhir([inDir], out);
+    expect((r.rejected ?? []).map((x) => [x.path?.split('/').pop(), x.reason])).toEqual([
+      ['c-bad.ndjson', 'line 2 is not valid JSON'],
+    ]);
+    const output = await readNdjsonDir(out);
+    expect(output['Observation']).toBeUndefined(); // the bad file's first line was rolled back
+    expect((output['Patient'] ?? []).length).toBe(6); // 5 in the Bundle + 1 single resource
+    const report = DeidFhirReportSchema.parse(
+      JSON.parse(await readFile(join(out, 'deid-report.json'), 'utf8')),
+    );
+    expect(report.inputs.map((i) => i.status)).toEqual([
+      'deidentified',
+      'deidentified',
+      'rejected',
+      'skipped',
+    ]);
+    expect(JSON.stringify(report)).not.toContain(inDir);
+  });
+});
