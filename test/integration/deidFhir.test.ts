@@ -105,8 +105,27 @@ describe('deid fhir on a synthetic cohort', () => {
     expect(text).not.toMatch(/"\d{4}-\d{2}-\d{2}/); // Safe Harbor: years only
     expect(text).not.toContain('"div"');
     // clinical content kept
-    const obsIn = (input['Observation'] ?? []).map((o) => JSON.stringify([o['code'], o['valueQuantity']]));
-    const obsOut = (output['Observation'] ?? []).map((o) => JSON.stringify([o['code'], o['valueQuantity']]));
+    // codings and quantities are the clinical content (CodeableConcept.text is free text: removed)
+    const clinical = (o: Json) =>
+      JSON.stringify([(o['code'] as Json)['coding'], o['valueQuantity'], o['status'], o['component']]);
+    const obsIn = (input['Observation'] ?? []).map((o) =>
+      clinical({
+        ...o,
+        component: (o['component'] as Json[] | undefined)?.map((c) => ({
+          ...c,
+          code: { coding: (c['code'] as Json)['coding'] },
+        })),
+      }),
+    );
+    const obsOut = (output['Observation'] ?? []).map((o) =>
+      clinical({
+        ...o,
+        component: (o['component'] as Json[] | undefined)?.map((c) => ({
+          ...c,
+          code: { coding: (c['code'] as Json)['coding'] },
+        })),
+      }),
+    );
     expect(obsOut).toEqual(obsIn);
     const report = DeidFhirReportSchema.parse(
       JSON.parse(await readFile(join(out, 'deid-report.json'), 'utf8')),

@@ -211,10 +211,11 @@ describe('FHIR de-identification engine, date-shift mode', () => {
 
   it('measures throughput', () => {
     const rounds = 20;
+    const sh = buildFhirDeidEngine({ secret, asOfYear });
+    for (const r of inputs) JSON.stringify(sh.deidentify(engine.deidentify(r).resource).resource); // warm up the JIT
     let t = performance.now();
     for (let k = 0; k < rounds; k++) for (const r of inputs) engine.deidentify(r);
     const deidOnly = (rounds * inputs.length) / ((performance.now() - t) / 1000);
-    const sh = buildFhirDeidEngine({ secret, asOfYear });
     t = performance.now();
     for (let k = 0; k < rounds; k++) for (const r of inputs) sh.deidentify(r);
     const safeHarbor = (rounds * inputs.length) / ((performance.now() - t) / 1000);

@@ -20,6 +20,9 @@ const MAX_JSON_BYTES = 1 << 30;
 /** Thrown inside one input to reject it (with its reason) and roll back its output lines. */
 class InputRejected extends Error {}
 
+/** Thrown for a JSON document that is not a FHIR resource: the input is skipped, not rejected. */
+class NotFhir extends Error {}
+
 /**
  * `sinso deid fhir`: de-identifies FHIR R4 inputs — Bundles of any type, single resources and
  * NDJSON (Bulk Data) files, mixed — into one NDJSON file per resource type, by the HIPAA Safe
@@ -116,6 +119,10 @@ export async function deidentifyFhirFiles(ctx: StageContext, o: DeidFhirOptions)
         resourcesIn += count;
         inputs.push({ ordinal: f.ordinal, status: 'deidentified', resources: count });
       } catch (err) {
+        if (err instanceof NotFhir) {
+          inputs.push({ ordinal: f.ordinal, status: 'skipped', reason: 'JSON that is not a FHIR resource' });
+          continue;
+        }
         if (!(err instanceof InputRejected)) throw err;
         sinks.rollback(mark);
         inputs.push({ ordinal: f.ordinal, status: 'rejected', reason: err.message });
@@ -218,6 +225,14 @@ async function readJsonDocument(
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch {
     throw new InputRejected('not valid JSON');
+  }
+  if (
+    !json ||
+    typeof json !== 'object' ||
+    Array.isArray(json) ||
+    typeof (json as { resourceType?: unknown }).resourceType !== 'string'
+  ) {
+    throw new NotFhir(); // JSON, but not a FHIR resource (a report, a manifest): skipped
   }
   const doc = asResource(json, 'the document');
   if (doc['resourceType'] !== 'Bundle') {

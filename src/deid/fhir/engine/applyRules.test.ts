@@ -26,6 +26,10 @@ const run = (rules: unknown[], input: R = patient(), settings?: R) =>
 
 describe('rules engine', () => {
   it('keep and redact; the first rule that selects a node decides it', () => {
+    const input = patient();
+    const before = JSON.stringify(input);
+    run([{ path: 'descendants().ofType(string)', method: 'cryptohash' }], input);
+    expect(JSON.stringify(input)).toBe(before); // fhirpath evaluation leaves the input alone
     const { resource, identifying } = run([
       { path: 'Patient.name.family', method: 'keep' },
       { path: 'Patient.name', method: 'redact' },

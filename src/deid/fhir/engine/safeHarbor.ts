@@ -20,6 +20,8 @@ const ATTACHMENT = new Set(['attachment', 'photo', 'presentedForm', 'valueAttach
 const DEVICE_IDS = new Set(['serialNumber', 'lotNumber', 'distinctIdentifier', 'udiCarrier']);
 /** Members whose string values are never dates, whatever they look like. */
 const NOT_DATES = new Set(['code', 'system', 'version', 'url', 'reference', 'resourceType', 'id']);
+const NON_PERSON_REF =
+  /^(?:[^?]*\/)?(Organization|Location|HealthcareService|Endpoint|Device|Medication|Substance)[/?]/;
 const AGE_UNITS = new Set(['a', 'yr', 'yrs', 'year', 'years']);
 
 export const SECURITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue';
@@ -36,7 +38,7 @@ export type SafeHarborState = {
   refYear: number;
   /** Whether the top resource is a person's (Patient, Practitioner, …). */
   person: boolean;
-  /** Coding.display values kept (lowercase): free text equal to one of them identifies no one. */
+  /** Coding.display and non-person `name` values kept (lowercase): free text equal to one identifies no one. */
   kept: Set<string>;
 };
 
@@ -57,7 +59,9 @@ export function safeHarborResource(
     // CodeableConcept.text and descriptions often repeat a kept code display ("Wheal (finding)")
     const kept = [...st.kept];
     const found = st.found.filter(
-      (f) => f.kind !== 'text' || !kept.some((k) => k.includes(f.text.trim().toLowerCase())),
+      (f) =>
+        (f.kind !== 'text' && f.kind !== 'display') ||
+        !kept.some((k) => k.includes(f.text.trim().toLowerCase())),
     );
     st.found.length = 0;
     st.found.push(...found);
@@ -227,7 +231,11 @@ function cleanMember(
   }
   switch (k) {
     case 'name':
-      if (typeof v === 'string' || (Array.isArray(v) && v.every((e) => typeof e === 'string'))) break; // Organization.name, Location.name, …
+      if (typeof v === 'string') {
+        st.kept.add(v.toLowerCase()); // Organization.name, Location.name, …: kept
+        break;
+      }
+      if (Array.isArray(v) && v.every((e) => typeof e === 'string')) break;
       collectName(v, st); // HumanName (Patient, Practitioner, RelatedPerson, contact, …)
       st.labels.add('REDACTED');
       return REMOVE;
@@ -250,7 +258,10 @@ function cleanMember(
     case 'display':
       // Reference.display (names of people and places); Coding.display is clinical and kept
       if (!('code' in parent) && !('system' in parent)) {
-        if (typeof v === 'string') st.found.push({ text: v, kind: 'display' });
+        // a leak-scan target unless it names a place or organization (kept as their own `name`)
+        if (typeof v === 'string' && !NON_PERSON_REF.test(String(parent['reference']))) {
+          st.found.push({ text: v, kind: 'display' });
+        }
         st.labels.add('REDACTED');
         return REMOVE;
       }
@@ -396,7 +407,8 @@ function cleanIdentifier(
         st.found.push({ text: uid, kind: 'uid' });
         out[k] = `urn:oid:${st.ctx.uid(uid)}`;
       } else {
-        st.found.push({ text: v, kind: 'identifier' });
+        // a value that is part of its own (kept, public) namespace URI is no secret to scan for
+        if (!system.toLowerCase().includes(v.toLowerCase())) st.found.push({ text: v, kind: 'identifier' });
         out[k] = st.ctx.identifierValue(system, v);
       }
       continue;
