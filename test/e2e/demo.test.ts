@@ -18,18 +18,15 @@ describe('sinso demo', () => {
     expect(first.stdout).toMatch(
       /owner-001 +\d+ DICOM files de-identified +0 rejected +leak scan: no identifier found/,
     );
+    expect(first.stdout).toMatch(
+      /owner-001 +\d+ FHIR resources +0 files rejected +leak scan: no identifier found/,
+    );
     const lock = await readFile(join(d, 'demo.lock.json'), 'utf8');
 
     const second = await runBin([...args, '--json']);
     expect(second.code).toBe(0);
     const run = JSON.parse(second.stdout);
-    expect(run.stages.map((s: { status: string }) => s.status)).toEqual([
-      'skipped',
-      'skipped',
-      'skipped',
-      'skipped',
-      'skipped',
-    ]);
+    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(8).fill('skipped'));
     expect(await readFile(join(d, 'demo.lock.json'), 'utf8')).toBe(lock);
 
     // the committed lock is what any machine gets: the demo is reproducible across machines

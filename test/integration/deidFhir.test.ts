@@ -241,3 +241,38 @@ describe('deid fhir on mixed and bad inputs', () => {
     expect(JSON.stringify(report)).not.toContain(inDir);
   });
 });
+
+describe('the FHIR leak scan', () => {
+  it('does not mistake a name that is also a vocabulary word for a leak, and still removes the name', async () => {
+    const inDir = join(dir, 'black');
+    await mkdir(inDir, { recursive: true });
+    const patient = {
+      resourceType: 'Patient',
+      id: 'p1',
+      name: [{ family: 'Black', given: ['Jordan'] }],
+      extension: [
+        {
+          url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race',
+          extension: [
+            {
+              url: 'ombCategory',
+              valueCoding: {
+                system: 'urn:oid:2.16.840.1.113883.6.238',
+                code: '2054-5',
+                display: 'Black or African American',
+              },
+            },
+          ],
+        },
+      ],
+    };
+    await writeFile(join(inDir, 'Patient.ndjson'), `${JSON.stringify(patient)}\n`);
+    const out = join(dir, 'black-out');
+    const r = await deidFhir([inDir], out);
+    expect(r.rejected ?? []).toEqual([]);
+    const text = await readFile(join(out, 'Patient.ndjson'), 'utf8');
+    expect(text).not.toContain('Jordan');
+    expect(text).not.toContain('"family"');
+    expect(text).toContain('Black or African American');
+  });
+});

@@ -8,6 +8,7 @@ import { fixedPassphrase } from '../../core/passphrase.js';
 import { type Inventory, InventorySchema } from '../../core/schemas/inventory.js';
 import { initWorkspace, isWorkspace, openWorkspace } from '../../core/workspace.js';
 import { type DeidDicomReport, DeidDicomReportSchema } from '../../deid/dicom/schema.js';
+import { type DeidFhirReport, DeidFhirReportSchema } from '../../deid/fhir/schema.js';
 import { runPipeline } from '../../pipeline/runPipeline.js';
 import { type SynthManifest, SynthManifestSchema } from '../../synth/schema.js';
 import { defineCommand } from '../command.js';
@@ -58,6 +59,7 @@ export const demoCommand = defineCommand({
       'inventory',
     );
     const deid: { owner: string; report: DeidDicomReport }[] = [];
+    const fhir: { owner: string; report: DeidFhirReport }[] = [];
     for (const o of manifest.owners) {
       const file = join(workspace.paths.root, 'owners', o.id, 'deid/dicom/deid-report.json');
       if (await exists(file)) {
@@ -66,13 +68,20 @@ export const demoCommand = defineCommand({
           report: await readJson(file, DeidDicomReportSchema, 'de-identification report'),
         });
       }
+      const ffile = join(workspace.paths.root, 'owners', o.id, 'deid/fhir/deid-report.json');
+      if (await exists(ffile)) {
+        fhir.push({
+          owner: o.id,
+          report: await readJson(ffile, DeidFhirReportSchema, 'FHIR de-identification report'),
+        });
+      }
     }
     if (ctx.globals.json) {
       const code = printRun(ctx, run);
       return code;
     }
     const code = printRun({ ...ctx, print: (human) => ctx.io.stderr(human) } as CliContext, run);
-    ctx.io.stdout(summary(workspace.paths.root, created, manifest, inventory, deid));
+    ctx.io.stdout(summary(workspace.paths.root, created, manifest, inventory, deid, fhir));
     return code;
   },
 });
@@ -87,6 +96,7 @@ function summary(
   m: SynthManifest,
   inv: Inventory,
   deid: readonly { owner: string; report: DeidDicomReport }[],
+  fhir: readonly { owner: string; report: DeidFhirReport }[],
 ): string {
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   const resources = Object.values(inv.fhirResources).reduce((a, b) => a + b, 0);
@@ -123,8 +133,24 @@ function summary(
             .replace(/^/gm, '  '),
         ]
       : []),
+    ...(fhir.length > 0
+      ? [
+          `De-identified records (HIPAA Safe Harbor${fhir[0]?.report.profile.dateShift ? ', dates shifted per patient' : ''}):`,
+          formatTable(
+            fhir.map((f) => [
+              f.owner,
+              `${formatCount(f.report.counts.resourcesOut)} FHIR resources`,
+              `${f.report.counts.rejected} files rejected`,
+              f.report.settings.leakScan ? 'leak scan: no identifier found' : 'leak scan off',
+            ]),
+          )
+            .trimEnd()
+            .replace(/^/gm, '  '),
+          'Records and images link up: each patient’s MRN pseudonym is the PatientID of their images.',
+        ]
+      : []),
     '',
-    'Still to come in the demo: FHIR de-identification, tables, commitments, publishing, the chain,',
+    'Still to come in the demo: tables, commitments, publishing, the chain,',
     'HE and ZK-proved queries, training, receipts, settlement and each owner’s audit.',
     '',
   ];

@@ -1,3 +1,4 @@
+import { containsWord } from '../../dicom/findLeaks.js';
 import { type IdentifyingValue, idLeakText, type KeyedContext, rewriteReference } from './context.js';
 import { isFhirDateLike, shiftFhirDate } from './dates.js';
 import { safeHarborZip } from './zip3.js';
@@ -58,11 +59,14 @@ export function safeHarborResource(
   if (st.kept.size > 0) {
     // CodeableConcept.text and descriptions often repeat a kept code display ("Wheal (finding)")
     const kept = [...st.kept];
-    const found = st.found.filter(
-      (f) =>
-        (f.kind !== 'text' && f.kind !== 'display') ||
-        !kept.some((k) => k.includes(f.text.trim().toLowerCase())),
-    );
+    // and a name part can be a word of the clinical vocabulary (a family name "Black", the US Core
+    // race "Black or African American"): a name part that is a whole word of a kept value is not
+    // scanned for (it would be found in the kept value, which identifies no one)
+    const found = st.found.filter((f) => {
+      const t = f.text.trim().toLowerCase();
+      if (f.kind === 'name') return !kept.some((k) => containsWord(k, t));
+      return (f.kind !== 'text' && f.kind !== 'display') || !kept.some((k) => k.includes(t));
+    });
     st.found.length = 0;
     st.found.push(...found);
   }
