@@ -84,7 +84,7 @@ function reasonOf(fn: () => unknown): string {
     expect(err).toBeInstanceOf(DicomCodecError);
     return (err as DicomCodecError).reason;
   }
-  throw new Error('expected parseDicom to throw');
+  return expect.unreachable('expected parseDicom to throw');
 }
 
 const find = (list: readonly DicomElement[], tag: number) => list.find((e) => e.tag === tag);
