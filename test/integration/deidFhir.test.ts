@@ -276,3 +276,22 @@ describe('the FHIR leak scan', () => {
     expect(text).toContain('Black or African American');
   });
 });
+
+describe('FHIR worker threads', () => {
+  it('give the same bytes as one thread, rejected files included', async () => {
+    const one = join(dir, 'threads-one');
+    const two = join(dir, 'threads-two');
+    await writeFile(
+      join(cohort, 'owner-001/fhir/zz-bad.ndjson'),
+      '{"resourceType":"Patient","id":"x"}\n{oops\n',
+    );
+    const a = await deidFhir([join(cohort, 'owner-001/fhir')], one, { workers: 0, dateShift: true });
+    const b = await deidFhir([join(cohort, 'owner-001/fhir')], two, { workers: 2, dateShift: true });
+    expect(a.rejected?.map((r) => r.reason)).toEqual(['line 2 is not valid JSON']);
+    expect(b.rejected?.map((r) => [r.ordinal, r.reason])).toEqual(
+      a.rejected?.map((r) => [r.ordinal, r.reason]),
+    );
+    expect((await digestPath(two)).sha256).toBe((await digestPath(one)).sha256);
+    expect((await readdir(two)).includes('.parts')).toBe(false);
+  });
+});

@@ -35,6 +35,13 @@ export const DeidFhirOptionsSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe('Search each output resource for every identifying value of its input'),
+  workers: z
+    .number()
+    .int()
+    .min(0)
+    .max(256)
+    .optional()
+    .describe('Worker threads, one input file each (default: one per core; 0: in-process)'),
 });
 export type DeidFhirOptions = z.output<typeof DeidFhirOptionsSchema>;
 

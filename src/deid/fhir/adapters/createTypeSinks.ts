@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -8,6 +8,8 @@ import { join } from 'node:path';
  */
 export type TypeSinks = {
   write(type: string, line: string): void;
+  /** Appends a finished NDJSON file of `lines` lines (a worker's part) to the type's file. */
+  append(type: string, path: string, lines: number): void;
   /** The current length (bytes and lines) of every file, to roll back to. */
   mark(): Map<string, { pos: number; lines: number }>;
   rollback(mark: Map<string, { pos: number; lines: number }>): void;
@@ -47,6 +49,26 @@ export function createTypeSinks(dir: string): TypeSinks {
       f.bufBytes += line.length + 1;
       f.lines++;
       if (f.bufBytes >= FLUSH_AT) flush(f);
+    },
+    append(type, path, lines) {
+      const f = open(type);
+      flush(f);
+      const src = openSync(path, 'r');
+      try {
+        const chunk = Buffer.allocUnsafe(1 << 20);
+        for (
+          let n = readSync(src, chunk, 0, chunk.length, null);
+          n > 0;
+          n = readSync(src, chunk, 0, chunk.length, null)
+        ) {
+          let off = 0;
+          while (off < n) off += writeSync(f.fd, chunk, off, n - off, f.pos + off);
+          f.pos += n;
+        }
+      } finally {
+        closeSync(src);
+      }
+      f.lines += lines;
     },
     mark() {
       const m = new Map<string, { pos: number; lines: number }>();
