@@ -1,26 +1,8 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SinsoError } from '../../../core/errors/index.js';
+import { workerFile } from '../../../core/workerFile.js';
 import type { DeidJobSettings, DeidTaskResult } from './processOne.js';
 import { makeProcessContext, processOne } from './processOne.js';
-
-/** The compiled worker: under the test runner (TypeScript sources) the build in dist/ is used. */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return fileURLToPath(new URL('./worker.js', import.meta.url));
-  const dist = here.replace(
-    /\/src\/deid\/dicom\/adapters\/runPool\.ts$/,
-    '/dist/deid/dicom/adapters/worker.js',
-  );
-  if (!existsSync(dist)) {
-    throw new SinsoError('The compiled worker is missing.', {
-      code: 'INTERNAL',
-      fix: 'Run `npm run build` first.',
-    });
-  }
-  return dist;
-}
 
 type Task = { id: number; path: string } | { id: number; reject: string };
 
@@ -71,7 +53,7 @@ export async function runPool(p: RunPoolParameters): Promise<void> {
     }
     return;
   }
-  const file = workerFile();
+  const file = workerFile(import.meta.url, './worker.js');
   const perWorker = 8;
   const pool = Array.from({ length: workers }, () => ({
     worker: new Worker(file, { workerData: p.settings }),
