@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { SinsoError } from '../core/errors/index.js';
 import type { StageContext } from '../core/stage.js';
+
+/** The `--secret-file` option every de-identifier takes (one definition, so they cannot drift). */
+export const SecretFileOptionSchema = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('Pseudonymisation secret: 64 hex characters or ≥ 32 raw bytes (default: the workspace secret)');
 
 /**
  * The pseudonymisation secret: from `--secret-file` (64 hex characters, or at least 32 raw

@@ -71,6 +71,8 @@ export function elementActions(
 export function collectIdentifying(
   file: DicomFile,
   profile: Profile,
+  /** Filled with each element list's actions, so the de-identifier does not compute them again. */
+  actionsCache?: Map<readonly DicomElement[], ReturnType<typeof elementActions>>,
 ): { identifying: IdentifyingValue[]; kept: Set<string> } {
   const identifying: IdentifyingValue[] = [];
   const kept = new Set<string>();
@@ -99,7 +101,9 @@ export function collectIdentifying(
     }
   };
   const visit = (elements: readonly DicomElement[], depth: number): void => {
-    const { actions } = elementActions(elements, profile);
+    const computed = elementActions(elements, profile);
+    actionsCache?.set(elements, computed);
+    const { actions } = computed;
     for (const el of elements) {
       const action = actions.get(el) ?? 'K';
       if (depth === 0 && el.tag === PATIENT_ID) note(el, 'X');

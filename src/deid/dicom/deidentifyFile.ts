@@ -151,8 +151,10 @@ export function deidentifyFile(
     return hit ? { tag: el.tag, vr: el.vr, value: dummyBytes(el.vr, el.tag) } : el;
   };
 
-  const { identifying, kept } = collectIdentifying(input, ctx.profile);
-  const actionsOf = (elements: readonly DicomElement[]) => elementActions(elements, ctx.profile);
+  const actionsCache = new Map<readonly DicomElement[], ReturnType<typeof elementActions>>();
+  const { identifying, kept } = collectIdentifying(input, ctx.profile, actionsCache);
+  const actionsOf = (elements: readonly DicomElement[]) =>
+    actionsCache.get(elements) ?? elementActions(elements, ctx.profile);
 
   /**
    * Applies the profile to a list of elements. Inside a sequence whose action is D (a dummy), every

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SecretFileOptionSchema } from '../loadSecret.js';
 import { DeidDicomOptionSchema } from './profile/index.js';
 
 /** Options of `sinso deid dicom` and of the `deid.dicom` pipeline stage (one schema for both). */
@@ -10,11 +11,7 @@ export const DeidDicomOptionsSchema = z.strictObject({
     .describe(
       'Output folder: <StudyUID>/<SeriesUID>/<SOPInstanceUID>.dcm with the new UIDs, and deid-report.json',
     ),
-  secretFile: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Pseudonymisation secret: 64 hex characters or ≥ 32 raw bytes (default: the workspace secret)'),
+  secretFile: SecretFileOptionSchema,
   option: z
     .array(DeidDicomOptionSchema)
     .default([])

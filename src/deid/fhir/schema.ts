@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SecretFileOptionSchema } from '../loadSecret.js';
 
 /** Options of `sinso deid fhir` and of the `deid.fhir` pipeline stage (one schema for both). */
 export const DeidFhirOptionsSchema = z.strictObject({
@@ -7,11 +8,7 @@ export const DeidFhirOptionsSchema = z.strictObject({
     .min(1)
     .describe('FHIR R4 Bundles, single resources, NDJSON files, or folders of them (walked recursively)'),
   out: z.string().min(1).describe('Output folder: one NDJSON file per resource type, and deid-report.json'),
-  secretFile: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Pseudonymisation secret: 64 hex characters or ≥ 32 raw bytes (default: the workspace secret)'),
+  secretFile: SecretFileOptionSchema,
   dateShift: z
     .boolean()
     .default(false)
