@@ -37,6 +37,16 @@ export type Keyring = {
   secret(name: string): Promise<Uint8Array>;
   /** An EVM account (viem LocalAccount) for a role, e.g. `owner`. */
   account(name: string): Promise<LocalAccount>;
+  /**
+   * The raw secp256k1 private key of an EVM identity, for ECDH (unwrapping a dataset key sent
+   * to this identity). Never print, log or store it.
+   */
+  evmPrivateKey(name: string): Promise<Uint8Array>;
+  /**
+   * A 32-byte symmetric secret, created on first use (e.g. a per-dataset key `dataset-NAME`).
+   * In a demo workspace it is derived from the public demo seed, so demo runs reproduce.
+   */
+  ensureSecret(name: string): Promise<Uint8Array>;
 };
 
 /** An opened workspace. Keys are unlocked lazily, on first use, with one passphrase. */
@@ -95,6 +105,7 @@ export async function initWorkspace(p: InitWorkspaceParameters): Promise<Workspa
     kind: 'sinso-workspace',
     kdf: p.kdf ?? 'standard',
     demo: p.demoSeed !== undefined,
+    ...(p.demoSeed === undefined ? {} : { demoSeed: p.demoSeed }),
   };
   try {
     for (const f of workspaceFolders)
@@ -279,26 +290,47 @@ function makeWorkspace(
     }
     return hit;
   };
+  const listKeys = async (): Promise<KeyMeta[]> => {
+    let names: string[];
+    try {
+      names = (await readdir(paths.keys)).filter((f) => f.endsWith('.json')).sort();
+    } catch (err) {
+      throw wrapIoError(err, 'Reading the keys folder', 'Check the workspace folder and its permissions.');
+    }
+    const out: KeyMeta[] = [];
+    for (const f of names) {
+      const ks = parseWith(KeystoreV3Schema, await readKeyFile(paths, f.slice(0, -5)), {
+        what: 'keystore file',
+        code: 'KEYSTORE_CORRUPT',
+      });
+      if (ks['x-sinso']) out.push(ks['x-sinso']);
+    }
+    return out;
+  };
+  const creating = new Map<string, Promise<void>>();
+  const ensureSecret = async (name: string): Promise<Uint8Array> => {
+    if (!(await exists(join(paths.keys, `${name}.json`)))) {
+      let made = creating.get(name);
+      if (!made) {
+        made = (async () => {
+          passphrase ??= source({ confirm: false });
+          const pass = await passphrase;
+          // check the passphrase against an existing key, so every key shares it
+          const first = (await listKeys())[0];
+          if (first) await decryptKeystore(await readKeyFile(paths, first.name), pass);
+          await writeNewKey(paths, config, pass, name, 'secret', config.demoSeed);
+        })();
+        creating.set(name, made);
+        made.catch(() => creating.delete(name));
+      }
+      await made;
+    }
+    return unlock(name, 'secret');
+  };
   return {
     paths,
     config,
-    async listKeys() {
-      let names: string[];
-      try {
-        names = (await readdir(paths.keys)).filter((f) => f.endsWith('.json')).sort();
-      } catch (err) {
-        throw wrapIoError(err, 'Reading the keys folder', 'Check the workspace folder and its permissions.');
-      }
-      const out: KeyMeta[] = [];
-      for (const f of names) {
-        const ks = parseWith(KeystoreV3Schema, await readKeyFile(paths, f.slice(0, -5)), {
-          what: 'keystore file',
-          code: 'KEYSTORE_CORRUPT',
-        });
-        if (ks['x-sinso']) out.push(ks['x-sinso']);
-      }
-      return out;
-    },
+    listKeys,
     async keys() {
       keyring ??= {
         secret: (name) => unlock(name, 'secret'),
@@ -306,6 +338,8 @@ function makeWorkspace(
           const k = await unlock(name, 'evm');
           return privateKeyToAccount(`0x${Buffer.from(k).toString('hex')}`);
         },
+        evmPrivateKey: (name) => unlock(name, 'evm'),
+        ensureSecret,
       };
       return keyring;
     },

@@ -8,5 +8,10 @@ export const WorkspaceConfigSchema = z.strictObject({
   kdf: KdfPresetSchema,
   /** Set when the keys were derived from a public demo seed (insecure; demo and tests only). */
   demo: z.boolean(),
+  /**
+   * The public seed of a demo workspace, so keys added later (per-dataset keys) are derived
+   * from it too and a demo run reproduces byte for byte. Never set for a real workspace.
+   */
+  demoSeed: z.string().optional(),
 });
 export type WorkspaceConfig = z.infer<typeof WorkspaceConfigSchema>;
