@@ -1,12 +1,16 @@
 import { ExitCode, isSinsoError, SinsoError, UsageError } from '../core/errors/index.js';
 import { version } from '../core/version.js';
 import type { Command } from './command.js';
+import { commitCommand, proveInclusionCommand, verifyInclusionCommand } from './commands/commit.js';
 import { deidDicomCommand, deidFhirCommand, deidVerifyCommand } from './commands/deid.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { keysListCommand, keysNewCommand } from './commands/keys.js';
+import { publishCommand } from './commands/publish.js';
 import { runCommand } from './commands/run.js';
 import { ingestFhirCommand, ingestScanCommand, synthCommand } from './commands/stages.js';
+import { carCommand, cidCommand } from './commands/storage.js';
+import { riskCommand, sqlCommand, tablesCommand, tablesSuppressCommand } from './commands/tables.js';
 import { type CliIO, createCliContext, processIO, splitGlobals } from './context.js';
 import { flagSpecs, formatFlags, parseFlags } from './flags.js';
 
@@ -21,6 +25,16 @@ export const commands: readonly Command[] = [
   deidDicomCommand,
   deidVerifyCommand,
   deidFhirCommand,
+  tablesCommand,
+  tablesSuppressCommand,
+  sqlCommand,
+  riskCommand,
+  commitCommand,
+  proveInclusionCommand,
+  verifyInclusionCommand,
+  cidCommand,
+  carCommand,
+  publishCommand,
   runCommand,
   demoCommand,
 ] as unknown as readonly Command[];

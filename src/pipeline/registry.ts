@@ -1,3 +1,4 @@
+import { commitStage } from '../commit/stage.js';
 import { PipelineError } from '../core/errors/index.js';
 import type { StageDefinition } from '../core/stage.js';
 import { deidDicomStage } from '../deid/dicom/stage.js';
@@ -5,6 +6,8 @@ import { deidFhirStage } from '../deid/fhir/stage.js';
 import { ingestFhirStage } from '../ingest/fhir/stage.js';
 import { scanStage } from '../ingest/stage.js';
 import { synthStage } from '../synth/stage.js';
+import { tablesStage, tablesSuppressStage } from '../tables/stage.js';
+import { publishStage } from './stages/publish.js';
 
 /** The one place where stages are composed: `uses:` key → definition. */
 export type StageRegistry = ReadonlyMap<string, StageDefinition>;
@@ -36,6 +39,10 @@ export const builtinStages: readonly StageDefinition[] = [
   ingestFhirStage as unknown as StageDefinition,
   deidDicomStage as unknown as StageDefinition,
   deidFhirStage as unknown as StageDefinition,
+  tablesStage as unknown as StageDefinition,
+  tablesSuppressStage as unknown as StageDefinition,
+  commitStage as unknown as StageDefinition,
+  publishStage as unknown as StageDefinition,
 ];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);

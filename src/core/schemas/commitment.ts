@@ -30,6 +30,11 @@ export const CommitmentSchema = z.strictObject({
       root: FieldHex,
       /** Poseidon hash of the table's column encoding (names, logical types, scales, dictionaries). */
       encodingHash: FieldHex,
+      /**
+       * The root of each chunk of 256 rows, in row order (salted hashes: they reveal no row). Lets
+       * an inclusion proof or a per-chunk ZK proof be made without re-hashing the whole table.
+       */
+      chunkRoots: z.array(FieldHex).optional(),
       columns: z.array(
         z.strictObject({
           name: z.string(),

@@ -1,0 +1,123 @@
+// @ts-check
+/**
+ * `npm run bench -- commit`: commitment building in rows/s on an observations-like table
+ * (8 columns: 3 ids, 2 categorical, 1 decimal, 1 timestamp, 1 int; --rows rows), on worker
+ * threads (one per core) and in one thread. The Parquet input is built once with DuckDB and
+ * cached under bench/out/.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { buildCommitment } from '../../dist/commit/buildCommitment.js';
+import { deriveSaltKey } from '../../dist/commit/rowSalt.js';
+import { silentProgress } from '../../dist/core/progress.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** @param {string} name @param {string} type @param {string} logical @param {number} [scale] */
+const column = (name, type, logical, scale) => ({
+  name,
+  type,
+  logical,
+  ...(scale === undefined ? {} : { scale }),
+  nullable: true,
+  description: name,
+});
+
+/** Builds (once per size) a tables folder with one observations table of `rows` rows. */
+async function observationsTables(/** @type {number} */ rows) {
+  const dir = join(root, 'bench/out', `commit-${rows}`);
+  if (existsSync(join(dir, 'tables.json'))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'observations.parquet');
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  await c.run(`COPY (
+      SELECT printf('obs-%09d', i) AS observation_id,
+        printf('pat-%07d', i // 40) AS patient_id,
+        printf('enc-%08d', i // 4) AS encounter_id,
+        ['4548-4', '39156-5', '8302-2', '29463-7', '8480-6', '8462-4'][1 + i % 6] AS code,
+        ['%', 'kg/m2', 'cm', 'kg', 'mm[Hg]'][1 + (i * 7) % 5] AS unit,
+        CASE WHEN i % 50 = 0 THEN NULL ELSE CAST(((i * 7919) % 200000) / 1000.0 AS DECIMAL(18, 4)) END AS value,
+        TIMESTAMP '2015-01-01 00:00:00' + to_microseconds(i * 60000000) AS effective,
+        CAST(i % 1000 AS BIGINT) AS sequence
+      FROM range(${rows}) t(i) ORDER BY i) TO '${file}' (FORMAT parquet)`);
+  c.closeSync();
+  db.closeSync();
+  const bytes = readFileSync(file);
+  const manifest = {
+    schema: '1',
+    kind: 'sinso-tables',
+    tablesVersion: '1',
+    sources: [],
+    tables: [
+      {
+        name: 'observations',
+        file: 'observations.parquet',
+        rows,
+        bytes: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        orderBy: ['observation_id'],
+        columns: [
+          column('observation_id', 'VARCHAR', 'id'),
+          column('patient_id', 'VARCHAR', 'id'),
+          column('encounter_id', 'VARCHAR', 'id'),
+          column('code', 'VARCHAR', 'categorical'),
+          column('unit', 'VARCHAR', 'categorical'),
+          column('value', 'DECIMAL(18,4)', 'decimal', 4),
+          column('effective', 'TIMESTAMP', 'timestamp'),
+          column('sequence', 'BIGINT', 'int'),
+        ],
+      },
+    ],
+  };
+  writeFileSync(join(dir, 'tables.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return dir;
+}
+
+/** @param {string} name @param {string} description @param {(p: Record<string, string | number>) => number} workers */
+const commitWorkload = (name, description, workers) => ({
+  name,
+  description,
+  /** @param {Record<string, string | number>} p */
+  setup: async (p) => ({ dir: await observationsTables(Number(p.rows)) }),
+  /** @param {Record<string, string | number>} p @param {{dir: string}} s */
+  async run(p, s) {
+    const n = workers(p);
+    const c = await buildCommitment({
+      tablesDir: s.dir,
+      saltKey: deriveSaltKey(new Uint8Array(32).fill(1)),
+      progress: silentProgress,
+      workers: n,
+    });
+    return {
+      units: c.rows,
+      unit: 'rows',
+      extra: { workers: n, chunks: c.tables[0]?.chunks, root: c.root },
+    };
+  },
+});
+
+export const commit = {
+  name: 'commit',
+  description: 'Commitment building (encode, salt, Poseidon leaves, chunk trees, roots), rows/s',
+  runs: 1,
+  warmup: 0,
+  params: {
+    rows: { default: 1000000, description: 'rows of the observations-like table' },
+    workers: { default: 0, description: 'worker threads of the first workload (0: one per core)' },
+  },
+  workloads: [
+    commitWorkload(
+      'commit',
+      'sinso commit on worker threads (default: one per core)',
+      (p) => Number(p.workers) || availableParallelism(),
+    ),
+    commitWorkload('commit-1-thread', 'sinso commit with --workers 0 (hashing in the main thread)', () => 0),
+  ],
+  ratios: [['commit', 'commit-1-thread']],
+};

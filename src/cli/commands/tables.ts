@@ -1,0 +1,135 @@
+import { ExitCode } from '../../core/errors/index.js';
+import { runSql, type SqlRow } from '../../tables/adapters/runSql.js';
+import { assessRisk } from '../../tables/assessRisk.js';
+import { workspaceDatabasePath } from '../../tables/buildTables.js';
+import { RiskOptionsSchema, SqlOptionsSchema } from '../../tables/schema.js';
+import { tablesStage, tablesSuppressStage } from '../../tables/stage.js';
+import { defineCommand, requireWorkspace, stageCommand } from '../command.js';
+import { formatCount, formatTable } from '../format.js';
+
+export const tablesCommand = stageCommand(tablesStage, {
+  positional: { key: 'inputs', name: 'IN...', many: true },
+  description:
+    "Builds patients, encounters, observations, conditions, medications, imaging_studies, imaging_series and imaging_instances (docs/tables.md) from the folders written by `sinso deid fhir` and `sinso deid dicom`. DuckDB parses the NDJSON and SQL flattens it; DICOM headers are read up to the pixel data and loaded as Arrow columns; pixel data stays in the files, referenced by CID. The tables are built in the workspace DuckDB (store/sinso.duckdb, schema --dataset; in memory without a workspace), replacing that schema in one transaction, and exported as OUT/<table>.parquet in each table's primary order, with OUT/tables.json and OUT/risk.json (k-anonymity). Same inputs, same bytes. Unreadable files are named on stderr; exit 2 when any.",
+  examples: [
+    'sinso tables deid-fhir/ deid-dicom/ --out tables/',
+    'sinso tables deid-fhir/ --out tables/ --dataset owner1 --qi age_band_10 --qi gender --qi zip3',
+  ],
+});
+
+export const tablesSuppressCommand = stageCommand(tablesSuppressStage, {
+  positional: { key: 'input', name: 'TABLES_DIR', many: false },
+  description:
+    'Reads a tables folder and writes a new one in which every patient of a k-anonymity class smaller than --min-k is removed with every row of theirs in every table (imaging series and instances follow their study). With --method generalize, birth years first become the first year of their decade (birth_date removed) and zip3 becomes 000 for everyone, then what is still below k is dropped. tables.json records the counts; risk.json is recomputed.',
+  examples: [
+    'sinso tables suppress tables/ --out tables-k5/',
+    'sinso tables suppress tables/ --out tables-k10/ --min-k 10 --method generalize',
+  ],
+});
+
+/** RFC 4180 field. */
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+const TABLE_VIEW_ROWS = 1000;
+
+export const sqlCommand = defineCommand({
+  path: ['sql'],
+  summary: 'Run a read-only SQL query (DuckDB) over the workspace tables',
+  description:
+    "Queries the workspace DuckDB (store/sinso.duckdb) read-only, with --dataset first on the search path. Output: an aligned table (first 1000 rows unless --max-rows), CSV with --csv, JSON rows with --json; CSV and JSON stream every row. A failing query exits 1 with DuckDB's message.",
+  options: SqlOptionsSchema,
+  positional: { key: 'query', name: 'QUERY', many: false },
+  examples: [
+    'sinso sql "SELECT gender, count(*) AS n FROM patients GROUP BY gender ORDER BY gender"',
+    'sinso sql "SELECT code, avg(value) FROM observations GROUP BY code" --csv > means.csv',
+    'sinso sql "SELECT * FROM imaging_studies" --dataset owner1 --json',
+  ],
+  async run(ctx, o) {
+    const workspace = await requireWorkspace(ctx);
+    const database = workspaceDatabasePath(workspace.paths.store);
+    const mode = ctx.globals.json ? 'json' : o.csv ? 'csv' : 'table';
+    const limit = o.maxRows ?? (mode === 'table' ? TABLE_VIEW_ROWS : Number.POSITIVE_INFINITY);
+    let columns: readonly string[] = [];
+    const shown: SqlRow[] = [];
+    let written = 0;
+    let firstJson = true;
+    const r = await runSql({
+      database,
+      query: o.query,
+      dataset: o.dataset,
+      onColumns(names) {
+        columns = names;
+        if (mode === 'csv') ctx.io.stdout(`${names.map(csvField).join(',')}\r\n`);
+        if (mode === 'json') ctx.io.stdout('[');
+      },
+      onRows(rows) {
+        const take = rows.slice(0, Math.max(0, limit - written));
+        written += take.length;
+        if (mode === 'csv') {
+          if (take.length)
+            ctx.io.stdout(`${take.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`);
+        } else if (mode === 'json') {
+          for (const row of take) {
+            const obj = Object.fromEntries(columns.map((c, i) => [c, row[i] ?? null]));
+            ctx.io.stdout(`${firstJson ? '\n' : ',\n'}  ${JSON.stringify(obj)}`);
+            firstJson = false;
+          }
+        } else shown.push(...take);
+        return written < limit;
+      },
+    });
+    if (mode === 'json') ctx.io.stdout(firstJson ? ']\n' : '\n]\n');
+    if (mode === 'table') {
+      ctx.io.stdout(
+        formatTable(
+          shown.map((row) => row.map(cell)),
+          columns,
+        ),
+      );
+      const more = r.rows > written ? ' (more not shown; use --max-rows or --csv)' : '';
+      ctx.io.stderr(`${formatCount(written)} row(s)${more}\n`);
+    }
+    return ExitCode.ok;
+  },
+});
+
+export const riskCommand = defineCommand({
+  path: ['risk'],
+  summary: 'k-anonymity of a tables folder over quasi-identifiers (class sizes only, never values)',
+  description:
+    'Forms equivalence classes of patients over the quasi-identifiers (default birth_year, gender, zip3; also age_band_5, age_band_10, state, race, ethnicity) and reports k (the smallest class), the sizes of the 10 smallest classes, and the classes and patients below --min-k. Age bands are as of --as-of-year (default: the latest year in the data, never the clock).',
+  options: RiskOptionsSchema,
+  positional: { key: 'tables', name: 'TABLES_DIR', many: false },
+  examples: [
+    'sinso risk tables/',
+    'sinso risk tables/ --qi age_band_10 --qi gender --qi zip3 --min-k 10 --out risk.json',
+  ],
+  async run(ctx, o) {
+    const r = await assessRisk(o);
+    ctx.print(
+      formatTable([
+        ['quasi-identifiers', r.quasiIdentifiers.join(', ')],
+        ['patients', formatCount(r.rows)],
+        ['classes', formatCount(r.classes)],
+        ['k', String(r.k)],
+        ['smallest classes', r.smallestClasses.join(', ')],
+        [`classes below k=${r.minK}`, formatCount(r.classesBelowMinK)],
+        [`patients below k=${r.minK}`, formatCount(r.rowsBelowMinK)],
+      ]),
+      r,
+    );
+    return ExitCode.ok;
+  },
+});
+
+/** Every command of this file, for registration in main.ts. */
+export const tablesCommands = [tablesCommand, tablesSuppressCommand, sqlCommand, riskCommand] as const;

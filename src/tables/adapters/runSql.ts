@@ -1,0 +1,79 @@
+import { exists } from '../../core/fs.js';
+import { TablesError } from '../errors.js';
+import { sqlString } from '../fhirSql.js';
+import { DuckDBSession } from './DuckDBSession.js';
+
+export type SqlRow = readonly unknown[];
+
+export type RunSqlParameters = {
+  /** The workspace DuckDB file. */
+  database: string;
+  query: string;
+  /** DuckDB schema put first on the search path. */
+  dataset: string;
+  /** Called once with the column names, before any row. */
+  onColumns(names: readonly string[]): void;
+  /** Called per chunk of rows (values as JSON: numbers, strings, booleans, null; DECIMAL as exact strings, 64-bit integers as numbers when exact). Return false to stop. */
+  onRows(rows: readonly SqlRow[]): boolean | undefined;
+};
+
+/**
+ * Runs a user's query over the workspace DuckDB, read-only, streaming the result chunk by chunk
+ * (a big result is never held in memory). A failing query is SQL_FAILED with DuckDB's message
+ * (which is about the query).
+ *
+ * @example
+ * await runSql({ database, query: 'SELECT count(*) FROM patients', dataset: 'main', onColumns, onRows });
+ */
+export async function runSql(p: RunSqlParameters): Promise<{ rows: number }> {
+  if (!(await exists(p.database))) {
+    throw new TablesError('The workspace has no tables yet.', {
+      code: 'TABLES_NOT_FOUND',
+      fix: 'Build them with `sinso tables IN... --out DIR` in this workspace first.',
+    });
+  }
+  const session = await DuckDBSession.open({ path: p.database, readOnly: true });
+  try {
+    await session.run(`SET search_path = ${sqlString(`${p.dataset},main`)}`);
+    let result: Awaited<ReturnType<DuckDBSession['stream']>>;
+    try {
+      result = await session.stream(p.query);
+    } catch (err) {
+      throw sqlFailed(err);
+    }
+    p.onColumns(result.columnNames());
+    // 64-bit integers come as strings (exact); give them as numbers where that is exact too
+    const wide = result
+      .columnTypes()
+      .flatMap((t, i) => (['BIGINT', 'UBIGINT', 'HUGEINT', 'UHUGEINT'].includes(String(t)) ? [i] : []));
+    let rows = 0;
+    try {
+      for await (const chunk of result.yieldRowsJson()) {
+        if (wide.length) for (const row of chunk) toSafeNumbers(row as unknown[], wide);
+        rows += chunk.length;
+        if (p.onRows(chunk) === false) break;
+      }
+    } catch (err) {
+      throw sqlFailed(err);
+    }
+    return { rows };
+  } finally {
+    session.close();
+  }
+}
+
+function toSafeNumbers(row: unknown[], columns: readonly number[]): void {
+  for (const i of columns) {
+    const n = typeof row[i] === 'string' ? Number(row[i]) : Number.NaN;
+    if (Number.isSafeInteger(n)) row[i] = n;
+  }
+}
+
+function sqlFailed(err: unknown): TablesError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new TablesError('The SQL query failed.', {
+    code: 'SQL_FAILED',
+    metaMessages: [`DuckDB: ${message}`],
+    fix: 'Correct the query; list the tables with `sinso sql "SHOW TABLES"`.',
+  });
+}

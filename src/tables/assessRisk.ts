@@ -1,0 +1,35 @@
+import { writeFileAtomic } from '../core/fs.js';
+import { canonicalJson } from '../core/hash.js';
+import type { RiskReport } from '../core/schemas/tables.js';
+import { DuckDBSession } from './adapters/DuckDBSession.js';
+import { parquetRelation, readTablesManifest } from './adapters/readTablesManifest.js';
+import { computeRisk, latestDataYear, needsAsOfYear, parseQuasiIdentifiers } from './risk.js';
+import type { RiskOptions } from './schema.js';
+
+/**
+ * `sinso risk`: k-anonymity of a tables folder's patients over quasi-identifiers (GROUP BY in
+ * DuckDB over the Parquet), optionally written to a JSON file.
+ *
+ * @example
+ * const report = await assessRisk(RiskOptionsSchema.parse({ tables: 'tables/', qi: ['gender', 'zip3'] }));
+ */
+export async function assessRisk(o: RiskOptions): Promise<RiskReport> {
+  const qi = parseQuasiIdentifiers(o.qi);
+  await readTablesManifest(o.tables);
+  const session = await DuckDBSession.open({});
+  try {
+    const relationOf = (t: string) => parquetRelation(o.tables, t);
+    const asOfYear =
+      o.asOfYear ?? (needsAsOfYear(qi) ? await latestDataYear(session, relationOf) : undefined);
+    const report = await computeRisk(session, {
+      relation: relationOf('patients'),
+      qi,
+      minK: o.minK,
+      asOfYear: asOfYear ?? 0,
+    });
+    if (o.out !== undefined) await writeFileAtomic(o.out, `${canonicalJson(report, 2)}\n`);
+    return report;
+  } finally {
+    session.close();
+  }
+}
