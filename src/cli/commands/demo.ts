@@ -5,6 +5,12 @@ import { z } from 'zod';
 import { exists } from '../../core/fs.js';
 import { parseWith } from '../../core/parse.js';
 import { fixedPassphrase } from '../../core/passphrase.js';
+import {
+  type DatasetManifest,
+  DatasetManifestSchema,
+  type PublishRecord,
+  PublishRecordSchema,
+} from '../../core/schemas/dataset.js';
 import { type Inventory, InventorySchema } from '../../core/schemas/inventory.js';
 import { initWorkspace, isWorkspace, openWorkspace } from '../../core/workspace.js';
 import { type DeidDicomReport, DeidDicomReportSchema } from '../../deid/dicom/schema.js';
@@ -60,7 +66,16 @@ export const demoCommand = defineCommand({
     );
     const deid: { owner: string; report: DeidDicomReport }[] = [];
     const fhir: { owner: string; report: DeidFhirReport }[] = [];
+    const published: Published[] = [];
     for (const o of manifest.owners) {
+      const pub = join(workspace.paths.root, 'owners', o.id, 'published');
+      if (await exists(join(pub, 'publish.json'))) {
+        published.push({
+          owner: o.id,
+          record: await readJson(join(pub, 'publish.json'), PublishRecordSchema, 'publish record'),
+          manifest: await readJson(join(pub, 'manifest.json'), DatasetManifestSchema, 'dataset manifest'),
+        });
+      }
       const file = join(workspace.paths.root, 'owners', o.id, 'deid/dicom/deid-report.json');
       if (await exists(file)) {
         deid.push({
@@ -81,10 +96,12 @@ export const demoCommand = defineCommand({
       return code;
     }
     const code = printRun({ ...ctx, print: (human) => ctx.io.stderr(human) } as CliContext, run);
-    ctx.io.stdout(summary(workspace.paths.root, created, manifest, inventory, deid, fhir));
+    ctx.io.stdout(summary(workspace.paths.root, created, manifest, inventory, deid, fhir, published));
     return code;
   },
 });
+
+type Published = { owner: string; record: PublishRecord; manifest: DatasetManifest };
 
 async function readJson<S extends z.ZodType>(path: string, schema: S, what: string): Promise<z.infer<S>> {
   return parseWith(schema, JSON.parse(await readFile(path, 'utf8')), { what });
@@ -97,6 +114,7 @@ function summary(
   inv: Inventory,
   deid: readonly { owner: string; report: DeidDicomReport }[],
   fhir: readonly { owner: string; report: DeidFhirReport }[],
+  published: readonly Published[],
 ): string {
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   const resources = Object.values(inv.fhirResources).reduce((a, b) => a + b, 0);
@@ -149,9 +167,30 @@ function summary(
           'Records and images link up: each patient’s MRN pseudonym is the PatientID of their images.',
         ]
       : []),
+    ...(published.length > 0
+      ? [
+          `Published datasets (tables in DuckDB and Parquet; k-anonymity over ${published[0]?.manifest.properties.privacy.kAnonymity.quasiIdentifiers.join(', ')}; Poseidon commitment; files encrypted at rest):`,
+          formatTable(
+            published.map((p) => {
+              const privacy = p.manifest.properties.privacy;
+              const dropped = privacy.suppression?.patientsDropped ?? 0;
+              return [
+                p.owner,
+                `${formatCount(p.record.rows)} rows`,
+                `k = ${privacy.kAnonymity.k} (${dropped} patient${dropped === 1 ? '' : 's'} suppressed)`,
+                `root ${p.record.commitmentRoot.slice(0, 12)}…`,
+                p.record.tokenUri,
+              ];
+            }),
+          )
+            .trimEnd()
+            .replace(/^/gm, '  '),
+          'Each token URI is the CID of the dataset manifest (ERC-721 metadata); dataset.car holds every block.',
+        ]
+      : []),
     '',
-    'Still to come in the demo: tables, commitments, publishing, the chain,',
-    'HE and ZK-proved queries, training, receipts, settlement and each owner’s audit.',
+    'Still to come in the demo: the chain (mint, pledge, escrow), HE and ZK-proved queries,',
+    'training, receipts, settlement and each owner’s audit.',
     '',
   ];
   return lines.join('\n');
