@@ -1,4 +1,5 @@
-import { buildPoseidon } from 'circomlibjs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { FIELD_MODULUS, POSEIDON_MAX_INPUTS } from './constants.js';
 import { CommitError } from './errors.js';
 
@@ -35,8 +36,24 @@ let loaded: Promise<Poseidon> | undefined;
  * poseidon.hash([1n, 2n]); // 0x115cc0f5…189a
  */
 export function loadPoseidon(): Promise<Poseidon> {
-  loaded ??= buildPoseidon().then((fn) => wrap(fn as unknown as RawPoseidon));
+  loaded ??= importBuildPoseidon()
+    .then((build) => build())
+    .then((fn) => wrap(fn as RawPoseidon));
   return loaded;
+}
+
+/**
+ * circomlibjs's Poseidon module alone, not the package entry: the entry also loads blake-hash,
+ * whose prebuilt native addon corrupts the native heap (glibc "free(): invalid pointer", SIGABRT
+ * or SIGSEGV at some later allocation) once it is loaded in the main thread and in a worker
+ * thread of the same process — which is what the commitment workers would do. The package's
+ * `exports` name only its entry, so the file is found next to the entry that Node resolves.
+ */
+async function importBuildPoseidon(): Promise<() => Promise<unknown>> {
+  const entry = createRequire(import.meta.url).resolve('circomlibjs'); // …/circomlibjs/build/main.cjs
+  const file = new URL('../src/poseidon_wasm.js', pathToFileURL(entry));
+  const mod = (await import(file.href)) as { buildPoseidon: () => Promise<unknown> };
+  return mod.buildPoseidon;
 }
 
 function wrap(raw: RawPoseidon): Poseidon {

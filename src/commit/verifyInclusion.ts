@@ -2,7 +2,7 @@ import type { Commitment } from '../core/schemas/commitment.js';
 import { chunkRootFromPath } from './chunkTree.js';
 import { chunkTreeRootFromPath } from './chunkTreeRoot.js';
 import { committedColumns } from './committedColumns.js';
-import { CHUNK_ARITY, CHUNK_SIZE, COMMIT_SCHEME, COMMIT_VERSION } from './constants.js';
+import { CHUNK_ARITY, CHUNK_SIZE, COMMIT_SCHEME, COMMIT_VERSION, FIELD_MODULUS } from './constants.js';
 import { type Cell, dictionaryIndex, encodeCell, parseDisplayValue } from './encodeValue.js';
 import { CommitError } from './errors.js';
 import { loadPoseidon, type Poseidon } from './poseidon.js';
@@ -12,6 +12,7 @@ import { fieldHex, type InclusionProof } from './schema.js';
 
 /** The steps of verification, in order; a failure names the step, never a value. */
 export type VerifyInclusionStep =
+  | 'format'
   | 'version'
   | 'commitment'
   | 'row'
@@ -38,6 +39,11 @@ export async function verifyInclusion(
   commitment: Commitment,
 ): Promise<VerifyInclusionReturnType> {
   const poseidon = await loadPoseidon();
+  check(
+    'format',
+    fieldElementsOf(proof).every((x) => BigInt(x) < FIELD_MODULUS),
+    'A hash in the proof is not a field element (≥ p).',
+  );
   check(
     'version',
     versionMatches(proof, commitment),
@@ -186,6 +192,24 @@ function reencode(proof: InclusionProof, columns: readonly CommittedColumn[]): C
 
 function dictionariesOf(columns: readonly CommittedColumn[]) {
   return columns.map((c) => (c.dictionary === undefined ? undefined : dictionaryIndex(c.dictionary)));
+}
+
+function fieldElementsOf(proof: InclusionProof): string[] {
+  return [
+    proof.datasetRoot,
+    proof.nullMask,
+    proof.salt,
+    proof.leaf,
+    ...proof.values.map((v) => v.encoded),
+    ...proof.chunk.leafSiblings,
+    ...proof.chunk.nodeSiblings,
+    proof.chunk.root,
+    ...proof.chunkTree.path,
+    proof.chunkTree.root,
+    proof.tableCommitment.encodingHash,
+    proof.tableCommitment.root,
+    ...proof.tableRoots,
+  ];
 }
 
 function treeDepth(chunks: number): number {

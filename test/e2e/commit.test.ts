@@ -3,54 +3,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../src/cli/command.js';
-import {
-  commitCommand,
-  proveInclusionCommand,
-  verifyInclusionCommand,
-} from '../../src/cli/commands/commit.js';
-import { createCliContext, splitGlobals } from '../../src/cli/context.js';
-import { parseFlags } from '../../src/cli/flags.js';
-import { commands, formatError } from '../../src/cli/main.js';
 import { CommitmentSchema } from '../../src/core/schemas/commitment.js';
-import { type CliRun, runMain } from '../utils/cli.js';
+import { runMain } from '../utils/cli.js';
 import { tempDir } from '../utils/tmp.js';
 
-const ours = [commitCommand, proveInclusionCommand, verifyInclusionCommand] as unknown as Command[];
-
-/**
- * Runs `sinso ARGS` in-process: through main() once the commands are registered there, else
- * through the same steps main() takes (globals, flags from the options schema, run, errors).
- */
-async function sinso(args: readonly string[]): Promise<CliRun> {
-  const registered = commands.some((c) => c.path.join(' ') === 'verify-inclusion');
-  if (registered) return runMain(args);
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: (t: string) => (stdout += t),
-    stderr: (t: string) => (stderr += t),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-  };
-  let code: number;
-  try {
-    const { globals, rest } = splitGlobals(args);
-    const cmd = [...ours, ...commands].find((c) => c.path.every((w, i) => rest[i] === w));
-    if (!cmd) throw new Error(`no command for ${rest.join(' ')}`);
-    const ctx = createCliContext(globals, io);
-    const { options, extra } = parseFlags(cmd.options, rest.slice(cmd.path.length), {
-      positional: cmd.positional,
-      extra: cmd.extra,
-      command: cmd.path.join(' '),
-    });
-    code = await cmd.run(ctx, options, extra);
-  } catch (err) {
-    stderr += formatError(err, false);
-    code = 1;
-  }
-  return { code, stdout, stderr };
-}
+const sinso = runMain;
 
 async function writeTables(dir: string): Promise<void> {
   const db = await DuckDBInstance.create(':memory:');

@@ -1,55 +1,17 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Command } from '../../src/cli/command.js';
-import {
-  riskCommand,
-  sqlCommand,
-  tablesCommand,
-  tablesSuppressCommand,
-} from '../../src/cli/commands/tables.js';
-import { createCliContext, splitGlobals } from '../../src/cli/context.js';
-import { parseFlags } from '../../src/cli/flags.js';
-import { formatError } from '../../src/cli/main.js';
 import { fixedPassphrase } from '../../src/core/passphrase.js';
 import { initWorkspace } from '../../src/core/workspace.js';
-import type { CliRun } from '../utils/cli.js';
+import { runMain } from '../utils/cli.js';
 import { tempDir } from '../utils/tmp.js';
-
-/**
- * Runs one of the tables commands the way `main` does (global flags, flag parsing from the
- * options schema, error formatting), until the lead registers them in main.ts.
- */
-async function runCommand(cmd: Command, argv: readonly string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: (t: string) => (stdout += t),
-    stderr: (t: string) => (stderr += t),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-  };
-  let code: number;
-  try {
-    const { globals, rest } = splitGlobals(argv);
-    const ctx = { ...createCliContext(globals, io), passphrase: fixedPassphrase('test-pass') };
-    const { options, extra } = parseFlags(cmd.options, rest, {
-      positional: cmd.positional,
-      command: cmd.path.join(' '),
-    });
-    code = await cmd.run(ctx, options, extra);
-  } catch (err) {
-    stderr += formatError(err, false);
-    code = 1;
-  }
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 let ws: string;
 let fhir: string;
 
 beforeAll(async () => {
+  process.env['SINSO_PASSPHRASE'] = 'test-pass';
   dir = await tempDir('sinso-tables-e2e-');
   ws = join(dir, 'ws');
   await initWorkspace({ dir: ws, passphrase: fixedPassphrase('test-pass'), kdf: 'light', demoSeed: 'test' });
@@ -85,35 +47,37 @@ beforeAll(async () => {
 describe('sinso tables / sql / risk', () => {
   it('builds the tables in the workspace and answers SQL as a table, CSV and JSON', async () => {
     const out = join(dir, 'tables');
-    const r = await runCommand(tablesCommand, ['--workspace', ws, fhir, '--out', out]);
+    const r = await runMain(['tables', '--workspace', ws, fhir, '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/patients\s+6/);
     const q = 'SELECT gender, count(*) AS n FROM patients GROUP BY gender ORDER BY gender';
-    const table = await runCommand(sqlCommand, ['--workspace', ws, q]);
+    const table = await runMain(['sql', '--workspace', ws, q]);
     expect(table.code).toBe(0);
     expect(table.stdout).toBe('gender  n\n------  -\nfemale  3\nmale    3\n');
-    const csv = await runCommand(sqlCommand, [
+    const csv = await runMain([
+      'sql',
       '--workspace',
       ws,
       'SELECT code, value FROM observations LIMIT 1',
       '--csv',
     ]);
     expect(csv.stdout).toBe('code,value\r\n"x,""y""",0.5000\r\n');
-    const json = await runCommand(sqlCommand, ['--workspace', ws, '--json', q]);
+    const json = await runMain(['sql', '--workspace', ws, '--json', q]);
     expect(JSON.parse(json.stdout)).toEqual([
       { gender: 'female', n: 3 },
       { gender: 'male', n: 3 },
     ]);
-    const bad = await runCommand(sqlCommand, ['--workspace', ws, 'SELECT * FROM nowhere']);
+    const bad = await runMain(['sql', '--workspace', ws, 'SELECT * FROM nowhere']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/The SQL query failed/);
   });
 
   it('reports k-anonymity and suppresses below k', async () => {
     const out = join(dir, 'tables-risk');
-    await runCommand(tablesCommand, [fhir, '--out', out]);
-    const risk = await runCommand(riskCommand, [
+    await runMain(['tables', fhir, '--out', out]);
+    const risk = await runMain([
+      'risk',
       out,
       '--qi',
       'birth_year',
@@ -131,11 +95,13 @@ describe('sinso tables / sql / risk', () => {
       smallestClasses: [1, 2, 3],
       rowsBelowMinK: 1,
     });
-    const unknown = await runCommand(riskCommand, [out, '--qi', 'surname']);
+    const unknown = await runMain(['risk', out, '--qi', 'surname']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/Allowed: birth_year, age_band_5/);
     const k2 = join(dir, 'tables-k2');
-    const s = await runCommand(tablesSuppressCommand, [
+    const s = await runMain([
+      'tables',
+      'suppress',
       out,
       '--out',
       k2,
@@ -157,7 +123,7 @@ describe('sinso tables / sql / risk', () => {
     await mkdir(bad, { recursive: true });
     await writeFile(join(bad, 'deid-report.json'), await readFile(join(fhir, 'deid-report.json')));
     await writeFile(join(bad, 'Patient.ndjson'), '{"resourceType":"Patient","id":"a"}\n{"resourceType": \n');
-    const r = await runCommand(tablesCommand, [bad, '--out', join(dir, 'tables-bad')]);
+    const r = await runMain(['tables', bad, '--out', join(dir, 'tables-bad')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`rejected #1 ${join(bad, 'Patient.ndjson')}: not valid Patient NDJSON`);
   });

@@ -345,6 +345,16 @@ describe('commitment of Parquet tables, and inclusion proofs', () => {
     expect(other.tables[1]?.encodingHash).toBe(commitment.tables[1]?.encodingHash);
   });
 
+  it('starts and stops its worker threads again and again without harm (blake-hash regression)', async () => {
+    // This file loads circomlibjs's entry, and so blake-hash's native addon, in this thread. The
+    // workers once loaded it too, which corrupted the native heap within a few pool lifetimes
+    // (SIGABRT); they now load circomlibjs's Poseidon module alone.
+    for (let i = 0; i < 4; i++) {
+      const again = await buildCommitment({ tablesDir: dir, saltKey, progress: silentProgress, workers: 2 });
+      expect(again.root).toBe(commitment.root);
+    }
+  });
+
   it.each([
     ['observations', 0],
     ['observations', 1],
@@ -443,6 +453,13 @@ describe('commitment of Parquet tables, and inclusion proofs', () => {
       const code = altered.tables[1]?.columns.find((c) => c.name === 'unit');
       code?.dictionary?.reverse();
       await expect(verifyInclusion(proof, altered)).rejects.toThrow(/step: commitment/);
+    });
+
+    it('a hash is not a field element', async () => {
+      const p = tamper((x) => {
+        x.chunk.nodeSiblings[3] = `0x${'f'.repeat(64)}`;
+      });
+      await expect(verifyInclusion(p, commitment)).rejects.toThrow(/step: format/);
     });
 
     it('never puts a value into the error', async () => {

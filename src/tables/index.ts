@@ -1,0 +1,26 @@
+/** `sinso/tables`: the dataset tables (DuckDB, Arrow, Parquet), SQL, k-anonymity and suppression. */
+export { appendArrowTable, type DuckDBSession } from './adapters/DuckDBSession.js';
+export { readTablesManifest } from './adapters/readTablesManifest.js';
+export { runSql } from './adapters/runSql.js';
+export { arrowTable, int32Vector, int64Vector, utf8Vector } from './arrowColumns.js';
+export { assessRisk } from './assessRisk.js';
+export { buildTables, workspaceDatabasePath } from './buildTables.js';
+export { TablesError } from './errors.js';
+export { renderTablesDoc } from './renderTablesDoc.js';
+export { computeRisk, parseQuasiIdentifiers } from './risk.js';
+export {
+  DEFAULT_MIN_K,
+  DEFAULT_QUASI_IDENTIFIERS,
+  QUASI_IDENTIFIERS,
+  type QuasiIdentifier,
+  RiskOptionsSchema,
+  SqlOptionsSchema,
+  TABLE_NAMES,
+  TABLES,
+  TABLES_VERSION,
+  type TableDefinition,
+  TablesOptionsSchema,
+  TablesSuppressOptionsSchema,
+} from './schema.js';
+export { tablesStage, tablesSuppressStage } from './stage.js';
+export { suppressInSession, suppressTables } from './suppressTables.js';
