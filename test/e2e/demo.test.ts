@@ -12,21 +12,24 @@ describe('sinso demo', () => {
     const args = ['demo', '--workspace', join(d, 'ws'), '--pipeline', join(d, 'demo.yaml')];
     const first = await runBin(args);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('Synthetic cohort: 3 data owners, 60 patients');
+    expect(first.stdout).toContain('Synthetic cohort: 3 data owners, 300 patients');
     expect(first.stdout).toMatch(/type 2 diabetes in \d+% of patients/);
     expect(first.stderr).toContain('passphrase "sinso-demo"');
     expect(first.stdout).toMatch(
-      /owner-001 +\d+ DICOM files de-identified +0 rejected +leak scan: no identifier found/,
+      /owner-001 +[\d,]+ DICOM files de-identified +0 rejected +leak scan: no identifier found/,
     );
     expect(first.stdout).toMatch(
-      /owner-001 +\d+ FHIR resources +0 files rejected +leak scan: no identifier found/,
+      /owner-001 +[\d,]+ FHIR resources +0 files rejected +leak scan: no identifier found/,
+    );
+    expect(first.stdout).toMatch(
+      /owner-001 +[\d,]+ rows +k = \d+ \(\d+ patients? suppressed\) +root 0x[0-9a-f]{10}… +ipfs:\/\/b[a-z2-7]+/,
     );
     const lock = await readFile(join(d, 'demo.lock.json'), 'utf8');
 
     const second = await runBin([...args, '--json']);
     expect(second.code).toBe(0);
     const run = JSON.parse(second.stdout);
-    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(8).fill('skipped'));
+    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(14).fill('skipped'));
     expect(await readFile(join(d, 'demo.lock.json'), 'utf8')).toBe(lock);
 
     // the committed lock is what any machine gets: the demo is reproducible across machines
