@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { type ErrorCode, SchemaError } from './errors/index.js';
+import { type ErrorCode, SchemaError, SinsoError, wrapIoError } from './errors/index.js';
 
 /**
  * Validates a value read at a boundary (file, flag, YAML, env) against its schema.
@@ -37,4 +38,54 @@ function safeIssueMessage(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+export type ReadJsonFileOptions = {
+  /** What the file is, for messages: `tables.json`, `commitment file`. */
+  what: string;
+  /** The code for a file that is not JSON or does not match the schema. */
+  code: ErrorCode;
+  /** How to fix a bad file. */
+  fix: string;
+  /** When the file cannot be read: this code and fix instead of a generic I/O error. */
+  missing?: { code: ErrorCode; message: string; fix: string } | undefined;
+};
+
+/**
+ * Reads a JSON file written by sinso (or given by the user) and validates it, returning the value
+ * and the exact text (for hashing). Errors name the file's role, never its content.
+ *
+ * @example
+ * const { value, text } = await readJsonFileText('out/tables.json', TablesManifestSchema, {
+ *   what: 'tables.json', code: 'TABLES_INVALID', fix: 'Rebuild it with `sinso tables`.' });
+ */
+export async function readJsonFileText<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  o: ReadJsonFileOptions,
+): Promise<{ value: z.infer<S>; text: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (o.missing)
+      throw new SinsoError(o.missing.message, { code: o.missing.code, fix: o.missing.fix, cause: err });
+    throw wrapIoError(err, `Reading the ${o.what}`, o.fix);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new SinsoError(`The ${o.what} is not valid JSON.`, { code: o.code, cause: err, fix: o.fix });
+  }
+  return { value: parseWith(schema, json, { what: o.what, code: o.code, fix: o.fix }), text };
+}
+
+/** {@link readJsonFileText} without the text. */
+export async function readJsonFile<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  o: ReadJsonFileOptions,
+): Promise<z.infer<S>> {
+  return (await readJsonFileText(path, schema, o)).value;
 }

@@ -1,13 +1,12 @@
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { CID } from 'multiformats/cid';
-import type { z } from 'zod';
 import { cidOfBytes, UNIXFS_PARAMS } from '../core/cid.js';
-import { SinsoError, wrapIoError } from '../core/errors/index.js';
+import { SinsoError } from '../core/errors/index.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
 import { secretFingerprint } from '../core/keystore.js';
-import { parseWith } from '../core/parse.js';
+import { parseWith, readJsonFile } from '../core/parse.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { type Commitment, CommitmentSchema } from '../core/schemas/commitment.js';
 import {
@@ -62,8 +61,18 @@ export type PublishDatasetReturnType = { record: PublishRecord; manifest: Datase
  * record.tokenUri; // ipfs://bafy…
  */
 export async function publishDataset(p: PublishDatasetParameters): Promise<PublishDatasetReturnType> {
-  const tables = await readJsonFile(join(p.tablesDir, 'tables.json'), TablesManifestSchema, 'tables.json');
-  const commitment = await readJsonFile(p.commitmentFile, CommitmentSchema, 'commitment.json');
+  const rebuild = {
+    code: 'PUBLISH_INPUT_INVALID',
+    fix: 'Rebuild it with the command that writes it.',
+  } as const;
+  const tables = await readJsonFile(join(p.tablesDir, 'tables.json'), TablesManifestSchema, {
+    what: 'tables.json',
+    ...rebuild,
+  });
+  const commitment = await readJsonFile(p.commitmentFile, CommitmentSchema, {
+    what: 'commitment.json',
+    ...rebuild,
+  });
   checkConsistent(tables, commitment, p.risk);
   await mkdir(join(p.out, 'files'), { recursive: true });
 
@@ -90,7 +99,9 @@ export async function publishDataset(p: PublishDatasetParameters): Promise<Publi
   }
   task.done();
 
-  await copyFile(p.commitmentFile, join(p.out, 'commitment.json'));
+  if (resolve(p.commitmentFile) !== resolve(p.out, 'commitment.json')) {
+    await copyFile(p.commitmentFile, join(p.out, 'commitment.json'));
+  }
   const commitmentCid = await addFile(p.blockstore, join(p.out, 'commitment.json'));
   files.push({
     path: 'commitment.json',
@@ -223,30 +234,6 @@ function checkConsistent(tables: TablesManifest, commitment: Commitment, risk: R
       fix: 'Rebuild the commitment (`sinso commit`) from the tables folder you publish.',
     });
   }
-}
-
-async function readJsonFile<S extends z.ZodType>(path: string, schema: S, what: string): Promise<z.infer<S>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw wrapIoError(
-      err,
-      `Reading ${what}`,
-      'Check the path; build it first with the command that writes it.',
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new SinsoError(`${what} is not valid JSON.`, {
-      code: 'PUBLISH_INPUT_INVALID',
-      cause: err,
-      fix: 'Rebuild it with the command that writes it.',
-    });
-  }
-  return parseWith(schema, json, { what, code: 'PUBLISH_INPUT_INVALID' });
 }
 
 async function sizeOf(path: string): Promise<number> {

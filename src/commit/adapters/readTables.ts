@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBDecimalValue, DuckDBInstance } from '@duckdb/node-api';
 import { wrapIoError } from '../../core/errors/index.js';
 import { sha256File, sha256Hex } from '../../core/hash.js';
-import { parseWith } from '../../core/parse.js';
+import { readJsonFileText } from '../../core/parse.js';
 import {
   type TableColumn,
   type TableEntry,
@@ -23,31 +22,15 @@ export type ReadTablesManifestReturnType = { manifest: TablesManifest; sha256: s
  * const { manifest, sha256 } = await readTablesManifest('out/tables');
  */
 export async function readTablesManifest(tablesDir: string): Promise<ReadTablesManifestReturnType> {
-  let text: string;
-  try {
-    text = await readFile(join(tablesDir, 'tables.json'), 'utf8');
-  } catch (err) {
-    throw wrapIoError(
-      err,
-      'Reading tables.json',
-      'Pass the folder `sinso tables` wrote (it holds tables.json).',
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CommitError('tables.json is not JSON.', {
+  const { value: manifest, text } = await readJsonFileText(
+    join(tablesDir, 'tables.json'),
+    TablesManifestSchema,
+    {
+      what: 'tables.json',
       code: 'COMMIT_TABLES_INVALID',
-      cause: err,
-      fix: 'Write the tables again with `sinso tables`.',
-    });
-  }
-  const manifest = parseWith(TablesManifestSchema, json, {
-    what: 'tables.json',
-    code: 'COMMIT_TABLES_INVALID',
-    fix: 'Write the tables again with `sinso tables`.',
-  });
+      fix: 'Write the tables again with `sinso tables` (pass the folder it wrote).',
+    },
+  );
   for (const t of manifest.tables) checkTableShape(t);
   return { manifest, sha256: sha256Hex(text) };
 }

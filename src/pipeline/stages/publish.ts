@@ -178,7 +178,8 @@ async function publish(ctx: StageContext, o: PublishOptions) {
       progress: ctx.progress,
       signal: ctx.signal,
     });
-    const commitmentFile = join(work, 'commitment.json');
+    // written where it is published: publishDataset reads it from there
+    const commitmentFile = join(o.out, 'commitment.json');
     await writeFileAtomic(commitmentFile, `${canonicalJson(commitment, 2)}\n`);
     const blockstore = workspaceBlockstore(workspace);
     const { record, manifest } = await publishDataset({

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseWith } from '../../core/parse.js';
+import { readJsonFile } from '../../core/parse.js';
 import { type TablesManifest, TablesManifestSchema } from '../../core/schemas/tables.js';
 import { TablesError } from '../errors.js';
 import { sqlString } from '../fhirSql.js';
@@ -13,30 +12,15 @@ import { TABLE_NAMES, TABLES_VERSION } from '../schema.js';
  * const manifest = await readTablesManifest('tables/');
  */
 export async function readTablesManifest(dir: string): Promise<TablesManifest> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, 'tables.json'), 'utf8');
-  } catch (err) {
-    throw new TablesError('The folder holds no tables.json.', {
-      code: 'TABLES_NOT_FOUND',
-      fix: 'Pass the --out folder of `sinso tables`.',
-      cause: err,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new TablesError('tables.json is not valid JSON.', {
-      code: 'TABLES_INVALID',
-      fix: 'Rebuild the folder with `sinso tables`.',
-      cause: err,
-    });
-  }
-  const manifest = parseWith(TablesManifestSchema, json, {
+  const manifest = await readJsonFile(join(dir, 'tables.json'), TablesManifestSchema, {
     what: 'tables manifest (tables.json)',
     code: 'TABLES_INVALID',
     fix: 'Rebuild the folder with `sinso tables`.',
+    missing: {
+      code: 'TABLES_NOT_FOUND',
+      message: 'The folder holds no tables.json.',
+      fix: 'Pass the --out folder of `sinso tables`.',
+    },
   });
   const names = new Set(manifest.tables.map((t) => t.name));
   if (manifest.tablesVersion !== TABLES_VERSION || TABLE_NAMES.some((n) => !names.has(n))) {
