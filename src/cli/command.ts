@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
-import { ExitCode, WorkspaceError } from '../core/errors/index.js';
-import type { StageContext, StageDefinition, StageResult } from '../core/stage.js';
+import { ExitCode } from '../core/errors/index.js';
+import type { StageDefinition, StageResult } from '../core/stage.js';
 import { isWorkspace, openWorkspace, type Workspace } from '../core/workspace.js';
-import { executeStage } from '../pipeline/executeStage.js';
+import { executeStage, stageNeedsWorkspace } from '../pipeline/index.js';
 import type { CliContext } from './context.js';
 import { formatTable } from './format.js';
 
@@ -32,63 +32,72 @@ export async function requireWorkspace(ctx: CliContext): Promise<Workspace> {
 }
 
 /**
- * The CLI face of a registered stage: same options schema, same code path (executeStage, with
- * staged atomic outputs) as the pipeline runner, so the two cannot drift apart.
+ * The CLI face of a registered stage: its words, flags, positional arguments, help and examples
+ * all come from the stage definition, and it runs through the same code path (executeStage:
+ * requirements, staged atomic outputs, result schema) as the pipeline runner, so the two cannot
+ * drift apart.
  */
-export function stageCommand<S extends z.ZodObject>(
-  stage: StageDefinition<S>,
-  c: {
-    positional?: Command<S>['positional'];
-    examples: readonly string[];
-    description?: string;
-    render?: (result: StageResult, options: z.output<S>) => string;
-  },
-): Command<S> {
+export function stageCommand(stage: StageDefinition): Command {
   return defineCommand({
     path: stage.name.split('.'),
     summary: stage.summary,
-    ...(c.description === undefined ? {} : { description: c.description }),
+    ...(stage.cli.description === undefined ? {} : { description: stage.cli.description }),
     options: stage.options,
-    positional: c.positional,
-    examples: c.examples,
+    positional: stage.cli.positional,
+    examples: stage.cli.examples,
     async run(ctx, options) {
-      let workspace: Workspace | undefined;
-      if (stage.needsKeys) workspace = await requireWorkspace(ctx);
-      else if (await isWorkspace(ctx.globals.workspace)) workspace = await requireWorkspace(ctx);
-      if (stage.needsKeys && !workspace) {
-        throw new WorkspaceError('This command needs a workspace.', {
-          code: 'WORKSPACE_NOT_FOUND',
-          fix: 'Run `sinso init`.',
-        });
-      }
       const opts = options as Record<string, unknown>;
+      const workspace =
+        stageNeedsWorkspace(stage, opts) || (await isWorkspace(ctx.globals.workspace))
+          ? await requireWorkspace(ctx)
+          : undefined;
       const outs = stage.outputs.map((key) => ({
         key,
         display: String(opts[key]),
         abs: resolve(String(opts[key])),
       }));
-      const sctx: StageContext = { workspace, clock: ctx.clock, log: ctx.log, progress: ctx.progress };
-      const { result } = await executeStage(sctx, {
-        stage: stage as unknown as StageDefinition,
-        options: opts,
-        outs,
-        protectExisting: true,
-        hashOutputs: false,
-      });
-      return reportResult(ctx, stage.name, result, c.render?.(result, options));
+      const { result } = await executeStage(
+        { workspace, clock: ctx.clock, log: ctx.log, progress: ctx.progress },
+        { stage, options: opts, outs, protectExisting: true, hashOutputs: false },
+      );
+      return reportResult(ctx, stage, result, stage.cli.render?.(result, opts));
     },
   });
 }
 
 /** Prints a stage result; rejected inputs go to stderr by path with their reason (exit 2). */
-export function reportResult(ctx: CliContext, name: string, result: StageResult, human?: string): number {
+export function reportResult(
+  ctx: CliContext,
+  stage: Pick<StageDefinition, 'name' | 'result'>,
+  result: StageResult,
+  human?: string,
+): number {
   for (const r of result.rejected ?? []) {
     ctx.io.stderr(`rejected #${r.ordinal}${r.path === undefined ? '' : ` ${r.path}`}: ${r.reason}\n`);
   }
-  ctx.print(human ?? formatTable(Object.entries(result.summary).map(([k, v]) => [k, String(v)])), {
-    stage: name,
+  ctx.print(human ?? formatTable(summaryRows(stage.result, result.summary)), {
+    stage: stage.name,
     summary: result.summary,
     rejected: (result.rejected ?? []).map((r) => ({ ordinal: r.ordinal, reason: r.reason })),
   });
   return (result.rejected ?? []).length > 0 ? ExitCode.partial : ExitCode.ok;
+}
+
+/**
+ * The summary as label/value rows, labels from the result schema's descriptions: scalars one row
+ * each, a record of scalars one row per entry, lists of scalars joined; lists of objects are left
+ * to `--json`.
+ */
+export function summaryRows(schema: z.ZodObject, summary: Record<string, unknown>): string[][] {
+  const rows: string[][] = [];
+  for (const [key, value] of Object.entries(summary)) {
+    const label = (schema.shape[key] as z.ZodType | undefined)?.description ?? key;
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      if (value.every((v) => typeof v !== 'object' || v === null)) rows.push([label, value.join(', ')]);
+    } else if (typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) rows.push([`${label} ${k}`, String(v)]);
+    } else rows.push([label, String(value)]);
+  }
+  return rows;
 }

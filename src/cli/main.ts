@@ -1,43 +1,56 @@
 import { ExitCode, isSinsoError, SinsoError, UsageError } from '../core/errors/index.js';
 import { version } from '../core/version.js';
-import type { Command } from './command.js';
-import { commitCommand, proveInclusionCommand, verifyInclusionCommand } from './commands/commit.js';
-import { deidDicomCommand, deidFhirCommand, deidVerifyCommand } from './commands/deid.js';
+import type { StageRegistry } from '../pipeline/index.js';
+import { builtinRegistry } from '../pipeline/index.js';
+import { type Command, stageCommand } from './command.js';
+import { proveInclusionCommand, verifyInclusionCommand } from './commands/commit.js';
+import { deidVerifyCommand } from './commands/deid.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { keysListCommand, keysNewCommand } from './commands/keys.js';
-import { publishCommand } from './commands/publish.js';
 import { runCommand } from './commands/run.js';
-import { ingestFhirCommand, ingestScanCommand, synthCommand } from './commands/stages.js';
 import { carCommand, cidCommand } from './commands/storage.js';
-import { riskCommand, sqlCommand, tablesCommand, tablesSuppressCommand } from './commands/tables.js';
+import { riskCommand, sqlCommand } from './commands/tables.js';
 import { type CliIO, createCliContext, processIO, splitGlobals } from './context.js';
 import { flagSpecs, formatFlags, parseFlags } from './flags.js';
 
-/** Every command, in the order `sinso --help` lists them. */
-export const commands: readonly Command[] = [
+/** Commands that are not a stage: workspace, keys, queries, proofs, pipelines. */
+const toolCommands: readonly Command[] = [
   initCommand,
   keysListCommand,
   keysNewCommand,
-  synthCommand,
-  ingestScanCommand,
-  ingestFhirCommand,
-  deidDicomCommand,
   deidVerifyCommand,
-  deidFhirCommand,
-  tablesCommand,
-  tablesSuppressCommand,
   sqlCommand,
   riskCommand,
-  commitCommand,
   proveInclusionCommand,
   verifyInclusionCommand,
   cidCommand,
   carCommand,
-  publishCommand,
   runCommand,
   demoCommand,
-] as unknown as readonly Command[];
+];
+
+/**
+ * Every command: one per registered stage (from the registry, in data-flow order) and the tool
+ * commands, grouped by their first word in the order `sinso --help` lists them.
+ */
+export function commandsOf(registry: StageRegistry): readonly Command[] {
+  const all = [
+    ...toolCommands.slice(0, 3),
+    ...[...registry.values()].map(stageCommand),
+    ...toolCommands.slice(3),
+  ];
+  const groups = new Map<string, Command[]>();
+  for (const c of all) {
+    const g = groups.get(c.path[0] as string) ?? [];
+    g.push(c);
+    groups.set(c.path[0] as string, g);
+  }
+  return [...groups.values()].flat();
+}
+
+/** The built-in commands. */
+export const commands: readonly Command[] = commandsOf(builtinRegistry);
 
 const GLOBAL_HELP = [
   '  --workspace DIR   Workspace folder (default: $SINSO_WORKSPACE or ./.sinso)',
@@ -52,7 +65,12 @@ const GLOBAL_HELP = [
  * The CLI entry point. Returns the exit code (0 ok, 1 usage or fatal error, 2 some inputs
  * rejected) instead of exiting, so it can be tested in-process.
  */
-export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIO = processIO,
+  o: { registry?: StageRegistry } = {},
+): Promise<number> {
+  const cmds = o.registry ? commandsOf(o.registry) : commands;
   let verbose = false;
   try {
     const { globals, rest } = splitGlobals(argv);
@@ -62,13 +80,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       return ExitCode.ok;
     }
     const words = rest[0] === 'help' ? rest.slice(1) : rest;
-    const cmd = findCommand(words);
+    const cmd = findCommand(cmds, words);
     if (!cmd) {
       if (rest.length === 0 || globals.help || rest[0] === 'help') {
-        io.stdout(topHelp());
+        io.stdout(topHelp(cmds));
         return rest.length === 0 && !globals.help ? ExitCode.fatal : ExitCode.ok;
       }
-      const group = commands.filter((c) => c.path[0] === rest[0]);
+      const group = cmds.filter((c) => c.path[0] === rest[0]);
       if (group.length > 0 && (rest.length === 1 || rest[1]?.startsWith('-'))) {
         io.stderr(
           `sinso ${rest[0]}: choose one of:\n${group.map((c) => `  sinso ${c.path.join(' ')}  ${c.summary}`).join('\n')}\n`,
@@ -94,9 +112,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   }
 }
 
-function findCommand(words: readonly string[]): Command | undefined {
+function findCommand(cmds: readonly Command[], words: readonly string[]): Command | undefined {
   let best: Command | undefined;
-  for (const c of commands) {
+  for (const c of cmds) {
     if (c.path.every((w, i) => words[i] === w) && (!best || c.path.length > best.path.length)) best = c;
   }
   return best;
@@ -128,15 +146,15 @@ export function formatError(err: unknown, verbose: boolean): string {
   );
 }
 
-function topHelp(): string {
-  const width = Math.max(...commands.map((c) => c.path.join(' ').length)) + 2;
+function topHelp(cmds: readonly Command[]): string {
+  const width = Math.max(...cmds.map((c) => c.path.join(' ').length)) + 2;
   return [
     `sinso ${version} — privacy-compute toolkit for health data`,
     '',
     'Usage: sinso COMMAND [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.path.join(' ').padEnd(width)}${c.summary}`),
+    ...cmds.map((c) => `  ${c.path.join(' ').padEnd(width)}${c.summary}`),
     '',
     'Global options:',
     ...GLOBAL_HELP,

@@ -48,7 +48,11 @@ export async function buildCommitment(p: BuildCommitmentParameters): Promise<Bui
   const { manifest, sha256 } = await readTablesManifest(p.tablesDir);
   const poseidon = await loadPoseidon();
   const reader = await openTableReader();
-  const hasher = createChunkHasher({ poseidon, workers: p.workers ?? availableParallelism() });
+  const hasher = createChunkHasher({
+    poseidon,
+    workers: p.workers ?? availableParallelism(),
+    signal: p.signal,
+  });
   try {
     const tables: TableCommitment[] = [];
     for (const entry of manifest.tables) {

@@ -1,22 +1,17 @@
 import { z } from 'zod';
+import { DatasetIdOptionSchema } from '../core/datasetId.js';
+import { WorkersOptionSchema } from '../core/options.js';
 
 /** A BN254 field element as written in commitment and proof files: 0x + 64 lowercase hex digits. */
 export const FieldHexSchema = z.string().regex(/^0x[0-9a-f]{64}$/);
 
-const DatasetNameSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/)
-  .max(64)
-  .default('main')
-  .describe('Dataset name: the salt key is derived from the workspace secret `dataset-NAME`');
+const DatasetNameSchema = DatasetIdOptionSchema.describe(
+  'Dataset id: the salt key is derived from the workspace secret `dataset-ID`',
+);
 
-const WorkersSchema = z
-  .number()
-  .int()
-  .min(0)
-  .max(64)
-  .optional()
-  .describe('Worker threads hashing chunks (default: one per core; 0: in-process)');
+const WorkersSchema = WorkersOptionSchema.describe(
+  'Worker threads hashing chunks (default: one per core; 0: in-process)',
+);
 
 /** Options of `sinso commit` and of the `commit` pipeline stage (one schema for both). */
 export const CommitOptionsSchema = z.strictObject({

@@ -1,13 +1,24 @@
-import { SinsoError } from '../core/errors/index.js';
+import { z } from 'zod';
+import { datasetSecret } from '../core/datasetId.js';
 import { defineStage } from '../core/stage.js';
 import { writeJsonFile } from './adapters/jsonFiles.js';
 import { buildCommitment } from './buildCommitment.js';
 import { deriveSaltKey } from './rowSalt.js';
 import { CommitOptionsSchema } from './schema.js';
 
+/** What `commit` reports. */
+export const CommitResultSchema = z.strictObject({
+  root: z.string().describe('root'),
+  tables: z.number().int().describe('tables'),
+  rows: z.number().int().describe('rows'),
+  chunks: z.number().int().describe('chunks'),
+  version: z.string().describe('encoding version'),
+});
+export type CommitResult = z.output<typeof CommitResultSchema>;
+
 /**
  * `commit` / `sinso commit`: the Poseidon commitment of a tables folder (commitment.json). The
- * row salts come from the workspace key `dataset-<dataset>` (created on first use), so the same
+ * row salts come from the workspace key `dataset-<id>` (created on first use), so the same
  * tables and key always give the same bytes.
  */
 export const commitStage = defineStage({
@@ -15,22 +26,27 @@ export const commitStage = defineStage({
   version: '1',
   summary: 'Commit tables to a Poseidon Merkle root (BN254): row encoding, salted leaves, chunk trees',
   options: CommitOptionsSchema,
+  result: CommitResultSchema,
   inputs: ['tables'],
   outputs: ['out'],
-  needsKeys: true,
+  requires: {
+    workspace: true,
+    secrets: (o) => ({ dataset: datasetSecret(o.dataset, { create: true }) }),
+  },
   output: { deterministic: true },
+  cli: {
+    positional: { key: 'tables', name: 'TABLES', many: false },
+    description:
+      'Encodes every row of every table into BN254 field elements (versioned encoding, docs/commitment.md), hashes each row with a secret per-row salt into a Poseidon leaf, builds a 16-ary Poseidon tree per chunk of 256 rows, a binary tree over the chunk roots, and one dataset root over the table roots. The salt key is derived from the workspace secret `dataset-ID` (created on first use). Same tables and key: same bytes.',
+    examples: [
+      'sinso commit out/tables --out out/commitment.json',
+      'sinso commit out/tables --out out/commitment.json --dataset cohort-2024 --workers 2',
+    ],
+  },
   async run(ctx, o) {
-    if (!ctx.workspace) {
-      throw new SinsoError('Committing needs a workspace (the salt key lives there).', {
-        code: 'WORKSPACE_NOT_FOUND',
-        fix: 'Run `sinso init`, or pass --workspace DIR.',
-      });
-    }
-    const keys = await ctx.workspace.keys();
-    const saltKey = deriveSaltKey(await keys.ensureSecret(`dataset-${o.dataset}`));
     const commitment = await buildCommitment({
       tablesDir: o.tables,
-      saltKey,
+      saltKey: deriveSaltKey(ctx.secrets.dataset),
       progress: ctx.progress,
       signal: ctx.signal,
       workers: o.workers,

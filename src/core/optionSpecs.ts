@@ -55,8 +55,11 @@ export function flagSpecs(schema: z.ZodObject, positional?: string): FlagSpec[] 
     let choices: string[] | undefined;
     if (d.type === 'number') kind = 'number';
     else if (d.type === 'boolean') kind = 'boolean';
-    else if (d.type === 'array') kind = 'list';
-    else if (d.type === 'enum') choices = Object.values(d.entries ?? {}).map(String);
+    else if (d.type === 'array') {
+      kind = 'list';
+      const e = d.element?._zod.def;
+      if (e?.type === 'enum') choices = Object.values(e.entries ?? {}).map(String);
+    } else if (d.type === 'enum') choices = Object.values(d.entries ?? {}).map(String);
     else if (d.type === 'literal') choices = (d.values ?? []).map(String);
     const integer = kind === 'number' && (d.checks ?? []).some((c) => c._zod.def.format === 'safeint');
     out.push({

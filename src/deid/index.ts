@@ -8,11 +8,25 @@ export {
 export { findLeaks } from './dicom/findLeaks.js';
 export { blankRectangles, findPixelRule, type PixelRule, PixelRulesFileSchema } from './dicom/pixelRules.js';
 export { BURNED_IN_RISK_MODALITIES, processDicom } from './dicom/processDicom.js';
+export { DeidDicomOptionSchema } from './dicom/profile/index.js';
 export {
   type DeidDicomOptions,
   DeidDicomOptionsSchema,
   type DeidDicomReport,
   DeidDicomReportSchema,
+  type DeidDicomResult,
+  DeidDicomResultSchema,
 } from './dicom/schema.js';
 export { shiftDicomDate, shiftDicomDateTime } from './dicom/shiftDates.js';
 export { deidDicomStage } from './dicom/stage.js';
+export { verifyDeidentified } from './dicom/verifyDeidentified.js';
+export { deidentifyFhirFiles } from './fhir/deidentifyFhirFiles.js';
+export {
+  type DeidFhirOptions,
+  DeidFhirOptionsSchema,
+  type DeidFhirReport,
+  DeidFhirReportSchema,
+  type DeidFhirResult,
+  DeidFhirResultSchema,
+} from './fhir/schema.js';
+export { deidFhirStage } from './fhir/stage.js';

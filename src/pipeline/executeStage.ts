@@ -1,9 +1,62 @@
-import { readdir, rename, rm, stat } from 'node:fs/promises';
-import { SinsoError, UsageError } from '../core/errors/index.js';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '../core/clock.js';
+import { SinsoError, UsageError, WorkspaceError } from '../core/errors/index.js';
 import { abortStaged, beginStaged, commitStaged, exists } from '../core/fs.js';
 import { digestPath, type HashMemo } from '../core/hash.js';
+import type { Logger } from '../core/log.js';
+import type { Progress } from '../core/progress.js';
 import type { LockedOut } from '../core/schemas/pipeline.js';
-import type { StageContext, StageDefinition, StageResult } from '../core/stage.js';
+import { readSecretFile } from '../core/secretFile.js';
+import type { OutputMarker, StageContext, StageDefinition, StageResult } from '../core/stage.js';
+import type { Workspace } from '../core/workspace.js';
+
+/** What the caller (CLI or runner) has; `executeStage` narrows it to what the stage requires. */
+export type CallerContext = {
+  workspace: Workspace | undefined;
+  clock: Clock;
+  log: Logger;
+  progress: Progress;
+  signal?: AbortSignal | undefined;
+};
+
+/** Whether a stage, with these options, needs a workspace (it says so, or reads a keystore secret). */
+export function stageNeedsWorkspace(stage: StageDefinition, options: Record<string, unknown>): boolean {
+  return stage.requiresWorkspace || Object.values(stage.secrets(options)).some((s) => s.file === undefined);
+}
+
+/**
+ * The context a stage runs with: its requirements checked once, here, the same way for every
+ * stage, and its secrets read (from `--secret-file` where given, else the keystore; only
+ * `create` requests make a missing key).
+ */
+export async function stageContext(
+  caller: CallerContext,
+  stage: StageDefinition,
+  options: Record<string, unknown>,
+): Promise<StageContext> {
+  const { workspace } = caller;
+  if (!workspace && stageNeedsWorkspace(stage, options)) {
+    throw new WorkspaceError(
+      `\`sinso ${stage.name.split('.').join(' ')}\` needs a workspace (its keys live there).`,
+      {
+        code: 'WORKSPACE_NOT_FOUND',
+        metaMessages: [`Stage: ${stage.name}`],
+        fix: 'Run `sinso init` first, or pass --workspace DIR.',
+      },
+    );
+  }
+  const secrets: Record<string, Uint8Array> = {};
+  for (const [slot, req] of Object.entries(stage.secrets(options))) {
+    if (req.file !== undefined) secrets[slot] = await readSecretFile(req.file);
+    else {
+      // checked above: a keystore secret implies a workspace
+      const keys = await (workspace as Workspace).keys();
+      secrets[slot] = req.create ? await keys.ensureSecret(req.key) : await keys.secret(req.key);
+    }
+  }
+  return { ...caller, workspace, secrets };
+}
 
 export type ExecuteStageParameters = {
   stage: StageDefinition;
@@ -30,13 +83,14 @@ export type ExecuteStageReturnType = { result: StageResult; outs: LockedOut[] };
  * Used by the pipeline runner and by every CLI command that runs a stage, so they cannot drift.
  */
 export async function executeStage(
-  ctx: StageContext,
+  caller: CallerContext,
   p: ExecuteStageParameters,
 ): Promise<ExecuteStageReturnType> {
+  const ctx = await stageContext(caller, p.stage, p.options);
   if (p.protectExisting) {
     for (const o of p.outs) {
       if (await isNonEmptyDir(o.abs)) {
-        if (!(await p.stage.ownsOutput?.(o.key, o.abs))) {
+        if (!(await holdsMarker(p.stage.marker, o.abs))) {
           throw new UsageError('The output path is a folder that holds files this command did not write.', {
             metaMessages: [`Output: ${o.display}`],
             fix: 'Choose a new or empty folder, or remove this one first; nothing was changed.',
@@ -53,7 +107,7 @@ export async function executeStage(
     stagedPaths[o.key] = tmp;
   }
   try {
-    const result = await p.stage.run(ctx, staged as never);
+    const result = checkResult(p.stage, await p.stage.run(ctx, staged));
     for (const o of p.outs) {
       if (!(await exists(stagedPaths[o.key] as string))) {
         throw new SinsoError('A stage finished without writing one of its outputs.', {
@@ -107,6 +161,32 @@ export async function executeStage(
     for (const o of p.outs) await abortStaged(o.abs);
     throw err;
   }
+}
+
+/** Whether `dir` holds the stage's marker file and it matches its schema. */
+async function holdsMarker(marker: OutputMarker | undefined, dir: string): Promise<boolean> {
+  if (!marker) return false;
+  try {
+    return marker.schema.safeParse(JSON.parse(await readFile(join(dir, marker.file), 'utf8'))).success;
+  } catch {
+    return false;
+  }
+}
+
+/** A stage's summary must match its result schema (a mismatch is a bug in the stage). */
+function checkResult(stage: StageDefinition, result: StageResult): StageResult {
+  const r = stage.result.safeParse(result.summary);
+  if (!r.success) {
+    throw new SinsoError('A stage returned a summary that does not match its result schema.', {
+      code: 'INTERNAL',
+      metaMessages: [
+        `Stage: ${stage.name}`,
+        ...r.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`),
+      ],
+      fix: 'This is a bug in the stage; please report it.',
+    });
+  }
+  return { ...result, summary: r.data as Record<string, unknown> };
 }
 
 async function isNonEmptyDir(path: string): Promise<boolean> {

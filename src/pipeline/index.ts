@@ -1,4 +1,10 @@
-export { type ExecuteStageParameters, executeStage } from './executeStage.js';
+export {
+  type CallerContext,
+  type ExecuteStageParameters,
+  executeStage,
+  stageContext,
+  stageNeedsWorkspace,
+} from './executeStage.js';
 export { type LoadedPipeline, loadPipeline, parsePipeline } from './loadPipeline.js';
 export { lockPathFor, readLock, writeLock } from './lock.js';
 export { type PipelinePlan, type PlannedStage, planPipeline } from './planPipeline.js';

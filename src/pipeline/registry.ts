@@ -1,13 +1,11 @@
-import { commitStage } from '../commit/stage.js';
+import { commitStage } from '../commit/index.js';
 import { PipelineError } from '../core/errors/index.js';
 import type { StageDefinition } from '../core/stage.js';
-import { deidDicomStage } from '../deid/dicom/stage.js';
-import { deidFhirStage } from '../deid/fhir/stage.js';
-import { ingestFhirStage } from '../ingest/fhir/stage.js';
-import { scanStage } from '../ingest/stage.js';
-import { synthStage } from '../synth/stage.js';
-import { tablesStage, tablesSuppressStage } from '../tables/stage.js';
-import { publishStage } from './stages/publish.js';
+import { deidDicomStage, deidFhirStage } from '../deid/index.js';
+import { ingestFhirStage, scanStage } from '../ingest/index.js';
+import { publishStage } from '../publish/index.js';
+import { synthStage } from '../synth/index.js';
+import { tablesStage, tablesSuppressStage } from '../tables/index.js';
 
 /** The one place where stages are composed: `uses:` key → definition. */
 export type StageRegistry = ReadonlyMap<string, StageDefinition>;
@@ -32,17 +30,20 @@ export function createRegistry(stages: readonly StageDefinition[]): StageRegistr
   return m;
 }
 
-/** The built-in stages, in data-flow order. */
+/**
+ * The built-in stages, in data-flow order: each is one line here, and from this list come the
+ * pipeline `uses:` keys, the CLI commands (`sinso --help`) and their `--json` output.
+ */
 export const builtinStages: readonly StageDefinition[] = [
-  synthStage as unknown as StageDefinition,
-  scanStage as unknown as StageDefinition,
-  ingestFhirStage as unknown as StageDefinition,
-  deidDicomStage as unknown as StageDefinition,
-  deidFhirStage as unknown as StageDefinition,
-  tablesStage as unknown as StageDefinition,
-  tablesSuppressStage as unknown as StageDefinition,
-  commitStage as unknown as StageDefinition,
-  publishStage as unknown as StageDefinition,
+  synthStage,
+  scanStage,
+  ingestFhirStage,
+  deidDicomStage,
+  deidFhirStage,
+  tablesStage,
+  tablesSuppressStage,
+  commitStage,
+  publishStage,
 ];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);

@@ -8,7 +8,7 @@ import type { LockedHash, LockedOut, LockedStage } from '../core/schemas/pipelin
 import type { Rejection, StageContext, StageResult } from '../core/stage.js';
 import { version } from '../core/version.js';
 import type { Workspace } from '../core/workspace.js';
-import { executeStage } from './executeStage.js';
+import { type CallerContext, executeStage } from './executeStage.js';
 import { openHashMemo } from './hashMemo.js';
 import { createLineageWriter } from './lineage.js';
 import { loadPipeline } from './loadPipeline.js';
@@ -58,7 +58,7 @@ export type RunPipelineReturnType = {
  * const r = await runPipeline(ctx, { file: 'pipelines/demo.yaml' });
  */
 export async function runPipeline(
-  ctx: StageContext & { workspace: Workspace },
+  ctx: CallerContext & { workspace: Workspace },
   p: RunPipelineParameters,
 ): Promise<RunPipelineReturnType> {
   const registry = p.registry ?? builtinRegistry;
@@ -111,7 +111,14 @@ export async function runPipeline(
     for (const s of plan.stages) {
       const reason = forced.has(s.id) ? 'forced' : await staleReason(s, lock.stages[s.id], ctx, memo);
       if (!reason) {
-        outcomes.push({ id: s.id, uses: s.stage.name, status: 'skipped' });
+        const summary = lock.stages[s.id]?.summary;
+        const parsed = summary === undefined ? undefined : s.stage.result.safeParse(summary);
+        outcomes.push({
+          id: s.id,
+          uses: s.stage.name,
+          status: 'skipped',
+          ...(parsed?.success ? { result: { summary: parsed.data as Record<string, unknown> } } : {}),
+        });
         continue;
       }
       const deps = await digestDeps(s, memo, ctx);
@@ -156,6 +163,8 @@ export async function runPipeline(
         params: s.params,
         deps,
         outs: executed.outs,
+        // the typed summary, so a later run that skips the stage still has its result
+        summary: executed.result.summary,
       };
       lock.stages[s.id] = entry;
       await writeLock(
@@ -237,7 +246,7 @@ async function digestDeps(
 async function staleReason(
   s: PlannedStage,
   entry: LockedStage | undefined,
-  ctx: StageContext,
+  ctx: CallerContext,
   memo?: Parameters<typeof digestPath>[1],
 ): Promise<string | undefined> {
   if (!entry) return 'not in the lock file';

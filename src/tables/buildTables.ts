@@ -18,7 +18,7 @@ import {
 } from './fhirSql.js';
 import { DICOM_FILES_TABLE, replaceDatasetSql } from './materializeSql.js';
 import { parseQuasiIdentifiers } from './risk.js';
-import type { TablesOptions } from './schema.js';
+import type { TablesOptions, TablesResult } from './schema.js';
 
 /** The workspace DuckDB file: `<workspace>/store/sinso.duckdb`. */
 export function workspaceDatabasePath(storeDir: string): string {
@@ -123,7 +123,7 @@ export async function replaceDataset(session: DuckDBSession, dataset: string): P
  * @example
  * const r = await buildTables(ctx, TablesOptionsSchema.parse({ inputs: ['deid-fhir'], out: 'tables' }));
  */
-export async function buildTables(ctx: StageContext, o: TablesOptions): Promise<StageResult> {
+export async function buildTables(ctx: StageContext, o: TablesOptions): Promise<StageResult<TablesResult>> {
   const qi = parseQuasiIdentifiers(o.qi);
   const inputs = await readSources(o.inputs);
   if (inputs.fhir.length === 0 && inputs.dicom.length === 0) {
@@ -152,12 +152,15 @@ export async function buildTables(ctx: StageContext, o: TablesOptions): Promise<
       minK: o.minK,
       asOfYear: o.asOfYear,
     });
-    const summary: Record<string, string | number | boolean> = {};
-    for (const t of manifest.tables) summary[t.name] = t.rows;
-    summary['k'] = risk.k;
-    summary['patients below k'] = risk.rowsBelowMinK;
-    summary['rejected'] = rejected.length;
-    return { summary, rejected };
+    return {
+      summary: {
+        rows: Object.fromEntries(manifest.tables.map((t) => [t.name, t.rows])),
+        k: risk.k,
+        patientsBelowMinK: risk.rowsBelowMinK,
+        rejected: rejected.length,
+      },
+      rejected,
+    };
   } finally {
     session.close();
   }

@@ -11,8 +11,10 @@ export { computeRisk, parseQuasiIdentifiers } from './risk.js';
 export {
   DEFAULT_MIN_K,
   DEFAULT_QUASI_IDENTIFIERS,
+  MinKOptionSchema,
   QUASI_IDENTIFIERS,
   type QuasiIdentifier,
+  QuasiIdentifiersOptionSchema,
   RiskOptionsSchema,
   SqlOptionsSchema,
   TABLE_NAMES,
@@ -20,7 +22,11 @@ export {
   TABLES_VERSION,
   type TableDefinition,
   TablesOptionsSchema,
+  type TablesResult,
+  TablesResultSchema,
   TablesSuppressOptionsSchema,
+  type TablesSuppressResult,
+  TablesSuppressResultSchema,
 } from './schema.js';
 export { tablesStage, tablesSuppressStage } from './stage.js';
 export { suppressInSession, suppressTables } from './suppressTables.js';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DatasetIdOptionSchema } from '../core/datasetId.js';
+import { AsOfYearOptionSchema } from '../core/options.js';
 import type { ColumnLogicalType, TableColumn } from '../core/schemas/tables.js';
 
 /** Version of the table schemas below; bump on any change of columns, types or meaning. */
@@ -313,22 +315,25 @@ export type QuasiIdentifier = (typeof QUASI_IDENTIFIERS)[number];
 export const DEFAULT_QUASI_IDENTIFIERS: readonly QuasiIdentifier[] = ['birth_year', 'gender', 'zip3'];
 export const DEFAULT_MIN_K = 5;
 
-const datasetName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'a lower-case name: letters, digits, _ (starting with a letter)');
-
-const qiList = z
-  .array(z.string().min(1))
+/** `--qi`, repeatable; `--help` lists the choices. */
+export const QuasiIdentifiersOptionSchema = z
+  .array(z.enum(QUASI_IDENTIFIERS))
+  .min(1)
   .default([...DEFAULT_QUASI_IDENTIFIERS])
-  .describe(`A quasi-identifier (repeatable): ${QUASI_IDENTIFIERS.join(', ')}`);
-const minK = z.number().int().min(1).max(1_000_000).default(DEFAULT_MIN_K).describe('The k to reach');
-const asOfYear = z
+  .describe('A quasi-identifier (repeatable)');
+/** `--min-k`: the k-anonymity to reach (or to refuse below). */
+export const MinKOptionSchema = z
   .number()
   .int()
-  .min(1900)
-  .max(2200)
-  .optional()
-  .describe('Year ages are computed at, for age bands (default: the latest year in the data)');
+  .min(1)
+  .max(1_000_000)
+  .default(DEFAULT_MIN_K)
+  .describe('The k to reach');
+const qiList = QuasiIdentifiersOptionSchema;
+const minK = MinKOptionSchema;
+const asOfYear = AsOfYearOptionSchema.describe(
+  'Year ages are computed at, for age bands (default: the latest year in the data)',
+);
 
 /** Options of `sinso tables` and of the `tables` pipeline stage. */
 export const TablesOptionsSchema = z.strictObject({
@@ -337,15 +342,35 @@ export const TablesOptionsSchema = z.strictObject({
     .min(1)
     .describe('Output folders of `sinso deid fhir` and/or `sinso deid dicom`'),
   out: z.string().min(1).describe('Output folder: <table>.parquet, tables.json and risk.json'),
-  dataset: datasetName
-    .default('main')
-    .describe('DuckDB schema the tables are built in (workspace store/sinso.duckdb)'),
+  dataset: DatasetIdOptionSchema.describe(
+    'Dataset id: the DuckDB schema the tables are built in (workspace store/sinso.duckdb)',
+  ),
   qi: qiList,
   minK,
   asOfYear,
   concurrency: z.number().int().min(1).max(256).default(8).describe('DICOM files read at once'),
 });
 export type TablesOptions = z.output<typeof TablesOptionsSchema>;
+
+/** What `tables` reports: rows per table, k and the inputs rejected. */
+export const TablesResultSchema = z.strictObject({
+  rows: z.record(z.string(), z.number().int()).describe('rows in'),
+  k: z.number().int().describe('k'),
+  patientsBelowMinK: z.number().int().describe('patients below min k'),
+  rejected: z.number().int().describe('rejected'),
+});
+export type TablesResult = z.output<typeof TablesResultSchema>;
+
+/** What `tables.suppress` reports. */
+export const TablesSuppressResultSchema = z.strictObject({
+  method: z.enum(['drop', 'generalize']).describe('method'),
+  patientsDropped: z.number().int().describe('patients dropped'),
+  patientsGeneralized: z.number().int().describe('patients generalized'),
+  rowsDropped: z.number().int().describe('rows dropped'),
+  k: z.number().int().describe('k'),
+  patients: z.number().int().describe('patients'),
+});
+export type TablesSuppressResult = z.output<typeof TablesSuppressResultSchema>;
 
 /** Options of `sinso tables suppress` and of the `tables.suppress` pipeline stage. */
 export const TablesSuppressOptionsSchema = z.strictObject({
@@ -374,7 +399,9 @@ export type RiskOptions = z.output<typeof RiskOptionsSchema>;
 /** Options of `sinso sql`. */
 export const SqlOptionsSchema = z.strictObject({
   query: z.string().min(1).describe('The SQL query (DuckDB dialect)'),
-  dataset: datasetName.default('main').describe('DuckDB schema to query (the search path)'),
+  dataset: DatasetIdOptionSchema.describe(
+    'Dataset id: the DuckDB schema to query (first on the search path)',
+  ),
   csv: z.boolean().default(false).describe('CSV on stdout instead of an aligned table'),
   maxRows: z
     .number()

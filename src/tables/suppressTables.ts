@@ -5,7 +5,12 @@ import { exportTables } from './adapters/exportTables.js';
 import { parquetRelation, readTablesManifest } from './adapters/readTablesManifest.js';
 import { sqlIdent } from './fhirSql.js';
 import { latestDataYear, needsAsOfYear, parseQuasiIdentifiers, quasiIdentifierSql } from './risk.js';
-import { type QuasiIdentifier, TABLE_NAMES, type TablesSuppressOptions } from './schema.js';
+import {
+  type QuasiIdentifier,
+  TABLE_NAMES,
+  type TablesSuppressOptions,
+  type TablesSuppressResult,
+} from './schema.js';
 
 const temp = (t: string) => `temp.main.${sqlIdent(t)}`;
 
@@ -94,7 +99,10 @@ export async function suppressInSession(
  * @example
  * const r = await suppressTables(ctx, TablesSuppressOptionsSchema.parse({ input: 'tables', out: 'tables-k5' }));
  */
-export async function suppressTables(ctx: StageContext, o: TablesSuppressOptions): Promise<StageResult> {
+export async function suppressTables(
+  ctx: StageContext,
+  o: TablesSuppressOptions,
+): Promise<StageResult<TablesSuppressResult>> {
   const qi = parseQuasiIdentifiers(o.qi);
   const manifest = await readTablesManifest(o.input);
   const session = await DuckDBSession.open({});
@@ -124,9 +132,10 @@ export async function suppressTables(ctx: StageContext, o: TablesSuppressOptions
     );
     return {
       summary: {
-        'patients dropped': counts.patientsDropped,
-        'patients generalized': counts.patientsGeneralized,
-        'rows dropped': counts.rowsDropped,
+        method: o.method,
+        patientsDropped: counts.patientsDropped,
+        patientsGeneralized: counts.patientsGeneralized,
+        rowsDropped: counts.rowsDropped,
         k: risk.k,
         patients: risk.rows,
       },

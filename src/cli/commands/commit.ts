@@ -7,21 +7,11 @@ import { CommitError } from '../../commit/errors.js';
 import { proveInclusion } from '../../commit/proveInclusion.js';
 import { deriveSaltKey } from '../../commit/rowSalt.js';
 import { ProveInclusionOptionsSchema, VerifyInclusionOptionsSchema } from '../../commit/schema.js';
-import { commitStage } from '../../commit/stage.js';
 import { verifyInclusion } from '../../commit/verifyInclusion.js';
+import { datasetKey } from '../../core/datasetId.js';
 import { ExitCode } from '../../core/errors/index.js';
-import { defineCommand, requireWorkspace, stageCommand } from '../command.js';
+import { defineCommand, requireWorkspace } from '../command.js';
 import { formatTable } from '../format.js';
-
-export const commitCommand = stageCommand(commitStage, {
-  positional: { key: 'tables', name: 'TABLES', many: false },
-  description:
-    'Encodes every row of every table into BN254 field elements (versioned encoding, docs/commitment.md), hashes each row with a secret per-row salt into a Poseidon leaf, builds a 16-ary Poseidon tree per chunk of 256 rows, a binary tree over the chunk roots, and one dataset root over the table roots. The salt key is derived from the workspace secret `dataset-NAME` (created on first use). Same tables and key: same bytes.',
-  examples: [
-    'sinso commit out/tables --out out/commitment.json',
-    'sinso commit out/tables --out out/commitment.json --dataset cohort-2024 --workers 2',
-  ],
-});
 
 export const proveInclusionCommand = defineCommand({
   path: ['prove-inclusion'],
@@ -34,8 +24,8 @@ export const proveInclusionCommand = defineCommand({
   ],
   async run(ctx, o) {
     const ws = await requireWorkspace(ctx);
-    const keys = await ws.keys();
-    const saltKey = deriveSaltKey(await keys.ensureSecret(`dataset-${o.dataset}`));
+    // a read: a mistyped --dataset is an error, never a new key
+    const saltKey = deriveSaltKey(await datasetKey(ws, o.dataset));
     const commitment = await readCommitmentFile(o.commitment);
     const proof = await proveInclusion({
       tablesDir: o.tables,

@@ -3,29 +3,8 @@ import { runSql, type SqlRow } from '../../tables/adapters/runSql.js';
 import { assessRisk } from '../../tables/assessRisk.js';
 import { workspaceDatabasePath } from '../../tables/buildTables.js';
 import { RiskOptionsSchema, SqlOptionsSchema } from '../../tables/schema.js';
-import { tablesStage, tablesSuppressStage } from '../../tables/stage.js';
-import { defineCommand, requireWorkspace, stageCommand } from '../command.js';
+import { defineCommand, requireWorkspace } from '../command.js';
 import { formatCount, formatTable } from '../format.js';
-
-export const tablesCommand = stageCommand(tablesStage, {
-  positional: { key: 'inputs', name: 'IN...', many: true },
-  description:
-    "Builds patients, encounters, observations, conditions, medications, imaging_studies, imaging_series and imaging_instances (docs/tables.md) from the folders written by `sinso deid fhir` and `sinso deid dicom`. DuckDB parses the NDJSON and SQL flattens it; DICOM headers are read up to the pixel data and loaded as Arrow columns; pixel data stays in the files, referenced by CID. The tables are built in the workspace DuckDB (store/sinso.duckdb, schema --dataset; in memory without a workspace), replacing that schema in one transaction, and exported as OUT/<table>.parquet in each table's primary order, with OUT/tables.json and OUT/risk.json (k-anonymity). Same inputs, same bytes. Unreadable files are named on stderr; exit 2 when any.",
-  examples: [
-    'sinso tables deid-fhir/ deid-dicom/ --out tables/',
-    'sinso tables deid-fhir/ --out tables/ --dataset owner1 --qi age_band_10 --qi gender --qi zip3',
-  ],
-});
-
-export const tablesSuppressCommand = stageCommand(tablesSuppressStage, {
-  positional: { key: 'input', name: 'TABLES_DIR', many: false },
-  description:
-    'Reads a tables folder and writes a new one in which every patient of a k-anonymity class smaller than --min-k is removed with every row of theirs in every table (imaging series and instances follow their study). With --method generalize, birth years first become the first year of their decade (birth_date removed) and zip3 becomes 000 for everyone, then what is still below k is dropped. tables.json records the counts; risk.json is recomputed.',
-  examples: [
-    'sinso tables suppress tables/ --out tables-k5/',
-    'sinso tables suppress tables/ --out tables-k10/ --min-k 10 --method generalize',
-  ],
-});
 
 /** RFC 4180 field. */
 function csvField(v: unknown): string {
@@ -130,6 +109,3 @@ export const riskCommand = defineCommand({
     return ExitCode.ok;
   },
 });
-
-/** Every command of this file, for registration in main.ts. */
-export const tablesCommands = [tablesCommand, tablesSuppressCommand, sqlCommand, riskCommand] as const;

@@ -1,4 +1,5 @@
 import { writeFileAtomic } from '../../core/fs.js';
+import { canonicalJson } from '../../core/hash.js';
 import { readJsonFile } from '../../core/parse.js';
 import { type Commitment, CommitmentSchema } from '../../core/schemas/commitment.js';
 import { type InclusionProof, InclusionProofSchema } from '../schema.js';
@@ -32,11 +33,12 @@ export function readInclusionProofFile(path: string): Promise<InclusionProof> {
 }
 
 /**
- * Writes a commitment or proof as pretty JSON, atomically; the same object gives the same bytes.
+ * Writes a commitment or proof as canonical JSON (keys sorted, 2-space indent), atomically: the same
+ * object always gives the same bytes, whoever writes it (publish copies it byte for byte).
  *
  * @example
  * await writeJsonFile('out/commitment.json', commitment);
  */
 export async function writeJsonFile(path: string, value: Commitment | InclusionProof): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  await writeFileAtomic(path, `${canonicalJson(value, 2)}\n`);
 }

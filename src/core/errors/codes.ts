@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'KEYSTORE_CORRUPT'
   | 'KEYSTORE_KEY_NOT_FOUND'
   | 'KEYSTORE_KEY_EXISTS'
+  | 'SECRET_FILE_INVALID'
+  | 'DATASET_ID_INVALID'
   // synth
   | 'SYNTH_INVALID_PARAMS'
   // ingest
@@ -36,7 +38,6 @@ export type ErrorCode =
   | 'DEID_FHIR_RULES_INVALID'
   | 'DEID_FHIR_INVALID_RESOURCE'
   // deid (shared)
-  | 'DEID_SECRET_INVALID'
   | 'DEID_PIXEL_RULES_INVALID'
   // tables, sql, risk
   | 'TABLES_NO_INPUT'

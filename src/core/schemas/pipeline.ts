@@ -52,6 +52,8 @@ export const LockedStageSchema = z.strictObject({
   params: z.record(z.string(), z.unknown()),
   deps: z.array(LockedHashSchema),
   outs: z.array(LockedOutSchema),
+  /** The stage's typed summary (its `result` schema): counts and safe facts, never a data value. */
+  summary: z.record(z.string(), z.unknown()).optional(),
 });
 export type LockedStage = z.infer<typeof LockedStageSchema>;
 

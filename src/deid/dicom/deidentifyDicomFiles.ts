@@ -11,12 +11,11 @@ import { parseWith } from '../../core/parse.js';
 import type { Rejection, StageContext, StageResult } from '../../core/stage.js';
 import { version } from '../../core/version.js';
 import { walkInputs } from '../../core/walkInputs.js';
-import { loadSecret } from '../loadSecret.js';
 import type { DeidTaskResult } from './adapters/processOne.js';
 import { runPool } from './adapters/runPool.js';
 import { PixelRulesFileSchema } from './pixelRules.js';
 import { buildProfile } from './profile/index.js';
-import type { DeidDicomOptions, DeidDicomReport } from './schema.js';
+import type { DeidDicomOptions, DeidDicomReport, DeidDicomResult } from './schema.js';
 
 const DEIDENTIFIED = 1;
 const REJECTED = 2;
@@ -34,8 +33,11 @@ const NOT_DICOM =
  * @example
  * const r = await deidentifyDicomFiles(ctx, DeidDicomOptionsSchema.parse({ inputs: ['in'], out: 'out' }));
  */
-export async function deidentifyDicomFiles(ctx: StageContext, o: DeidDicomOptions): Promise<StageResult> {
-  const secret = await loadSecret(ctx, o.secretFile);
+export async function deidentifyDicomFiles(
+  ctx: StageContext<boolean, 'pseudonym'>,
+  o: DeidDicomOptions,
+): Promise<StageResult<DeidDicomResult>> {
+  const secret = ctx.secrets.pseudonym;
   const profile = buildProfile(o.option); // fails fast on exclusive options
   const described = profile.describe();
   let pixelRules: DeidDicomReport['settings']['pixelRules'] = 0;
@@ -132,6 +134,7 @@ export async function deidentifyDicomFiles(ctx: StageContext, o: DeidDicomOption
     tasks: tasks(),
     workers: o.workers ?? Math.max(1, availableParallelism()),
     onResult,
+    signal: ctx.signal,
   });
   task.done();
   const duplicate = 'duplicate: another input has the same SOPInstanceUID';
@@ -208,6 +211,11 @@ export async function deidentifyDicomFiles(ctx: StageContext, o: DeidDicomOption
       rejected: rejected.length,
       skipped,
       pixelsCleaned: cleaned,
+      options: [...described.options],
+      leakScan: o.leakScan,
+      leakRejected: Object.entries(rejectedBy)
+        .filter(([reason]) => reason.startsWith('leak scan'))
+        .reduce((n, [, c]) => n + c, 0),
     },
     rejected,
   };

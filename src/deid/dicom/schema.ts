@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SecretFileOptionSchema } from '../loadSecret.js';
+import { WorkersOptionSchema } from '../../core/options.js';
+import { SecretFileOptionSchema } from '../../core/secretFile.js';
 import { DeidDicomOptionSchema } from './profile/index.js';
 
 /** Options of `sinso deid dicom` and of the `deid.dicom` pipeline stage (one schema for both). */
@@ -38,15 +39,22 @@ export const DeidDicomOptionsSchema = z.strictObject({
     .max(3650)
     .default(365)
     .describe('Largest per-patient date shift in days (with retain-longitudinal-modified-dates)'),
-  workers: z
-    .number()
-    .int()
-    .min(0)
-    .max(256)
-    .optional()
-    .describe('Worker threads (default: one per core; 0: in-process)'),
+  workers: WorkersOptionSchema,
 });
 export type DeidDicomOptions = z.output<typeof DeidDicomOptionsSchema>;
+
+/** What `deid.dicom` reports (`--json`, the runner, the demo): counts and settings, no PHI. */
+export const DeidDicomResultSchema = z.strictObject({
+  inputs: z.number().int().describe('inputs'),
+  deidentified: z.number().int().describe('de-identified'),
+  rejected: z.number().int().describe('rejected'),
+  skipped: z.number().int().describe('skipped (not DICOM)'),
+  pixelsCleaned: z.number().int().describe('pixel data cleaned'),
+  options: z.array(z.string()).describe('profile options'),
+  leakScan: z.boolean().describe('leak scan'),
+  leakRejected: z.number().int().describe('rejected by the leak scan'),
+});
+export type DeidDicomResult = z.output<typeof DeidDicomResultSchema>;
 
 const Code = z.strictObject({ value: z.string(), scheme: z.string(), meaning: z.string() });
 

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { defineStage } from '../../core/stage.js';
 import { deidentifyDicomFiles } from './deidentifyDicomFiles.js';
-import { DeidDicomOptionsSchema, DeidDicomReportSchema } from './schema.js';
+import { DeidDicomOptionsSchema, DeidDicomReportSchema, DeidDicomResultSchema } from './schema.js';
 
 /** `deid.dicom` / `sinso deid dicom`: PS3.15 Annex E de-identification of DICOM files. */
 export const deidDicomStage = defineStage({
@@ -10,19 +8,24 @@ export const deidDicomStage = defineStage({
   version: '1',
   summary: 'De-identify DICOM files by the PS3.15 Annex E profile (keyed UIDs and pseudonyms, leak scan)',
   options: DeidDicomOptionsSchema,
+  result: DeidDicomResultSchema,
   // the secret and pixel-rule files are deps too: a pipeline reruns when either changes
   inputs: ['inputs', 'secretFile', 'pixelRules'],
   outputs: ['out'],
-  needsKeys: false,
+  requires: {
+    secrets: (o) => ({ pseudonym: { key: 'pseudonym-secret', file: o.secretFile } }),
+  },
+  marker: { file: 'deid-report.json', schema: DeidDicomReportSchema },
   output: { deterministic: true },
-  async ownsOutput(_key, path) {
-    try {
-      return DeidDicomReportSchema.safeParse(
-        JSON.parse(await readFile(join(path, 'deid-report.json'), 'utf8')),
-      ).success;
-    } catch {
-      return false;
-    }
+  cli: {
+    positional: { key: 'inputs', name: 'IN...', many: true },
+    description:
+      'Applies the PS3.15 Annex E Basic Application Level Confidentiality Profile (Table E.1-1, 2024b) with the options given. Output files are named by their NEW UIDs; input paths never reach the output. UIDs map to 2.25 UIDs and PatientID to a pseudonym, both keyed by the secret (the same patient gets the same pseudonym in FHIR). Each output is scanned for every identifying value of its input. Rejected inputs are named on stderr; exit 2 when any.',
+    examples: [
+      'sinso deid dicom scans/ --out deid/',
+      'sinso deid dicom scans/ --out deid/ --option retain-longitudinal-modified-dates --option retain-patient-characteristics',
+      'sinso deid dicom us/ --out deid-us/ --pixel-rules rules.json --secret-file secret.hex',
+    ],
   },
   run: (ctx, o) => deidentifyDicomFiles(ctx, o),
 });

@@ -8,12 +8,11 @@ import { secretFingerprint } from '../../core/keystore.js';
 import type { Rejection, StageContext, StageResult } from '../../core/stage.js';
 import { version } from '../../core/version.js';
 import { walkInputs } from '../../core/walkInputs.js';
-import { loadSecret } from '../loadSecret.js';
 import { createTypeSinks } from './adapters/createTypeSinks.js';
 import { runFhirPool } from './adapters/runFhirPool.js';
 import { buildFhirDeidEngine, parseFhirRules } from './engine/index.js';
 import { type FhirFileOutcome, processFhirFile } from './processFhirFile.js';
-import type { DeidFhirOptions, DeidFhirReport } from './schema.js';
+import type { DeidFhirOptions, DeidFhirReport, DeidFhirResult } from './schema.js';
 
 /**
  * `sinso deid fhir`: de-identifies FHIR R4 inputs — Bundles of any type, single resources and
@@ -25,8 +24,11 @@ import type { DeidFhirOptions, DeidFhirReport } from './schema.js';
  * @example
  * await deidentifyFhirFiles(ctx, DeidFhirOptionsSchema.parse({ inputs: ['export/'], out: 'deid/' }));
  */
-export async function deidentifyFhirFiles(ctx: StageContext, o: DeidFhirOptions): Promise<StageResult> {
-  const secret = await loadSecret(ctx, o.secretFile);
+export async function deidentifyFhirFiles(
+  ctx: StageContext<boolean, 'pseudonym'>,
+  o: DeidFhirOptions,
+): Promise<StageResult<DeidFhirResult>> {
+  const secret = ctx.secrets.pseudonym;
   let rules: ReturnType<typeof parseFhirRules> | undefined;
   let configSha256: string | undefined;
   if (o.config !== undefined) {
@@ -118,6 +120,7 @@ export async function deidentifyFhirFiles(ctx: StageContext, o: DeidFhirOptions)
         tasks: candidates,
         workers: Math.min(workers, candidates.length),
         onDone: () => task.tick(),
+        signal: ctx.signal,
       });
       for (const c of candidates) {
         const r = results.get(c.ordinal);
@@ -170,6 +173,8 @@ export async function deidentifyFhirFiles(ctx: StageContext, o: DeidFhirOptions)
       deidentified: report.counts.deidentified,
       rejected: rejected.length,
       resources: resourcesOut,
+      dateShift: o.dateShift,
+      leakScan: o.leakScan,
     },
     rejected,
   };

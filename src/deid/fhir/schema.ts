@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SecretFileOptionSchema } from '../loadSecret.js';
+import { AsOfYearOptionSchema, WorkersOptionSchema } from '../../core/options.js';
+import { SecretFileOptionSchema } from '../../core/secretFile.js';
 
 /** Options of `sinso deid fhir` and of the `deid.fhir` pipeline stage (one schema for both). */
 export const DeidFhirOptionsSchema = z.strictObject({
@@ -21,26 +22,29 @@ export const DeidFhirOptionsSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('Rules file (JSON) replacing the default HIPAA Safe Harbor profile'),
-  asOfYear: z
-    .number()
-    .int()
-    .min(1900)
-    .max(2200)
-    .optional()
-    .describe('Year ages are computed against for the over-89 rule (default: the current year)'),
+  asOfYear: AsOfYearOptionSchema.describe(
+    'Year ages are computed against for the over-89 rule (default: the current year)',
+  ),
   leakScan: z
     .boolean()
     .default(true)
     .describe('Search each output resource for every identifying value of its input'),
-  workers: z
-    .number()
-    .int()
-    .min(0)
-    .max(256)
-    .optional()
-    .describe('Worker threads, one input file each (default: one per core; 0: in-process)'),
+  workers: WorkersOptionSchema.describe(
+    'Worker threads, one input file each (default: one per core; 0: in-process)',
+  ),
 });
 export type DeidFhirOptions = z.output<typeof DeidFhirOptionsSchema>;
+
+/** What `deid.fhir` reports (`--json`, the runner, the demo): counts and settings, no PHI. */
+export const DeidFhirResultSchema = z.strictObject({
+  inputs: z.number().int().describe('inputs'),
+  deidentified: z.number().int().describe('de-identified'),
+  rejected: z.number().int().describe('rejected'),
+  resources: z.number().int().describe('resources written'),
+  dateShift: z.boolean().describe('dates shifted'),
+  leakScan: z.boolean().describe('leak scan'),
+});
+export type DeidFhirResult = z.output<typeof DeidFhirResultSchema>;
 
 /** `deid-report.json` of `sinso deid fhir`: counts, profile and per-input status by ordinal. No PHI, no paths. */
 export const DeidFhirReportSchema = z.strictObject({

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { defineStage } from '../../core/stage.js';
 import { deidentifyFhirFiles } from './deidentifyFhirFiles.js';
-import { DeidFhirOptionsSchema, DeidFhirReportSchema } from './schema.js';
+import { DeidFhirOptionsSchema, DeidFhirReportSchema, DeidFhirResultSchema } from './schema.js';
 
 /** `deid.fhir` / `sinso deid fhir`: HIPAA Safe Harbor (or rules-file) de-identification of FHIR R4. */
 export const deidFhirStage = defineStage({
@@ -10,19 +8,24 @@ export const deidFhirStage = defineStage({
   version: '1',
   summary: 'De-identify FHIR R4 (Bundles, resources, NDJSON) by HIPAA Safe Harbor or FHIRPath rules',
   options: DeidFhirOptionsSchema,
+  result: DeidFhirResultSchema,
   // the secret and the rules file are deps too: a pipeline reruns when either changes
   inputs: ['inputs', 'secretFile', 'config'],
   outputs: ['out'],
-  needsKeys: false,
+  requires: {
+    secrets: (o) => ({ pseudonym: { key: 'pseudonym-secret', file: o.secretFile } }),
+  },
+  marker: { file: 'deid-report.json', schema: DeidFhirReportSchema },
   output: { deterministic: true },
-  async ownsOutput(_key, path) {
-    try {
-      return DeidFhirReportSchema.safeParse(
-        JSON.parse(await readFile(join(path, 'deid-report.json'), 'utf8')),
-      ).success;
-    } catch {
-      return false;
-    }
+  cli: {
+    positional: { key: 'inputs', name: 'IN...', many: true },
+    description:
+      'Default profile: HIPAA Safe Harbor — names, telecom, address lines and cities removed, ZIP cut to 3 digits (000 for the restricted areas), dates reduced to the year (or shifted per patient with --date-shift), ages over 89 aggregated, ids, identifiers and references replaced by keyed pseudonyms (shared with the DICOM de-identifier, so images and records link up), narrative, free text, attachments and unknown extensions removed; clinical codes and values kept. Output: one NDJSON file per resource type and deid-report.json. Rejected inputs are named on stderr; exit 2 when any.',
+    examples: [
+      'sinso deid fhir export/ --out deid-fhir/',
+      'sinso deid fhir bundle.json Patient.ndjson --out deid-fhir/ --date-shift',
+      'sinso deid fhir export/ --out deid-fhir/ --config rules.json --secret-file secret.hex',
+    ],
   },
   run: (ctx, o) => deidentifyFhirFiles(ctx, o),
 });

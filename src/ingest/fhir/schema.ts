@@ -125,7 +125,7 @@ export type IngestFhirReport = {
 /** The steps of an ingest, named in errors and in the report. */
 export type IngestFhirStep = 'capabilities' | 'search' | 'kick-off' | 'poll' | 'download' | 'write';
 
-/** Read back by `ownsOutput`: enough to recognise an earlier output of this stage. */
+/** The output marker of `ingest.fhir`: enough to recognise an earlier output of this stage. */
 export const IngestFhirReportHeadSchema = z.looseObject({
   schema: z.literal('1'),
   kind: z.literal('sinso-fhir-ingest'),

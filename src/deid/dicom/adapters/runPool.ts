@@ -1,6 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { SinsoError } from '../../../core/errors/index.js';
 import { workerFile } from '../../../core/workerFile.js';
+import { createWorkerPool } from '../../../core/workerPool.js';
 import type { DeidJobSettings, DeidTaskResult } from './processOne.js';
 import { makeProcessContext, processOne } from './processOne.js';
 
@@ -15,11 +14,12 @@ export type RunPoolParameters = {
   tasks: AsyncIterable<Task>;
   workers: number;
   onResult: (r: DeidTaskResult) => void;
+  signal?: AbortSignal | undefined;
 };
 
 /**
- * Runs de-identification tasks on `workers` threads (0: in this thread), keeping at most a few
- * tasks in flight per worker so memory stays bounded however many files there are.
+ * Runs de-identification tasks on `workers` threads of the core pool (0: in this thread), keeping
+ * at most a few tasks in flight per worker so memory stays bounded however many files there are.
  */
 export async function runPool(p: RunPoolParameters): Promise<void> {
   // a worker costs ~0.25 s to start: a small batch runs faster in this thread
@@ -53,53 +53,31 @@ export async function runPool(p: RunPoolParameters): Promise<void> {
     }
     return;
   }
-  const file = workerFile(import.meta.url, './worker.js');
-  const perWorker = 8;
-  const pool = Array.from({ length: workers }, () => ({
-    worker: new Worker(file, { workerData: p.settings }),
-    inFlight: 0,
-  }));
-  let failed: unknown;
-  let wake: (() => void) | undefined;
-  const signal = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  for (const slot of pool) {
-    slot.worker.on('message', (r: DeidTaskResult) => {
-      slot.inFlight--;
-      p.onResult(r);
-      signal();
-    });
-    slot.worker.on('error', (err) => {
-      failed ??= err;
-      signal();
-    });
-  }
-  const idle = () => pool.reduce((best, s) => (s.inFlight < best.inFlight ? s : best));
+  const pool = createWorkerPool<{ id: number; path: string }, DeidTaskResult>({
+    file: workerFile(import.meta.url, './worker.js'),
+    size: workers,
+    workerData: p.settings,
+    perWorker: 8,
+    signal: p.signal,
+    name: 'de-identification',
+  });
+  const inFlight = new Set<Promise<void>>();
   try {
     for await (const t of tasks) {
       if ('reject' in t) {
         p.onResult({ id: t.id, ok: false, reason: t.reject });
         continue;
       }
-      while (idle().inFlight >= perWorker && failed === undefined) await new Promise<void>((r) => (wake = r));
-      if (failed !== undefined) break;
-      const slot = idle();
-      slot.inFlight++;
-      slot.worker.postMessage(t);
+      const { result } = await pool.submit(t);
+      const done = result.then(p.onResult);
+      inFlight.add(done);
+      done.then(
+        () => inFlight.delete(done),
+        () => inFlight.delete(done),
+      );
     }
-    while (pool.some((s) => s.inFlight > 0) && failed === undefined)
-      await new Promise<void>((r) => (wake = r));
-    if (failed !== undefined) {
-      throw new SinsoError('A de-identification worker crashed.', {
-        code: 'INTERNAL',
-        cause: failed,
-        fix: 'This is a bug; please report it.',
-      });
-    }
+    await Promise.all(inFlight);
   } finally {
-    await Promise.all(pool.map((s) => s.worker.terminate()));
+    await pool.close();
   }
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { serveTasks } from '../../../core/workerPool.js';
 import { buildFhirDeidEngine, type FhirRulesFile } from '../engine/index.js';
-import { processFhirFile } from '../processFhirFile.js';
+import { type FhirFileOutcome, processFhirFile } from '../processFhirFile.js';
 import { createTypeSinks } from './createTypeSinks.js';
 
 /** What a FHIR worker needs, as plain data. */
@@ -16,6 +17,11 @@ export type FhirWorkerSettings = {
   partsDir: string;
 };
 
+/** One input file. */
+export type FhirTask = { ordinal: number; path: string; size?: number | undefined };
+/** Its outcome and the lines written per resource type. */
+export type FhirTaskResult = { outcome: FhirFileOutcome; byType: Record<string, number> };
+
 const s = workerData as FhirWorkerSettings;
 const engine = buildFhirDeidEngine({
   secret: s.secret,
@@ -24,7 +30,7 @@ const engine = buildFhirDeidEngine({
   maxShiftDays: s.maxShiftDays,
   asOfYear: s.asOfYear,
 });
-parentPort?.on('message', async (t: { ordinal: number; path: string; size?: number }) => {
+serveTasks<FhirTask, FhirTaskResult>(async (t) => {
   const sinks = createTypeSinks(join(s.partsDir, String(t.ordinal)));
   try {
     const outcome = await processFhirFile({
@@ -34,10 +40,8 @@ parentPort?.on('message', async (t: { ordinal: number; path: string; size?: numb
       sinks,
       leakScan: s.leakScan,
     });
+    return { outcome, byType: sinks.counts() };
+  } finally {
     sinks.close();
-    parentPort?.postMessage({ ordinal: t.ordinal, outcome, byType: sinks.counts() });
-  } catch (err) {
-    sinks.close();
-    parentPort?.postMessage({ ordinal: t.ordinal, crash: err instanceof Error ? err.name : 'error' });
   }
 });

@@ -1,69 +1,43 @@
-import { Worker } from 'node:worker_threads';
-import { SinsoError } from '../../../core/errors/index.js';
 import { workerFile } from '../../../core/workerFile.js';
-import type { FhirFileOutcome } from '../processFhirFile.js';
-import type { FhirWorkerSettings } from './fhirWorker.js';
+import { createWorkerPool } from '../../../core/workerPool.js';
+import type { FhirTask, FhirTaskResult, FhirWorkerSettings } from './fhirWorker.js';
 
-export type FhirPoolResult = { outcome: FhirFileOutcome; byType: Record<string, number> };
+export type FhirPoolResult = FhirTaskResult;
 
 /**
- * Runs one input file per task on worker threads, one task in flight per worker (files are the
- * unit of work and can be large). Returns each file's outcome and per-type line counts.
+ * Runs one input file per task on the core worker pool, one task in flight per worker (files are
+ * the unit of work and can be large). Returns each file's outcome and per-type line counts.
  */
 export async function runFhirPool(p: {
   settings: FhirWorkerSettings;
-  tasks: readonly { ordinal: number; path: string; size?: number | undefined }[];
+  tasks: readonly FhirTask[];
   workers: number;
   onDone?: () => void;
+  signal?: AbortSignal | undefined;
 }): Promise<Map<number, FhirPoolResult>> {
-  const file = workerFile(import.meta.url, './fhirWorker.js');
+  const pool = createWorkerPool<FhirTask, FhirTaskResult>({
+    file: workerFile(import.meta.url, './fhirWorker.js'),
+    size: p.workers,
+    workerData: p.settings,
+    perWorker: 1,
+    signal: p.signal,
+    name: 'FHIR de-identification',
+  });
   const results = new Map<number, FhirPoolResult>();
-  const queue = [...p.tasks];
-  const pool = Array.from({ length: p.workers }, () => new Worker(file, { workerData: p.settings }));
   try {
-    await Promise.all(
-      pool.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const next = () => {
-              const t = queue.shift();
-              if (!t) return resolve();
-              w.postMessage(t);
-            };
-            w.on(
-              'message',
-              (m: {
-                ordinal: number;
-                outcome?: FhirFileOutcome;
-                byType?: Record<string, number>;
-                crash?: string;
-              }) => {
-                if (m.crash !== undefined || !m.outcome) {
-                  reject(
-                    new SinsoError('A FHIR de-identification worker failed.', {
-                      code: 'INTERNAL',
-                      details: m.crash,
-                      fix: 'This is a bug; please report it.',
-                    }),
-                  );
-                  return;
-                }
-                results.set(m.ordinal, { outcome: m.outcome, byType: m.byType ?? {} });
-                p.onDone?.();
-                next();
-              },
-            );
-            w.on('error', (err) =>
-              reject(
-                new SinsoError('A FHIR de-identification worker crashed.', { code: 'INTERNAL', cause: err }),
-              ),
-            );
-            next();
-          }),
-      ),
-    );
+    const done: Promise<void>[] = [];
+    for (const t of p.tasks) {
+      const { result } = await pool.submit(t);
+      done.push(
+        result.then((r) => {
+          results.set(t.ordinal, r);
+          p.onDone?.();
+        }),
+      );
+    }
+    await Promise.all(done);
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
   return results;
 }

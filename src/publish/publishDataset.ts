@@ -1,5 +1,5 @@
-import { copyFile, mkdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CID } from 'multiformats/cid';
 import { cidOfBytes, UNIXFS_PARAMS } from '../core/cid.js';
 import { SinsoError } from '../core/errors/index.js';
@@ -8,7 +8,7 @@ import { canonicalJson } from '../core/hash.js';
 import { secretFingerprint } from '../core/keystore.js';
 import { parseWith, readJsonFile } from '../core/parse.js';
 import { type Progress, silentProgress } from '../core/progress.js';
-import { type Commitment, CommitmentSchema } from '../core/schemas/commitment.js';
+import type { Commitment } from '../core/schemas/commitment.js';
 import {
   type DatasetFile,
   type DatasetManifest,
@@ -18,9 +18,7 @@ import {
 } from '../core/schemas/dataset.js';
 import { type RiskReport, type TablesManifest, TablesManifestSchema } from '../core/schemas/tables.js';
 import { version } from '../core/version.js';
-import { addFile, type Blockstore } from './blockstore.js';
-import { writeCar } from './car.js';
-import { ENCRYPTION_FORMAT, encryptFile } from './encryption.js';
+import { addFile, type Blockstore, ENCRYPTION_FORMAT, encryptFile, writeCar } from '../storage/index.js';
 
 /** The at-rest scheme name recorded in manifests. */
 export const ENCRYPTION_SCHEME = `sinso-${ENCRYPTION_FORMAT.algorithm}/${ENCRYPTION_FORMAT.version}`;
@@ -28,8 +26,8 @@ export const ENCRYPTION_SCHEME = `sinso-${ENCRYPTION_FORMAT.algorithm}/${ENCRYPT
 export type PublishDatasetParameters = {
   /** A tables folder (tables.json + Parquet), already at or above the minimum k. */
   tablesDir: string;
-  /** commitment.json built over exactly those tables. */
-  commitmentFile: string;
+  /** The commitment built over exactly those tables (written canonically as `commitment.json`). */
+  commitment: Commitment;
   /** The k-anonymity report of those tables. */
   risk: RiskReport;
   name: string;
@@ -56,7 +54,7 @@ export type PublishDatasetReturnType = { record: PublishRecord; manifest: Datase
  * `dataset.car`, `publish.json`.
  *
  * @example
- * const { record } = await publishDataset({ tablesDir, commitmentFile, risk, name: 'Hospital A',
+ * const { record } = await publishDataset({ tablesDir, commitment, risk, name: 'Hospital A',
  *   datasetKeyName: 'dataset-hospital-a', datasetKey, out: 'published/', blockstore });
  * record.tokenUri; // ipfs://bafy…
  */
@@ -69,10 +67,7 @@ export async function publishDataset(p: PublishDatasetParameters): Promise<Publi
     what: 'tables.json',
     ...rebuild,
   });
-  const commitment = await readJsonFile(p.commitmentFile, CommitmentSchema, {
-    what: 'commitment.json',
-    ...rebuild,
-  });
+  const { commitment } = p;
   checkConsistent(tables, commitment, p.risk);
   await mkdir(join(p.out, 'files'), { recursive: true });
 
@@ -99,9 +94,7 @@ export async function publishDataset(p: PublishDatasetParameters): Promise<Publi
   }
   task.done();
 
-  if (resolve(p.commitmentFile) !== resolve(p.out, 'commitment.json')) {
-    await copyFile(p.commitmentFile, join(p.out, 'commitment.json'));
-  }
+  await writeFileAtomic(join(p.out, 'commitment.json'), `${canonicalJson(commitment, 2)}\n`);
   const commitmentCid = await addFile(p.blockstore, join(p.out, 'commitment.json'));
   files.push({
     path: 'commitment.json',
