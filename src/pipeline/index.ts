@@ -5,6 +5,12 @@ export {
   stageContext,
   stageNeedsWorkspace,
 } from './executeStage.js';
+export {
+  type ExpandedStage,
+  type ExpandedStages,
+  type ExpandStagesOptions,
+  expandStages,
+} from './expandStages.js';
 export { type LoadedPipeline, loadPipeline, parsePipeline } from './loadPipeline.js';
 export { lockPathFor, readLock, writeLock } from './lock.js';
 export { type PipelinePlan, type PlannedStage, planPipeline } from './planPipeline.js';

@@ -3,10 +3,14 @@ import { basename, dirname, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { PipelineError, SchemaError } from '../core/errors/index.js';
 import { type PipelineSpec, PipelineSpecSchema } from '../core/schemas/pipeline.js';
+import { type ExpandedStages, expandStages } from './expandStages.js';
 
 /** A pipeline read from disk, with what is needed to point errors at YAML lines. */
 export type LoadedPipeline = {
+  /** The pipeline as written (foreach/matrix stages unexpanded). */
   spec: PipelineSpec;
+  /** Its stages after fan-out (`deid@owner-001`…), in order: what planning and the lock see. */
+  stages: ExpandedStages;
   name: string;
   file: string;
   dir: string;
@@ -15,7 +19,8 @@ export type LoadedPipeline = {
 };
 
 /**
- * Reads and validates a pipeline YAML file. Errors name the stage and field, with the line.
+ * Reads and validates a pipeline YAML file, and expands its foreach/matrix stages (see
+ * expandStages). Errors name the stage and field, with the line.
  *
  * @example
  * const p = await loadPipeline('pipelines/demo.yaml');
@@ -83,7 +88,7 @@ export function parsePipeline(text: string, file: string): LoadedPipeline {
           line: lineOf(i.code === 'unrecognized_keys' ? [...path, i.keys[0] ?? ''] : path),
         };
       }),
-      fix: 'Each stage needs `uses:` and may have `with:`, `deps:` and `outs:`. See README → Pipelines.',
+      fix: 'Each stage needs `uses:` and may have `with:`, `deps:`, `outs:`, `description:`, and `foreach:` or `matrix:`. See README → Pipelines.',
     });
   }
   const abs = resolve(file);
@@ -91,8 +96,10 @@ export function parsePipeline(text: string, file: string): LoadedPipeline {
     const range = (n as { range?: [number, number, number] } | null | undefined)?.range;
     return range ? lineCounter.linePos(range[0]).line : undefined;
   }
+  const stages = expandStages(r.data.stages, { file, lineOf });
   return {
     spec: r.data,
+    stages,
     name: r.data.name ?? basename(abs).replace(/\.ya?ml$/, ''),
     file: abs,
     dir: dirname(abs),

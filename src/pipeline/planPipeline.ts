@@ -10,7 +10,10 @@ import type { StageRegistry } from './registry.js';
 export type PlannedPath = { key: string; display: string; abs: string };
 
 export type PlannedStage = {
+  /** The stage id: its YAML key, or `key@item` for an expansion of a foreach/matrix stage. */
   id: string;
+  /** The YAML key it comes from (equal to `id` unless it is an expansion). */
+  group: string;
   stage: StageDefinition;
   /** Validated options with io keys filled with absolute paths. */
   options: Record<string, unknown>;
@@ -27,6 +30,10 @@ export type PipelinePlan = { name: string; stages: PlannedStage[] };
 /**
  * Resolves a loaded pipeline against the registry: binds deps/outs to stage options, validates
  * options with each stage's schema (errors name the stage, field and line), and orders the DAG.
+ * It plans the expanded stages (`deid@owner-001`…), so each expansion is a stage of its own.
+ *
+ * @example
+ * const plan = planPipeline(await loadPipeline('pipelines/demo.yaml'), builtinRegistry, ws.paths.root);
  */
 export function planPipeline(
   p: LoadedPipeline,
@@ -38,8 +45,9 @@ export function planPipeline(
     return isAbsolute(s) ? resolve(s) : resolve(p.dir, s);
   };
   const planned: PlannedStage[] = [];
-  for (const [id, spec] of Object.entries(p.spec.stages)) {
-    const at = (...path: (string | number)[]) => p.lineOf(['stages', id, ...path]);
+  for (const [id, spec] of Object.entries(p.stages)) {
+    // an expansion points at the lines of the stage it expands
+    const at = (...path: (string | number)[]) => p.lineOf(['stages', spec.group, ...path]);
     const stage = registry.get(spec.uses);
     if (!stage) {
       throw new SchemaError('A pipeline stage uses an unknown stage.', {
@@ -153,7 +161,16 @@ export function planPipeline(
     const params = Object.fromEntries(
       Object.entries(options).filter(([k]) => !stage.inputs.includes(k) && !stage.outputs.includes(k)),
     );
-    planned.push({ id, stage, options, params: JSON.parse(canonicalJson(params)), deps, outs, after: [] });
+    planned.push({
+      id,
+      group: spec.group,
+      stage,
+      options,
+      params: JSON.parse(canonicalJson(params)),
+      deps,
+      outs,
+      after: [],
+    });
   }
   // edges: B after A when a dep of B is at, inside or above an out of A
   const within = (a: string, b: string) => a === b || a.startsWith(b + sep) || b.startsWith(a + sep);

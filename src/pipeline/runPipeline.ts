@@ -21,7 +21,10 @@ export type RunPipelineParameters = {
   file: string;
   /** Rerun every stage. */
   force?: boolean | undefined;
-  /** Rerun this stage and every stage after it. */
+  /**
+   * Rerun this stage and every stage after it. An expansion's id (`deid@owner-001`) reruns that one
+   * expansion; the key of a foreach/matrix stage (`deid`) reruns all its expansions.
+   */
   from?: string | undefined;
   /** Report what would run, run nothing. */
   dryRun?: boolean | undefined;
@@ -64,17 +67,25 @@ export async function runPipeline(
   const registry = p.registry ?? builtinRegistry;
   const loaded = await loadPipeline(p.file);
   const plan = planPipeline(loaded, registry, ctx.workspace.paths.root);
-  if (p.from !== undefined && !plan.stages.some((s) => s.id === p.from)) {
-    throw new PipelineError('--from names a stage the pipeline does not have.', {
-      code: 'USAGE',
-      metaMessages: [`Stages: ${plan.stages.map((s) => s.id).join(', ')}`],
-      fix: 'Give one of the stage ids above.',
-    });
-  }
   const forced = new Set<string>();
   if (p.force) for (const s of plan.stages) forced.add(s.id);
   if (p.from !== undefined) {
-    forced.add(p.from);
+    // an expanded id (`deid@owner-001`) names one stage; a foreach/matrix stage's key all of them
+    const from = plan.stages.filter((s) => s.id === p.from || s.group === p.from);
+    if (from.length === 0) {
+      const groups = [...new Set(plan.stages.filter((s) => s.group !== s.id).map((s) => s.group))];
+      throw new PipelineError('--from names a stage the pipeline does not have.', {
+        code: 'USAGE',
+        metaMessages: [
+          `Stages: ${plan.stages.map((s) => s.id).join(', ')}`,
+          ...(groups.length > 0
+            ? [`Stages with foreach/matrix (all their items): ${groups.join(', ')}`]
+            : []),
+        ],
+        fix: 'Give one of the stage ids above.',
+      });
+    }
+    for (const s of from) forced.add(s.id);
     for (const s of plan.stages) if (s.after.some((a) => forced.has(a))) forced.add(s.id);
   }
   const lockFile = p.lockFile ?? lockPathFor(loaded.file);

@@ -158,6 +158,103 @@ describe('runPipeline', () => {
   });
 });
 
+describe('a pipeline with foreach and matrix stages', () => {
+  const fanoutYaml = `
+stages:
+  x:
+    uses: test.concat
+    foreach: [p, q]
+    description: 'Appends \${item}.'
+    deps: [src.txt]
+    outs: ['out/x-\${item}.txt']
+    with: { suffix: '\${item}' }
+  join:
+    uses: test.concat
+    deps: [out/x-p.txt, out/x-q.txt]
+    outs: [out/join.txt]
+  after-q:
+    uses: test.concat
+    deps: [out/x-q.txt]
+    outs: ['\${workspace}/after-q.txt']
+  m:
+    uses: test.concat
+    matrix: { n: [1, 2], tag: [u] }
+    deps: [out/x-p.txt]
+    outs: ['out/m-\${item.n}-\${item.tag}.txt']
+    with: { suffix: '\${item.tag}\${item.n}' }
+`;
+  const ids = ['x@p', 'x@q', 'join', 'after-q', 'm@1-u', 'm@2-u'];
+  const all = (status: string) => Object.fromEntries(ids.map((id) => [id, status]));
+
+  it('runs each expansion as a stage, locks it as stage@item, reruns nothing, and --from one item', async () => {
+    const { dir, ctx, run, status } = await setup(fanoutYaml);
+    expect(status(await run())).toEqual(all('ran'));
+    expect(await readFile(join(dir, 'out/join.txt'), 'utf8')).toBe('src:psrc:q');
+    expect(await readFile(join(dir, 'out/m-2-u.txt'), 'utf8')).toBe('src:pu2');
+    expect(await readFile(join(ctx.workspace.paths.root, 'after-q.txt'), 'utf8')).toBe('src:q');
+    const lockBytes = await readFile(join(dir, 'p.lock.json'));
+    const lock = PipelineLockSchema.parse(JSON.parse(lockBytes.toString()));
+    // canonical JSON: the lock lists stages sorted by id
+    expect(Object.keys(lock.stages)).toEqual([...ids].sort());
+    expect(lock.stages['x@q']).toMatchObject({ params: { suffix: 'q' }, outs: [{ path: 'out/x-q.txt' }] });
+    expect(lock.stages['m@1-u']?.params).toMatchObject({ suffix: 'u1' });
+
+    expect(status(await run())).toEqual(all('skipped'));
+    expect(await readFile(join(dir, 'p.lock.json'))).toEqual(lockBytes);
+
+    // one expansion and what depends on it
+    expect(status(await run({ from: 'x@q' }))).toEqual({
+      ...all('skipped'),
+      'x@q': 'ran',
+      join: 'ran',
+      'after-q': 'ran',
+    });
+    // the stage's key: every expansion and what depends on any of them
+    expect(status(await run({ from: 'x' }))).toEqual(all('ran'));
+    expect(status(await run({ from: 'm' }))).toEqual({ ...all('skipped'), 'm@1-u': 'ran', 'm@2-u': 'ran' });
+    const jobs = (await readFile(join(ctx.workspace.paths.runs, 'lineage.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => LineageEventSchema.parse(JSON.parse(l)).job.name);
+    expect(jobs).toContain('p.x@q');
+
+    const e = await run({ from: 'x@r' }).catch((err: unknown) => err);
+    expect((e as PipelineError).code).toBe('USAGE');
+    expect((e as PipelineError).message).toContain('Stages with foreach/matrix (all their items): x, m');
+  });
+
+  it('reruns only the expansions a change reaches', async () => {
+    const { dir, run, status } = await setup(fanoutYaml);
+    await run();
+    await writeFile(join(dir, 'p.yaml'), fanoutYaml.replace('tag: [u]', 'tag: [v]'));
+    // m@*-u left the pipeline (and the lock); m@*-v are new
+    const r = status(await run());
+    expect(r).toEqual({
+      ...Object.fromEntries(ids.filter((id) => !id.startsWith('m@')).map((id) => [id, 'skipped'])),
+      'm@1-v': 'ran',
+      'm@2-v': 'ran',
+    });
+    const lock = PipelineLockSchema.parse(JSON.parse(await readFile(join(dir, 'p.lock.json'), 'utf8')));
+    expect(Object.keys(lock.stages)).toEqual([...ids.slice(0, 4), 'm@1-v', 'm@2-v'].sort());
+  });
+
+  it('names the expansion and the YAML line of a bad parameter', async () => {
+    // a whole-value ${item} keeps the item's type: a number here, where test.concat wants a string
+    const { dir, run } = await setup(`stages:
+  x:
+    uses: test.concat
+    foreach: [a, 7]
+    outs: ['out/\${item}.txt']
+    with:
+      suffix: '\${item}'
+`);
+    const err = await run().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SchemaError);
+    expect((err as SchemaError).issues[0]).toMatchObject({ path: 'stages.x@7.with.suffix', line: 7 });
+    await expect(readFile(join(dir, 'p.lock.json'))).rejects.toThrow();
+  });
+});
+
 describe('a deid.dicom stage in a pipeline', () => {
   it('binds deps by slot and reruns when the secret file changes', async () => {
     const dir = await tempDir();

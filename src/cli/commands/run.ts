@@ -11,7 +11,12 @@ export const runCommand = defineCommand({
   options: z.strictObject({
     pipeline: z.string().min(1).describe('Pipeline YAML file'),
     force: z.boolean().default(false).describe('Rerun every stage'),
-    from: z.string().optional().describe('Rerun this stage and every stage after it'),
+    from: z
+      .string()
+      .optional()
+      .describe(
+        'Rerun this stage and every stage after it (a foreach/matrix stage: all its items; STAGE@ITEM: one)',
+      ),
     dryRun: z.boolean().default(false).describe('Show what would run; run nothing'),
   }),
   positional: { key: 'pipeline', name: 'PIPELINE.yaml', many: false },
