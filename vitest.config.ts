@@ -17,6 +17,16 @@ export default defineConfig({
       provider: 'v8',
       include: ['src/**/*.ts'],
       exclude: ['src/**/*.test.ts'],
+      // files only (coverage/): the run's output still ends with vitest's summary; add
+      // --coverage.reporter=text for the table
+      reporter: ['json-summary', 'html'],
+      // Enforced by `vitest run --coverage` over the whole suite (.ci/run; one layer alone
+      // covers less): the coverage measured when they were set, rounded down. The style guide
+      // asks for >= 95% lines and >= 90% branches; raise these as tests close the gap.
+      thresholds: {
+        'src/core/**': { lines: 84, statements: 83, functions: 88, branches: 69 },
+        'src/deid/**': { lines: 93, statements: 91, functions: 94, branches: 84 },
+      },
     },
     projects: [
       {
