@@ -6,7 +6,9 @@
  * Runs each workload of the named benchmark in a fresh child process (so peak memory is the
  * workload's own), first `--warmup` times unmeasured, then `--runs` times; prints median,
  * min/max and spread as JSON on stdout, and the ratio to the baseline where the benchmark has
- * one (measured in the same run). Progress goes to stderr.
+ * one (measured in the same run). Progress goes to stderr. A workload may set a floor
+ * (`minRate`, units/s): a median rate below it is reported and makes the exit status 1 (the
+ * throughput floors live here, not in the test suite).
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -15,6 +17,7 @@ import { benchmarks } from './benchmarks/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
+/** @param {number} code @returns {never} */
 function usage(code) {
   process.stderr.write(
     `Usage: npm run bench -- NAME [--runs N] [--warmup N] [--PARAM VALUE]...\n\nBenchmarks:\n${Object.values(
@@ -22,7 +25,7 @@ function usage(code) {
     )
       .map(
         (b) =>
-          `  ${b.name.padEnd(14)}${b.description}\n${Object.entries(b.params)
+          `  ${b.name.padEnd(18)}${b.description}\n${Object.entries(b.params)
             .map(([k, v]) => `      --${k} (default ${v.default}): ${v.description}\n`)
             .join('')}`,
       )
@@ -53,6 +56,7 @@ if (!bench) {
   process.stderr.write(`error: unknown benchmark "${name}".\n`);
   usage(1);
 }
+const benchName = bench.name;
 const runs = Number(values['runs'] ?? bench.runs ?? 5);
 const warmup = Number(values['warmup'] ?? bench.warmup ?? 1);
 /** @type {Record<string, string | number>} */
@@ -69,11 +73,11 @@ for (const [k, spec] of Object.entries(bench.params)) {
     v === undefined || v === true ? spec.default : typeof spec.default === 'number' ? Number(v) : String(v);
 }
 
-/** @param {string} workload */
+/** @param {string} workload @returns {import('./types.js').ChildResult} */
 function runChild(workload) {
   const r = spawnSync(
     process.execPath,
-    ['--expose-gc', `${here}child.js`, bench.name, workload, JSON.stringify(params)],
+    ['--expose-gc', `${here}child.js`, benchName, workload, JSON.stringify(params)],
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -87,11 +91,12 @@ function runChild(workload) {
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
 }
 
-/** @param {number[]} xs */
+/** @param {number[]} xs @returns {number} */
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  const at = (/** @type {number} */ i) => s[i] ?? Number.NaN;
+  return s.length % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
 };
 
 const results = [];
@@ -100,28 +105,36 @@ for (const w of bench.workloads) {
     process.stderr.write(`${bench.name}/${w.name}: warm-up ${i + 1}/${warmup}\n`);
     runChild(w.name);
   }
+  /** @type {import('./types.js').ChildResult[]} */
   const samples = [];
   for (let i = 0; i < runs; i++) {
     process.stderr.write(`${bench.name}/${w.name}: run ${i + 1}/${runs}\n`);
     samples.push(runChild(w.name));
   }
+  const first = samples[0];
+  if (!first) {
+    process.stderr.write('error: --runs must be at least 1.\n');
+    process.exit(1);
+  }
   const secs = samples.map((s) => s.seconds);
   const med = median(secs);
-  const units = samples[0].units;
+  const units = first.units;
   const rates = samples.map((s) => s.units / s.seconds);
   results.push({
     workload: w.name,
     description: w.description,
     baseline: Boolean(w.baseline),
-    units: { count: units, name: samples[0].unit },
+    units: { count: units, name: first.unit },
     seconds: { median: round(med), min: round(Math.min(...secs)), max: round(Math.max(...secs)) },
     spreadPct: round((100 * (Math.max(...secs) - Math.min(...secs))) / med, 1),
-    rate: { median: round(median(rates), 1), unit: `${samples[0].unit}/s` },
-    ...(samples[0].bytes ? { mbPerSec: round(samples[0].bytes / 1e6 / med, 1) } : {}),
+    rate: { median: round(median(rates), 1), unit: `${first.unit}/s` },
+    ...(first.bytes ? { mbPerSec: round(first.bytes / 1e6 / med, 1) } : {}),
     peakRssMB: Math.max(...samples.map((s) => s.peakRssMB)),
-    ...(samples[0].extra ? { extra: samples[0].extra } : {}),
+    ...(first.extra ? { extra: first.extra } : {}),
+    ...(w.minRate ? { floor: { minRate: w.minRate, met: median(rates) >= w.minRate } } : {}),
   });
 }
+/** @type {Record<string, number>} */
 const ratios = {};
 for (const [a, b] of bench.ratios ?? []) {
   const ra = results.find((r) => r.workload === a);
@@ -155,6 +168,13 @@ process.stdout.write(
     2,
   )}\n`,
 );
+const below = results.filter((r) => r.floor && !r.floor.met);
+for (const r of below) {
+  process.stderr.write(
+    `error: ${bench.name}/${r.workload}: ${r.rate.median} ${r.rate.unit} is below the floor of ${r.floor?.minRate}.\n`,
+  );
+}
+if (below.length) process.exitCode = 1;
 
 /** @param {number} x @param {number} [d] */
 function round(x, d = 3) {

@@ -102,6 +102,7 @@ const commitWorkload = (name, description, workers) => ({
   },
 });
 
+/** @type {import('../types.js').Benchmark} */
 export const commit = {
   name: 'commit',
   description: 'Commitment building (encode, salt, Poseidon leaves, chunk trees, roots), rows/s',

@@ -18,6 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fixedClock } from '../../dist/core/clock.js';
 import { silentLogger } from '../../dist/core/log.js';
 import { silentProgress } from '../../dist/core/progress.js';
 import { deidentifyDicomFiles } from '../../dist/deid/dicom/deidentifyDicomFiles.js';
@@ -93,7 +94,7 @@ function workloads(name, source) {
         const r = await deidentifyDicomFiles(
           {
             workspace: undefined,
-            clock: { now: () => new Date(0) },
+            clock: fixedClock(new Date(0)),
             log: silentLogger,
             progress: silentProgress,
           },
@@ -150,6 +151,7 @@ function workloads(name, source) {
   ];
 }
 
+/** @type {import('../types.js').Benchmark} */
 export const deidDicom = {
   name: 'deid-dicom',
   description:

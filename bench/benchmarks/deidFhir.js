@@ -113,6 +113,7 @@ function workloads(name, source) {
   ];
 }
 
+/** @type {import('../types.js').Benchmark} */
 export const deidFhir = {
   name: 'deid-fhir',
   description:

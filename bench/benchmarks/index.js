@@ -3,8 +3,20 @@
 import { commit } from './commit.js';
 import { deidDicom } from './deidDicom.js';
 import { deidFhir } from './deidFhir.js';
+import { deidFhirEngine } from './deidFhirEngine.js';
+import { encodeSeriesBench } from './encodeSeries.js';
+import { parseDicomBench } from './parseDicom.js';
 import { synth } from './synth.js';
 import { tables } from './tables.js';
 
-/** @type {Record<string, any>} */
-export const benchmarks = { synth, 'deid-dicom': deidDicom, 'deid-fhir': deidFhir, tables, commit };
+/** @type {Record<string, import('../types.js').Benchmark>} */
+export const benchmarks = {
+  synth,
+  'encode-series': encodeSeriesBench,
+  'parse-dicom': parseDicomBench,
+  'deid-dicom': deidDicom,
+  'deid-fhir': deidFhir,
+  'deid-fhir-engine': deidFhirEngine,
+  tables,
+  commit,
+};

@@ -53,6 +53,7 @@ function duBytes(path) {
   return Number(r.stdout.split('\t')[0]);
 }
 
+/** @type {import('../types.js').Benchmark} */
 export const synth = {
   name: 'synth',
   description:

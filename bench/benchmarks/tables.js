@@ -5,6 +5,7 @@
  * table), beside DuckDB's own `read_json_auto` over the same file into a table (the parsing
  * limit), with the ratio (target ≥ 0.5) and peak memory (target < 2 GB).
  */
+import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,12 +80,12 @@ async function observationsFile(/** @type {number} */ n) {
     };
     buf += `${JSON.stringify(o)}\n`;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((res) => out.once('drain', res));
+      if (!out.write(buf)) await once(out, 'drain');
       buf = '';
     }
   }
   out.end(buf);
-  await new Promise((res) => out.on('finish', res));
+  await once(out, 'finish');
   renameSync(tmp, file);
   writeFileSync(
     join(dir, 'deid-report.json'),
@@ -101,6 +102,7 @@ async function observationsFile(/** @type {number} */ n) {
 /** @param {Record<string, string|number>} p */
 const setup = async (p) => ({ file: await observationsFile(Number(p.observations)) });
 
+/** @type {import('../types.js').Benchmark} */
 export const tables = {
   name: 'tables',
   description:

@@ -63,17 +63,15 @@ describe('encodeSeries', () => {
     });
   }
 
-  it('is deterministic, and a 512×512 slice renders and encodes in a few ms', () => {
+  // its speed (a floor of 50 slices/s at 512×512) is measured by `npm run bench -- encode-series`
+  it('is deterministic at 512×512', () => {
     const p = patientWith('CT', '512', 12);
     const study = p.study!;
     const series = study.series[0]!;
     const a = [...encodeSeries({ owner, patient: p, study, series })].map((s) => s.bytes);
-    const t0 = performance.now();
     const b = [...encodeSeries({ owner, patient: p, study, series })].map((s) => s.bytes);
-    const perSlice = (performance.now() - t0) / b.length;
     expect(b.length).toBe(a.length);
     for (const [i, x] of b.entries()) expect(x.equals(a[i]!)).toBe(true);
     expect(a[0]!.length).toBeGreaterThan(512 * 512 * 2);
-    expect(perSlice).toBeLessThan(20); // ~1 ms on a laptop; generous for slow CI
   });
 });

@@ -1,23 +1,21 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { CommitmentSchema } from '../../src/core/schemas/commitment.js';
 import { runMain } from '../utils/cli.js';
+import { withSession } from '../utils/duckdb.js';
 import { tempDir } from '../utils/tmp.js';
 
 const sinso = runMain;
 
 async function writeTables(dir: string): Promise<void> {
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
   const file = join(dir, 'patients.parquet');
-  await c.run(
-    `COPY (SELECT printf('p%05d', i) AS patient_id, ['F', 'M', 'U'][1 + i % 3] AS gender, CAST(1930 + i % 70 AS BIGINT) AS birth_year, DATE '1930-01-01' + CAST(i * 97 AS INTEGER) AS birth_date FROM range(300) t(i)) TO '${file}' (FORMAT parquet)`,
+  await withSession((s) =>
+    s.run(
+      `COPY (SELECT printf('p%05d', i) AS patient_id, ['F', 'M', 'U'][1 + i % 3] AS gender, CAST(1930 + i % 70 AS BIGINT) AS birth_year, DATE '1930-01-01' + CAST(i * 97 AS INTEGER) AS birth_date FROM range(300) t(i)) TO '${file}' (FORMAT parquet)`,
+    ),
   );
-  c.closeSync();
-  db.closeSync();
   const bytes = await readFile(file);
   const column = (name: string, type: string, logical: string) => ({
     name,

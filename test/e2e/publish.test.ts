@@ -1,6 +1,5 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { CID } from 'multiformats/cid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cidOfFile } from '../../src/core/cid.js';
@@ -12,6 +11,7 @@ import { openBlockstore } from '../../src/storage/blockstore.js';
 import { exportFileTo, importCar, verifyCar } from '../../src/storage/car.js';
 import { decryptFile } from '../../src/storage/encryption.js';
 import { runMain, tempDir } from '../utils/cli.js';
+import { withSession } from '../utils/duckdb.js';
 
 const PASS = 'publish-e2e';
 let dir: string;
@@ -124,11 +124,10 @@ describe('sinso publish', () => {
       join(dir, 'obs.parquet'),
       await keys.ensureSecret(record.datasetKey),
     );
-    const db = await (await DuckDBInstance.create(':memory:')).connect();
-    const rows = await db.runAndReadAll(
-      `SELECT count(*)::INTEGER AS n FROM read_parquet('${join(dir, 'obs.parquet')}')`,
+    const [row] = await withSession((s) =>
+      s.rows(`SELECT count(*)::INTEGER AS n FROM read_parquet('${join(dir, 'obs.parquet')}')`),
     );
-    const n = rows.getRowObjectsJS()[0]?.['n'];
+    const n = row?.['n'];
     expect(n).toBe(manifest.properties.tables.find((t) => t.name === 'observations')?.rows);
     expect(n).toBe(commitment.tables.find((t) => t.name === 'observations')?.rows);
     expect(n).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CID } from 'multiformats/cid';
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/cli/command.js';
@@ -9,11 +9,10 @@ import { createCliContext, splitGlobals } from '../../src/cli/context.js';
 import { parseFlags } from '../../src/cli/flags.js';
 import { commands, formatError } from '../../src/cli/main.js';
 import { cidOfFile } from '../../src/core/cid.js';
-import { fixedPassphrase } from '../../src/core/passphrase.js';
-import { initWorkspace } from '../../src/core/workspace.js';
 import { exportFileTo, importCar, openBlockstore, verifyCar } from '../../src/storage/index.js';
 import { type CliRun, runMain } from '../utils/cli.js';
 import { tempDir } from '../utils/tmp.js';
+import { withWorkspace } from '../utils/workspace.js';
 
 /**
  * Runs `sinso …` in-process: through main() once the commands are registered there, until then
@@ -116,25 +115,26 @@ describe('sinso car and sinso cid', () => {
   });
 
   it('sinso car in a workspace keeps the blocks in store/blocks/, and the same files give the same CAR bytes', async () => {
-    const d = await tempDir();
-    const ws = join(d, 'ws');
-    await initWorkspace({ dir: ws, passphrase: fixedPassphrase('x'), kdf: 'light', demoSeed: 'car-e2e' });
-    await writeFile(join(d, 'a.bin'), bytesOf(700_000, 4));
-    const one = await sinso([
-      'car',
-      join(d, 'a.bin'),
-      '--out',
-      join(d, '1.car'),
-      '--workspace',
-      ws,
-      '--json',
-    ]);
-    expect(one.code).toBe(0);
-    const blocks = openBlockstore(join(ws, 'store/blocks'));
-    const root = CID.parse(JSON.parse(one.stdout).files[0].cid);
-    expect(await blocks.has(root)).toBe(true);
-    await sinso(['car', join(d, 'a.bin'), join(d, 'a.bin'), '--out', join(d, '2.car'), '--workspace', ws]);
-    expect((await readFile(join(d, '1.car'))).equals(await readFile(join(d, '2.car')))).toBe(true);
+    await withWorkspace(async (workspace) => {
+      const ws = workspace.paths.root;
+      const d = dirname(ws);
+      await writeFile(join(d, 'a.bin'), bytesOf(700_000, 4));
+      const one = await sinso([
+        'car',
+        join(d, 'a.bin'),
+        '--out',
+        join(d, '1.car'),
+        '--workspace',
+        ws,
+        '--json',
+      ]);
+      expect(one.code).toBe(0);
+      const blocks = openBlockstore(join(ws, 'store/blocks'));
+      const root = CID.parse(JSON.parse(one.stdout).files[0].cid);
+      expect(await blocks.has(root)).toBe(true);
+      await sinso(['car', join(d, 'a.bin'), join(d, 'a.bin'), '--out', join(d, '2.car'), '--workspace', ws]);
+      expect((await readFile(join(d, '1.car'))).equals(await readFile(join(d, '2.car')))).toBe(true);
+    });
   });
 
   it('a missing input or a missing --out is exit 1 with a fix, and no CAR is written', async () => {

@@ -1,20 +1,19 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixedPassphrase } from '../../src/core/passphrase.js';
-import { initWorkspace } from '../../src/core/workspace.js';
 import { runMain } from '../utils/cli.js';
 import { tempDir } from '../utils/tmp.js';
+import { initTestWorkspace, TEST_PASSPHRASE } from '../utils/workspace.js';
 
 let dir: string;
 let ws: string;
 let fhir: string;
 
 beforeAll(async () => {
-  process.env['SINSO_PASSPHRASE'] = 'test-pass';
+  process.env['SINSO_PASSPHRASE'] = TEST_PASSPHRASE;
   dir = await tempDir('sinso-tables-e2e-');
   ws = join(dir, 'ws');
-  await initWorkspace({ dir: ws, passphrase: fixedPassphrase('test-pass'), kdf: 'light', demoSeed: 'test' });
+  await initTestWorkspace(ws);
   fhir = join(dir, 'deid-fhir');
   await mkdir(fhir, { recursive: true });
   await writeFile(

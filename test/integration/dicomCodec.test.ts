@@ -114,6 +114,7 @@ describe('DICOM codec on every sample file', () => {
         expect(() => parseDicom(bytes)).toThrow(DicomCodecError);
         try {
           parseDicom(bytes);
+          expect.unreachable();
         } catch (err) {
           expect((err as DicomCodecError).reason).toBe(refused);
         }

@@ -11,6 +11,7 @@ import {
   type IngestFhirReport,
 } from '../../src/ingest/fhir/schema.js';
 import { ingestFhirStage } from '../../src/ingest/fhir/stage.js';
+import { fakeClock } from '../utils/clock.js';
 import { type FhirServer, type FhirServerOptions, PHI_MARKER, startFhirServer } from '../utils/fhirServer.js';
 import { tempDir } from '../utils/tmp.js';
 
@@ -38,23 +39,26 @@ const log = {
   debug: (m: string) => void logLines.push(m),
 };
 
+/** Runs an ingest on a fake clock: the $export polls wait for nothing, and `clock.waits` says what they asked. */
 async function run(params: Omit<IngestFhirParameters, 'out'> & { out?: string }) {
   const out = params.out ?? (await tempDir('sinso-fhir-'));
   const o = IngestFhirOptionsSchema.parse({ timeoutMs: 5000, pollIntervalMs: 10, ...params, out });
-  const result = await ingestFhir({ progress: silentProgress, log }, o);
-  return { out, ...result };
+  const clock = fakeClock();
+  const result = await ingestFhir({ progress: silentProgress, log, clock }, o);
+  return { out, clock, ...result };
 }
 
 async function runFailing(params: Omit<IngestFhirParameters, 'out'>) {
   const out = await tempDir('sinso-fhir-');
   const o = IngestFhirOptionsSchema.parse({ timeoutMs: 5000, pollIntervalMs: 10, ...params, out });
-  const err = await ingestFhir({ progress: silentProgress, log }, o).then(
+  const clock = fakeClock();
+  const err = await ingestFhir({ progress: silentProgress, log, clock }, o).then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(IngestFhirError);
   const report = JSON.parse(await readFile(join(out, 'ingest-report.json'), 'utf8')) as IngestFhirReport;
-  return { out, err: err as IngestFhirError, report };
+  return { out, clock, err: err as IngestFhirError, report };
 }
 
 const norm = (line: string) => JSON.stringify(JSON.parse(line));
@@ -255,9 +259,13 @@ describe('ingest fhir: Bulk Data $export', () => {
       retryAfterSeconds: 1,
       exportFilesPerType: 3,
     });
-    const t0 = Date.now();
-    const { out, report } = await run({ server: server.url, type: TYPES, mode: 'export', pollIntervalMs: 0 });
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1900); // two Retry-After: 1 waits
+    const { out, report, clock } = await run({
+      server: server.url,
+      type: TYPES,
+      mode: 'export',
+      pollIntervalMs: 0,
+    });
+    expect(clock.waits).toEqual([1000, 1000]); // two Retry-After: 1 waits, not the interval
     await expectAllFetched(out, server, TYPES);
     expect(report.mode).toBe('export');
     expect(report.types.map((t) => [t.type, t.downloads])).toEqual(TYPES.map((t) => [t, 3]));
@@ -335,8 +343,14 @@ describe('ingest fhir: Bulk Data $export', () => {
 
   it('gives up after maxPolls and cancels the export', async () => {
     const server = await serve({ exportOperation: true, pollsBeforeReady: 100 });
-    const { err } = await runFailing({ server: server.url, type: ['Patient'], mode: 'export', maxPolls: 3 });
+    const { err, clock } = await runFailing({
+      server: server.url,
+      type: ['Patient'],
+      mode: 'export',
+      maxPolls: 3,
+    });
     expect(err.code).toBe('INGEST_FHIR_EXPORT_TIMEOUT');
+    expect(clock.waits).toEqual([0, 0, 0]); // Retry-After: 0 on every 202
     expect(server.requests.filter((r) => r.path === '/fhir/$export-status/1').map((r) => r.method)).toEqual([
       'GET',
       'GET',
@@ -345,7 +359,7 @@ describe('ingest fhir: Bulk Data $export', () => {
     ]);
   });
 
-  it('stops promptly with INTERRUPTED when the caller aborts', async () => {
+  it('stops during a wait with INTERRUPTED when the caller aborts', async () => {
     const server = await serve({ exportOperation: true, pollsBeforeReady: 1000, retryAfterSeconds: null });
     const out = await tempDir('sinso-fhir-');
     const o = IngestFhirOptionsSchema.parse({
@@ -355,12 +369,18 @@ describe('ingest fhir: Bulk Data $export', () => {
       mode: 'export',
       pollIntervalMs: 50,
     });
-    const err = await ingestFhir(
-      { progress: silentProgress, log, signal: AbortSignal.timeout(200) },
-      o,
-    ).catch((e: unknown) => e);
+    const ctl = new AbortController();
+    // the caller aborts during the third wait between polls
+    const clock = fakeClock(undefined, (_ms, count) => {
+      if (count === 3) ctl.abort();
+    });
+    const err = await ingestFhir({ progress: silentProgress, log, clock, signal: ctl.signal }, o).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(IngestFhirError);
     expect((err as IngestFhirError).code).toBe('INTERRUPTED');
+    expect(clock.waits).toEqual([50, 50, 50]); // no Retry-After: the poll interval
+    expect(server.requests.filter((r) => r.path === '/fhir/$export-status/1')).toHaveLength(3);
     const report = JSON.parse(await readFile(join(out, 'ingest-report.json'), 'utf8')) as IngestFhirReport;
     expect(report.failure).toMatchObject({ step: 'poll', code: 'INTERRUPTED' });
   });
@@ -404,7 +424,7 @@ describe('ingest.fhir stage', () => {
     const r = await ingestFhirStage.run(
       {
         workspace: undefined,
-        clock: { now: () => new Date(0) } as never,
+        clock: fakeClock(),
         log: silentLogger,
         progress: silentProgress,
       },

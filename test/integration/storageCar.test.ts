@@ -9,7 +9,6 @@ import {
   exportFileTo,
   importCar,
   openBlockstore,
-  paddedPieceSize,
   verifyCar,
   walkDags,
   writeCar,
@@ -74,16 +73,6 @@ describe('blockstore', () => {
 });
 
 describe('CAR files', () => {
-  it('gives the Filecoin padded piece size', () => {
-    expect(paddedPieceSize(0)).toBe(128);
-    expect(paddedPieceSize(127)).toBe(128);
-    expect(paddedPieceSize(128)).toBe(256);
-    expect(paddedPieceSize(254)).toBe(256);
-    expect(paddedPieceSize(255)).toBe(512);
-    expect(paddedPieceSize(1_040_384)).toBe(1_048_576); // 127/128 of 1 MiB fills it exactly
-    expect(paddedPieceSize(1_040_385)).toBe(2_097_152);
-  });
-
   it('round-trip: files → blocks → CAR → fresh blockstore → identical bytes and CIDs', async () => {
     const d = await tempDir();
     const a = bytesOf(2 * CHUNK + 77, 2);

@@ -1,6 +1,5 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cidOfFile } from '../../src/core/cid.js';
 import { fixedClock } from '../../src/core/clock.js';
@@ -14,12 +13,11 @@ import { deidentifyFhirFiles } from '../../src/deid/fhir/deidentifyFhirFiles.js'
 import { DeidFhirOptionsSchema } from '../../src/deid/fhir/schema.js';
 import { SynthOptionsSchema } from '../../src/synth/schema.js';
 import { synthesize } from '../../src/synth/synthesize.js';
-import { appendArrowTable, DuckDBSession } from '../../src/tables/adapters/DuckDBSession.js';
+import { appendArrowTable } from '../../src/tables/adapters/DuckDBSession.js';
 import { runSql } from '../../src/tables/adapters/runSql.js';
 import { arrowTable } from '../../src/tables/arrowColumns.js';
 import { assessRisk } from '../../src/tables/assessRisk.js';
 import { buildTables, workspaceDatabasePath } from '../../src/tables/buildTables.js';
-import { renderTablesDoc } from '../../src/tables/renderTablesDoc.js';
 import {
   RiskOptionsSchema,
   TABLE_NAMES,
@@ -28,6 +26,7 @@ import {
 } from '../../src/tables/schema.js';
 import { suppressTables } from '../../src/tables/suppressTables.js';
 import { repoRoot } from '../utils/cli.js';
+import { withSession } from '../utils/duckdb.js';
 import { testContext } from '../utils/stages.js';
 import { tempDir } from '../utils/tmp.js';
 
@@ -53,20 +52,11 @@ async function ndjson(path: string): Promise<Json[]> {
     .map((l) => JSON.parse(l) as Json);
 }
 
-/** Reads a Parquet file with a fresh DuckDB (independent of the code under test). */
+/** Reads a Parquet file with a fresh DuckDB session. */
 async function parquetRows(file: string, orderBy?: string): Promise<Json[]> {
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  try {
-    await c.run("SET TimeZone = 'UTC'");
-    const r = await c.runAndReadAll(
-      `SELECT * FROM read_parquet('${file}')${orderBy ? ` ORDER BY ${orderBy}` : ''}`,
-    );
-    return r.getRowObjectsJson() as Json[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
+  return withSession((s) =>
+    s.rows(`SELECT * FROM read_parquet('${file}')${orderBy ? ` ORDER BY ${orderBy}` : ''}`),
+  );
 }
 
 async function build(inputs: string[], out: string, extra: Json = {}) {
@@ -243,13 +233,11 @@ describe('tables from the synthetic cohort', () => {
         return true;
       },
     });
-    const db = await DuckDBInstance.create(':memory:');
-    const c = await db.connect();
-    const want = (
-      await c.runAndReadAll(q((t) => `read_parquet('${join(out, `${t}.parquet`)}')`))
-    ).getRowsJson();
-    c.closeSync();
-    db.closeSync();
+    const want = await withSession(async (s) =>
+      (
+        await s.connection.runAndReadAll(q((t) => `read_parquet('${join(out, `${t}.parquet`)}')`))
+      ).getRowsJson(),
+    );
     expect(got.length).toBeGreaterThan(0);
     expect(got).toEqual(want);
     await expect(
@@ -456,8 +444,7 @@ describe('Arrow → DuckDB data chunks', () => {
     const text = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : `név-${i}-${'ü'.repeat(i % 5)}`));
     const ints = Array.from({ length: n }, (_, i) => (i % 11 === 0 ? undefined : i * 3 - 7000));
     const big = Array.from({ length: n }, (_, i) => (i % 13 === 0 ? null : 2 ** 40 + i));
-    const session = await DuckDBSession.open({});
-    try {
+    await withSession(async (session) => {
       await appendArrowTable(
         session,
         't',
@@ -471,18 +458,6 @@ describe('Arrow → DuckDB data chunks', () => {
       expect(rows.map((r) => r['s'])).toEqual(text);
       expect(rows.map((r) => r['i'])).toEqual(ints.map((v) => v ?? null));
       expect(rows.map((r) => r['b'])).toEqual(big.map((v) => (v === null ? null : String(v))));
-    } finally {
-      session.close();
-    }
-  });
-});
-
-describe('docs/tables.md', () => {
-  it('is the page generated from the table schemas', async () => {
-    const page = await readFile(join(repoRoot, 'docs/tables.md'), 'utf8');
-    expect(
-      page,
-      'regenerate: node -e "import(\'./dist/tables/renderTablesDoc.js\').then(m=>process.stdout.write(m.renderTablesDoc()))" > docs/tables.md',
-    ).toBe(renderTablesDoc());
+    });
   });
 });

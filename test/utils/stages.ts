@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { fixedClock } from '../../src/core/clock.js';
 import { sha256Hex } from '../../src/core/hash.js';
 import { silentLogger } from '../../src/core/log.js';
-import { fixedPassphrase } from '../../src/core/passphrase.js';
 import { silentProgress } from '../../src/core/progress.js';
 import { defineStage, type StageContext, type StageDefinition } from '../../src/core/stage.js';
-import { initWorkspace, type Workspace } from '../../src/core/workspace.js';
+import type { Workspace } from '../../src/core/workspace.js';
 import { builtinStages, createRegistry } from '../../src/pipeline/registry.js';
+import { initTestWorkspace } from './workspace.js';
 
 /** Counts runs per stage name, so tests can assert what ran. */
 export const runCounts = new Map<string, number>();
@@ -78,12 +78,7 @@ export const testRegistry = createRegistry([
 
 /** A fresh workspace with light keys, and a stage context over it. */
 export async function testContext(dir: string): Promise<StageContext & { workspace: Workspace }> {
-  const workspace = await initWorkspace({
-    dir,
-    passphrase: fixedPassphrase('test-pass'),
-    kdf: 'light',
-    demoSeed: 'test',
-  });
+  const workspace = await initTestWorkspace(dir);
   return {
     workspace,
     clock: fixedClock('2025-01-01T00:00:00Z'),

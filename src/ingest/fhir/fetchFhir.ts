@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'fhir-kit-client';
+import type { Clock } from '../../core/clock.js';
 import { isSinsoError, wrapIoError } from '../../core/errors/index.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import { canonicalJson } from '../../core/hash.js';
@@ -24,6 +25,8 @@ import { splitServerUrl } from './splitServerUrl.js';
 export type IngestFhirContext = {
   progress: Progress;
   log: Logger;
+  /** Waits between $export status polls (and Retry-After dates) go through it. */
+  clock: Clock;
   signal?: AbortSignal | undefined;
 };
 export type IngestFhirReturnType = { report: IngestFhirReport };
@@ -54,7 +57,7 @@ export const INGEST_FHIR_REPORT = 'ingest-report.json';
  *
  * @example
  * const { report } = await ingestFhir(
- *   { progress: silentProgress, log: silentLogger },
+ *   { progress: silentProgress, log: silentLogger, clock: systemClock },
  *   IngestFhirOptionsSchema.parse({ server: 'https://fhir.example.org/r4', out: 'raw/', type: ['Patient'] }),
  * );
  * report.types[0]; // { type: 'Patient', status: 'complete', file: 'Patient.ndjson', resources: 13, ... }

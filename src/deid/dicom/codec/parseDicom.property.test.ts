@@ -7,17 +7,16 @@ import { parseDicom } from './parseDicom.js';
 import type { DicomElement, DicomFile } from './types.js';
 import { writeDicom } from './writeDicom.js';
 
-// Robustness: whatever the bytes, parseDicom returns or throws a SinsoError, quickly; and whatever
-// it returns, writeDicom writes and parseDicom reads back to the same structure.
+// Robustness: whatever the bytes, parseDicom returns or throws a SinsoError; and whatever it
+// returns, writeDicom writes and parseDicom reads back to the same structure. How quickly it does
+// so on its worst cases is measured by `npm run bench -- parse-dicom` (a hang fails the test by
+// its timeout).
 
 const dir = new URL('../../../../datasets/samples/dicom/', import.meta.url);
 const samples = readdirSync(dir)
   .filter((n) => n.endsWith('.dcm'))
   .sort()
   .map((name) => ({ name, bytes: readFileSync(new URL(name, dir)) }));
-
-/** Time one parse may take, generous for slow CI machines (real ones take microseconds). */
-const BOUND_MS = 1000;
 
 const TEXT = new Set('AE AS CS DA DS DT IS LO LT PN SH ST TM UC UR UT'.split(' '));
 function digest(v: Uint8Array, vr: string): string {
@@ -41,17 +40,14 @@ const metaShape = (f: DicomFile) => shape(f.meta.filter((e) => e.tag !== 0x00020
 
 /** Parses; on success writes and re-reads. Fails the property on any foreign error or mismatch. */
 function check(bytes: Uint8Array): boolean {
-  const t0 = performance.now();
   let file: DicomFile;
   try {
     file = parseDicom(bytes);
   } catch (err) {
     if (!(err instanceof SinsoError)) throw err;
     expect(['DEID_DICOM_UNREADABLE', 'DEID_DICOM_UNSUPPORTED']).toContain(err.code);
-    expect(performance.now() - t0).toBeLessThan(BOUND_MS);
     return true;
   }
-  expect(performance.now() - t0).toBeLessThan(BOUND_MS);
   const again = parseDicom(writeDicom(file));
   expect(again.syntax.uid).toBe(file.syntax.uid);
   expect(metaShape(again)).toEqual(metaShape(file));
@@ -127,14 +123,14 @@ describe('parseDicom never crashes, never hangs', () => {
   it('on absurd lengths and deep or long structures', () => {
     const ff = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(4096, 0xff)]);
     check(ff);
-    // 100 000 nested undefined-length sequences in implicit VR: refused at depth 64, quickly
+    // 100 000 nested undefined-length sequences in implicit VR: refused at depth 64
     const open = Buffer.from([
       0x08, 0x00, 0x15, 0x11, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff,
     ]);
     check(
       Buffer.concat([Buffer.from([0x08, 0x00, 0x05, 0x00, 0, 0, 0, 0]), ...new Array(100_000).fill(open)]),
     );
-    // a million empty elements: read within the bound
+    // a million empty elements: read
     const empty = Buffer.from([0x08, 0x00, 0x50, 0x00, 0x53, 0x48, 0, 0]);
     const many = Buffer.concat(new Array(1_000_000).fill(empty));
     expect(parseDicom(many).dataset.length).toBe(1_000_000);

@@ -423,6 +423,7 @@ describe('parseDicom: robustness', () => {
     ).toBe('truncated: encapsulated pixel data has no sequence delimiter');
     try {
       parseDicom(good.subarray(0, good.length - 1));
+      expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(SinsoError);
       expect((err as SinsoError).code).toBe('DEID_DICOM_UNREADABLE');

@@ -242,6 +242,7 @@ describe('buildFhirDeidEngine (HIPAA Safe Harbor)', () => {
     expect(() => engine.deidentify([] as unknown as R)).toThrow(/not a FHIR resource/);
     try {
       engine.deidentify({ id: 'x' });
+      expect.unreachable();
     } catch (e) {
       expect((e as { code: string }).code).toBe('DEID_FHIR_INVALID_RESOURCE');
     }

@@ -1,3 +1,4 @@
+import type { Clock } from '../../../core/clock.js';
 import { SinsoError } from '../../../core/errors/index.js';
 import type { Logger } from '../../../core/log.js';
 import type { ProgressTask } from '../../../core/progress.js';
@@ -14,7 +15,6 @@ import {
   networkError,
   type RequestPurpose,
   readErrorBody,
-  sleep,
 } from './http.js';
 import type { NdjsonTypeFile } from './NdjsonTypeFile.js';
 
@@ -89,13 +89,14 @@ export async function kickOffExport(
 /**
  * Polls an export's status URL until the manifest is ready: 202 (or 429) → wait for Retry-After,
  * else `pollIntervalMs`; 200 → the manifest; an error status → INGEST_FHIR_EXPORT_FAILED. After
- * `maxPolls` it asks the server to cancel (DELETE) and throws INGEST_FHIR_EXPORT_TIMEOUT.
+ * `maxPolls` it asks the server to cancel (DELETE) and throws INGEST_FHIR_EXPORT_TIMEOUT. The
+ * waits (and an HTTP-date Retry-After) go through `ctx.clock`, so a test's fake clock makes none.
  *
  * @example
- * const manifest = await pollExport({ log }, http, statusUrl, { pollIntervalMs: 1000, maxPolls: 600 });
+ * const manifest = await pollExport({ log, clock }, http, statusUrl, { pollIntervalMs: 1000, maxPolls: 600 });
  */
 export async function pollExport(
-  ctx: { log: Logger },
+  ctx: { log: Logger; clock: Clock },
   http: FhirHttp,
   statusUrl: string,
   o: { pollIntervalMs: number; maxPolls: number },
@@ -106,11 +107,13 @@ export async function pollExport(
     try {
       if (res.status === 202 || res.status === 429) {
         await res.body?.cancel();
-        const wait = parseRetryAfter(res.headers.get('retry-after'), { now: Date.now() }) ?? o.pollIntervalMs;
+        const wait =
+          parseRetryAfter(res.headers.get('retry-after'), { now: ctx.clock.now().getTime() }) ??
+          o.pollIntervalMs;
         ctx.log.debug(`$export in progress (poll ${poll}); next poll in ${wait} ms`);
         d.clear();
         try {
-          await sleep(wait, http.signal);
+          await ctx.clock.sleep(wait, http.signal);
         } catch (err) {
           throw networkError(err, http, purpose, false);
         }

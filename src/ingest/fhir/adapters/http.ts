@@ -199,19 +199,3 @@ export function badResponse(
     fix: 'Check that the URL is a FHIR R4 server base; try --mode search if $export misbehaves.',
   });
 }
-
-/** Waits `ms`, or rejects as soon as the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stagingPath } from '../../src/core/fs.js';
 import { digestPath } from '../../src/core/hash.js';
 import { binPath, runBin } from '../utils/cli.js';
 import { tempDir } from '../utils/tmp.js';
@@ -27,22 +28,30 @@ async function prepare(): Promise<{ dir: string; env: Record<string, string> }> 
   return { dir, env };
 }
 
-/** Waits until a stage has started (its lineage START event), then SIGKILLs the run. */
-async function killDuringStage(dir: string, env: Record<string, string>, job: string): Promise<void> {
+/** True once `dir` exists and holds a file, at any depth. */
+async function holdsAFile(dir: string): Promise<boolean> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.some((e) => e.isFile());
+}
+
+/**
+ * SIGKILLs the run while the cohort stage is writing: once its staging folder holds files (not
+ * after a guessed delay). Polls the file system, between checks yielding to the event loop.
+ */
+async function killWhileWriting(dir: string, env: Record<string, string>): Promise<void> {
   const child = spawn(process.execPath, [binPath, 'run', join(dir, 'p.yaml')], {
     env: { ...process.env, ...env },
     stdio: 'ignore',
   });
-  const lineage = join(dir, 'ws/runs/lineage.jsonl');
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const text = await readFile(lineage, 'utf8').catch(() => '');
-    if (text.includes(`"name":"${job}"`)) break;
-    if (Date.now() > deadline) throw new Error('stage never started');
-    await new Promise((r) => setTimeout(r, 20));
+  let exited = false;
+  const closed = new Promise((r) => child.on('close', r)).then(() => {
+    exited = true;
+  });
+  const staging = stagingPath(join(dir, 'cohort'));
+  while (!(await holdsAFile(staging))) {
+    if (exited) throw new Error('the run ended before the cohort stage wrote anything');
+    await new Promise((r) => setImmediate(r));
   }
-  await new Promise((r) => setTimeout(r, 250)); // mid-stage: files are being written
-  const closed = new Promise((r) => child.on('close', r));
   child.kill('SIGKILL');
   await closed;
 }
@@ -54,7 +63,7 @@ describe('a pipeline run killed with SIGKILL', () => {
     expect(ok.code).toBe(0);
 
     const killed = await prepare();
-    await killDuringStage(killed.dir, killed.env, 'p.cohort');
+    await killWhileWriting(killed.dir, killed.env);
     // the output is absent (only a staging folder may remain): never a partial cohort
     expect((await readdir(killed.dir)).includes('cohort')).toBe(false);
     const resumed = await runBin(['run', join(killed.dir, 'p.yaml'), '--json'], { env: killed.env });
