@@ -20,6 +20,8 @@ const secretHex = '5e'.repeat(32);
 const secret = new Uint8Array(Buffer.from(secretHex, 'hex'));
 const ctx = {
   workspace: undefined,
+  // what the runner resolves from --secret-file (the tests pass the same file)
+  secrets: { pseudonym: secret },
   clock: fixedClock('2025-01-01T00:00:00Z'),
   log: silentLogger,
   progress: silentProgress,

@@ -32,6 +32,8 @@ import { tempDir } from '../utils/tmp.js';
 
 const ctx = {
   workspace: undefined,
+  // what the runner resolves from --secret-file (written below with the same bytes)
+  secrets: { pseudonym: new Uint8Array(Buffer.from('5a'.repeat(32), 'hex')) },
   clock: fixedClock('2025-06-01T00:00:00Z'),
   log: silentLogger,
   progress: silentProgress,

@@ -6,8 +6,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import { sha256Hex } from '../../src/core/hash.js';
 import { silentLogger } from '../../src/core/log.js';
 import { silentProgress } from '../../src/core/progress.js';
-import { defineStage, type StageContext, type StageDefinition } from '../../src/core/stage.js';
-import type { Workspace } from '../../src/core/workspace.js';
+import { defineStage, type StageContext } from '../../src/core/stage.js';
 import { builtinStages, createRegistry } from '../../src/pipeline/registry.js';
 import { initTestWorkspace } from './workspace.js';
 
@@ -26,10 +25,11 @@ export const concatStage = defineStage({
     suffix: z.string().default(''),
     fail: z.boolean().default(false),
   }),
+  result: z.strictObject({ bytes: z.number().int().describe('bytes') }),
   inputs: ['inputs'],
   outputs: ['out'],
-  needsKeys: false,
   output: { deterministic: true },
+  cli: { examples: ['sinso test concat a.txt --out b.txt'] },
   async run(_ctx, o) {
     count('test.concat');
     let text = '';
@@ -47,9 +47,10 @@ export const randomStage = defineStage({
   version: '1',
   summary: 'test: random output with a verifier',
   options: z.strictObject({ out: z.string(), bytes: z.number().int().default(16) }),
+  result: z.strictObject({ bytes: z.number().int().describe('bytes') }),
   inputs: [],
   outputs: ['out'],
-  needsKeys: false,
+  cli: { examples: ['sinso test random --out r/'] },
   output: {
     deterministic: false,
     verifier: 'test.sha-check@1',
@@ -70,16 +71,13 @@ export const randomStage = defineStage({
   },
 });
 
-export const testRegistry = createRegistry([
-  ...builtinStages,
-  concatStage as unknown as StageDefinition,
-  randomStage as unknown as StageDefinition,
-]);
+export const testRegistry = createRegistry([...builtinStages, concatStage, randomStage]);
 
 /** A fresh workspace with light keys, and a stage context over it. */
-export async function testContext(dir: string): Promise<StageContext & { workspace: Workspace }> {
+export async function testContext(dir: string): Promise<StageContext<true>> {
   const workspace = await initTestWorkspace(dir);
   return {
+    secrets: {},
     workspace,
     clock: fixedClock('2025-01-01T00:00:00Z'),
     log: silentLogger,
