@@ -484,7 +484,7 @@ describe('worker threads', () => {
 
 describe('elements written as UN', () => {
   it('are acted on by their dictionary VR: UIDs mapped, dates shifted, names removed', async () => {
-    const { parseDicom, writeDicom } = await import('../../src/deid/dicom/codec/index.js');
+    const { parseDicom, writeDicom } = await import('../../src/ingest/index.js');
     const src = parseDicom(await readFile(join(repoRoot, 'datasets/samples/dicom/MR_small.dcm')));
     const un = {
       ...src,
