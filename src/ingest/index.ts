@@ -1,5 +1,8 @@
 export { type WalkedInput, walkInputs } from '../core/walkInputs.js';
 export {
+  type CharacterSetDecoderParameters,
+  type CharacterSetDecoderReturnType,
+  characterSetDecoder,
   DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
   type DecodeTextParameters,
   type DecodeTextReturnType,
@@ -29,6 +32,7 @@ export {
   type ParseTagStringErrorType,
   type ParseTagStringParameters,
   type ParseTagStringReturnType,
+  PIXEL_DATA,
   parseDicom,
   parseTagString,
   type ReadFileMetaParameters,

@@ -1,5 +1,10 @@
 /** The DICOM codec: Part 10 files and data sets at the element level (read, walk, write). */
 export {
+  type CharacterSetDecoderParameters,
+  type CharacterSetDecoderReturnType,
+  characterSetDecoder,
+} from './characterSetDecoder.js';
+export {
   type DecodeTextParameters,
   type DecodeTextReturnType,
   decodeText,
@@ -54,6 +59,7 @@ export {
 } from './sniffDicom.js';
 export { type TagStringParameters, type TagStringReturnType, tagString } from './tagString.js';
 export type { DicomElement, DicomFile, Tag, TransferSyntaxInfo } from './types.js';
+export { PIXEL_DATA } from './vrs.js';
 export {
   type ElementPath,
   type ElementPathStep,
