@@ -16,8 +16,9 @@ import {
   type PublishRecord,
   PublishRecordSchema,
 } from '../core/schemas/dataset.js';
-import { type RiskReport, type TablesManifest, TablesManifestSchema } from '../core/schemas/tables.js';
+import type { RiskReport, TablesManifest } from '../core/schemas/tables.js';
 import { version } from '../core/version.js';
+import { withTables } from '../tables/index.js';
 import { addFile, type Blockstore } from './blockstore.js';
 import { writeCar } from './car.js';
 import { ENCRYPTION_FORMAT, encryptFile } from './encryption.js';
@@ -65,10 +66,11 @@ export async function publishDataset(p: PublishDatasetParameters): Promise<Publi
     code: 'PUBLISH_INPUT_INVALID',
     fix: 'Rebuild it with the command that writes it.',
   } as const;
-  const tables = await readJsonFile(join(p.tablesDir, 'tables.json'), TablesManifestSchema, {
-    what: 'tables.json',
-    ...rebuild,
-  });
+  const tables = await withTables(
+    p.tablesDir,
+    { errors: { what: 'tables.json', ...rebuild } },
+    async (t) => t.manifest,
+  );
   const commitment = await readJsonFile(p.commitmentFile, CommitmentSchema, {
     what: 'commitment.json',
     ...rebuild,
