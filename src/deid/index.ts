@@ -1,3 +1,4 @@
+export { type DeidDicomReport, DeidDicomReportSchema } from '../core/schemas/deidDicomReport.js';
 export { deidentifyDicomFiles } from './dicom/deidentifyDicomFiles.js';
 export {
   type DeidentifyContext,
@@ -8,11 +9,6 @@ export {
 export { findLeaks } from './dicom/findLeaks.js';
 export { blankRectangles, findPixelRule, type PixelRule, PixelRulesFileSchema } from './dicom/pixelRules.js';
 export { BURNED_IN_RISK_MODALITIES, processDicom } from './dicom/processDicom.js';
-export {
-  type DeidDicomOptions,
-  DeidDicomOptionsSchema,
-  type DeidDicomReport,
-  DeidDicomReportSchema,
-} from './dicom/schema.js';
+export { type DeidDicomOptions, DeidDicomOptionsSchema } from './dicom/schema.js';
 export { shiftDicomDate, shiftDicomDateTime } from './dicom/shiftDates.js';
 export { deidDicomStage } from './dicom/stage.js';

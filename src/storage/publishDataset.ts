@@ -13,10 +13,10 @@ import {
   type DatasetFile,
   type DatasetManifest,
   DatasetManifestSchema,
-  type PublishRecord,
-  PublishRecordSchema,
-} from '../core/schemas/dataset.js';
-import type { RiskReport, TablesManifest } from '../core/schemas/tables.js';
+} from '../core/schemas/datasetManifest.js';
+import { type PublishRecord, PublishRecordSchema } from '../core/schemas/publishRecord.js';
+import type { RiskReport } from '../core/schemas/risk.js';
+import type { TablesManifest } from '../core/schemas/tables.js';
 import { version } from '../core/version.js';
 import { withTables } from '../tables/index.js';
 import { addFile, type Blockstore } from './blockstore.js';

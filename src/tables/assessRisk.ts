@@ -1,6 +1,6 @@
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
-import type { RiskReport } from '../core/schemas/tables.js';
+import type { RiskReport } from '../core/schemas/risk.js';
 import { withTables } from './adapters/openTables.js';
 import { computeRisk, latestDataYear, needsAsOfYear, parseQuasiIdentifiers } from './risk.js';
 import type { RiskOptions } from './schema.js';

@@ -1,4 +1,4 @@
-import type { RiskReport } from '../core/schemas/tables.js';
+import type { RiskReport } from '../core/schemas/risk.js';
 import type { DuckDBSession } from './adapters/DuckDBSession.js';
 import { TablesError } from './errors.js';
 import { sqlIdent } from './quoteSql.js';

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DeidDicomReportSchema } from '../../core/schemas/deidDicomReport.js';
 import { defineStage } from '../../core/stage.js';
 import { deidentifyDicomFiles } from './deidentifyDicomFiles.js';
-import { DeidDicomOptionsSchema, DeidDicomReportSchema } from './schema.js';
+import { DeidDicomOptionsSchema } from './schema.js';
 
 /** `deid.dicom` / `sinso deid dicom`: PS3.15 Annex E de-identification of DICOM files. */
 export const deidDicomStage = defineStage({

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DeidFhirReportSchema } from '../../core/schemas/deidFhirReport.js';
 import { defineStage } from '../../core/stage.js';
 import { deidentifyFhirFiles } from './deidentifyFhirFiles.js';
-import { DeidFhirOptionsSchema, DeidFhirReportSchema } from './schema.js';
+import { DeidFhirOptionsSchema } from './schema.js';
 
 /** `deid.fhir` / `sinso deid fhir`: HIPAA Safe Harbor (or rules-file) de-identification of FHIR R4. */
 export const deidFhirStage = defineStage({
