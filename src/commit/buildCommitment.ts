@@ -3,17 +3,13 @@ import { SinsoError } from '../core/errors/index.js';
 import { secretFingerprint } from '../core/keystore.js';
 import type { Progress } from '../core/progress.js';
 import type { Commitment } from '../core/schemas/commitment.js';
-import type { TableEntry } from '../core/schemas/tables.js';
+import type { TableColumn, TableEntry } from '../core/schemas/tables.js';
+import { openTables, type TablesFolder } from '../tables/index.js';
 import { type ChunkHasher, createChunkHasher } from './adapters/chunkHasher.js';
-import {
-  checkTableFile,
-  openTableReader,
-  readTablesManifest,
-  type TableReader,
-} from './adapters/readTables.js';
+import { COMMIT_TABLES_ERRORS, checkCommittable } from './checkCommittable.js';
 import { chunkTreeRoot } from './chunkTreeRoot.js';
-import { CHUNK_ARITY, CHUNK_SIZE, COMMIT_SCHEME, COMMIT_VERSION } from './constants.js';
-import { type Cell, type DictionaryIndex, dictionaryIndex } from './encodeValue.js';
+import { CHUNK_ARITY, CHUNK_SIZE, COMMIT_SCHEME, COMMIT_VERSION, MAX_DICTIONARY } from './constants.js';
+import { type Cell, type DictionaryIndex, dictionaryIndex, sortDictionary } from './encodeValue.js';
 import { CommitError } from './errors.js';
 import { loadPoseidon, type Poseidon, readWord, writeWord } from './poseidon.js';
 import { type CommittedColumn, datasetRoot, encodingHash, tableRoot } from './roots.js';
@@ -45,18 +41,19 @@ type TableCommitment = Commitment['tables'][number];
  * commitment.root; // 0x…
  */
 export async function buildCommitment(p: BuildCommitmentParameters): Promise<BuildCommitmentReturnType> {
-  const { manifest, sha256 } = await readTablesManifest(p.tablesDir);
-  const poseidon = await loadPoseidon();
-  const reader = await openTableReader();
-  const hasher = createChunkHasher({
-    poseidon,
-    workers: p.workers ?? availableParallelism(),
-    signal: p.signal,
-  });
+  const folder = await openTables(p.tablesDir, { errors: COMMIT_TABLES_ERRORS });
+  let hasher: ChunkHasher | undefined;
   try {
+    checkCommittable(folder.manifest);
+    const poseidon = await loadPoseidon();
+    hasher = createChunkHasher({
+      poseidon,
+      workers: p.workers ?? availableParallelism(),
+      signal: p.signal,
+    });
     const tables: TableCommitment[] = [];
-    for (const entry of manifest.tables) {
-      tables.push(await commitTable({ ...p, poseidon, reader, hasher }, entry));
+    for (const entry of folder.manifest.tables) {
+      tables.push(await commitTable({ ...p, poseidon, folder, hasher }, entry));
     }
     const root = datasetRoot(
       poseidon,
@@ -71,25 +68,37 @@ export async function buildCommitment(p: BuildCommitmentParameters): Promise<Bui
       chunkArity: CHUNK_ARITY,
       root: fieldHex(root),
       rows: tables.reduce((n, t) => n + t.rows, 0),
-      tablesSha256: sha256,
+      tablesSha256: folder.sha256,
       saltKeyFingerprint: secretFingerprint(p.saltKey),
       tables,
     };
   } finally {
-    await hasher.close();
-    reader.close();
+    await hasher?.close();
+    folder.close();
   }
 }
 
 type CommitTableContext = BuildCommitmentParameters & {
   poseidon: Poseidon;
-  reader: TableReader;
+  folder: TablesFolder;
   hasher: ChunkHasher;
 };
 
+/** The sorted dictionary of a categorical column (at most MAX_DICTIONARY values). */
+async function columnDictionary(folder: TablesFolder, table: string, column: TableColumn): Promise<string[]> {
+  const values = await folder.distinct(table, column.name, MAX_DICTIONARY);
+  if (values === undefined) {
+    throw new CommitError('A categorical column has too many distinct values.', {
+      code: 'COMMIT_TABLES_INVALID',
+      metaMessages: [`Table: ${table}`, `Column: ${column.name}`],
+      fix: `A dictionary holds at most ${MAX_DICTIONARY} values; declare the column as string.`,
+    });
+  }
+  return sortDictionary(values);
+}
+
 async function commitTable(ctx: CommitTableContext, entry: TableEntry): Promise<TableCommitment> {
-  const path = await checkTableFile(ctx.tablesDir, entry);
-  const rows = await ctx.reader.rowCount(path);
+  const rows = await ctx.folder.rowCount(entry.name);
   if (rows !== entry.rows) throw rowCountMismatch(entry.name);
   const columns: CommittedColumn[] = [];
   for (const c of entry.columns) {
@@ -98,11 +107,11 @@ async function commitTable(ctx: CommitTableContext, entry: TableEntry): Promise<
       logical: c.logical,
       ...(c.logical === 'decimal' ? { scale: c.scale ?? 0 } : {}),
       ...(c.logical === 'categorical'
-        ? { dictionary: await ctx.reader.dictionary(path, c, entry.name) }
+        ? { dictionary: await columnDictionary(ctx.folder, entry.name, c) }
         : {}),
     });
   }
-  const chunkRoots = await hashTableChunks(ctx, path, entry, columns);
+  const chunkRoots = await hashTableChunks(ctx, entry, columns);
   const encoding = encodingHash(ctx.poseidon, entry.name, columns);
   const root = tableRoot(ctx.poseidon, {
     encodingHash: encoding,
@@ -128,7 +137,6 @@ async function commitTable(ctx: CommitTableContext, entry: TableEntry): Promise<
 /** Streams a table's rows into chunk buffers (leaf inputs as words) and hashes each chunk. */
 async function hashTableChunks(
   ctx: CommitTableContext,
-  path: string,
   entry: TableEntry,
   columns: readonly CommittedColumn[],
 ): Promise<bigint[]> {
@@ -147,7 +155,7 @@ async function hashTableChunks(
     words = new Uint8Array(CHUNK_SIZE * rowBytes);
     inChunk = 0;
   };
-  for await (const batch of ctx.reader.scan(path, entry)) {
+  for await (const batch of ctx.folder.scan(entry.name)) {
     if (ctx.signal?.aborted) throw interrupted();
     const count = batch[0]?.length ?? 0;
     for (let r = 0; r < count; r++) {

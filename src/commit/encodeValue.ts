@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { ColumnLogicalType } from '../core/schemas/tables.js';
+import type { TableCell } from '../tables/index.js';
 import { FIELD_MODULUS, INT64_MAX, INT64_MIN } from './constants.js';
 import { CommitError } from './errors.js';
 
 /**
- * A value as the commitment reads it from a table, before encoding: `int` as a bigint, `decimal`
- * as the bigint value × 10^scale, `date` as bigint days since 1970-01-01, `timestamp` as bigint
- * microseconds since 1970-01-01T00:00:00Z, `bool` as a boolean, `id` / `string` / `categorical`
- * as a string; null for SQL NULL.
+ * A value as the commitment reads it from a table, before encoding: a `TableCell` of the tables
+ * folder's row streams (`int` as a bigint, `decimal` as the bigint value × 10^scale, `date` as
+ * bigint days since 1970-01-01, `timestamp` as bigint microseconds since 1970-01-01T00:00:00Z,
+ * `bool` as a boolean, `id` / `string` / `categorical` as a string; null for SQL NULL).
  */
-export type Cell = bigint | boolean | string | null;
+export type Cell = TableCell;
 
 /**
  * A value as an inclusion proof shows it (JSON): `int` `"-5"`, `decimal` `"12.50"` (exactly

@@ -1,6 +1,7 @@
 import { secretFingerprint } from '../core/keystore.js';
 import type { Commitment } from '../core/schemas/commitment.js';
-import { checkTableFile, openTableReader, readTablesManifest } from './adapters/readTables.js';
+import { type TablesFolder, withTables } from '../tables/index.js';
+import { COMMIT_TABLES_ERRORS, checkCommittable } from './checkCommittable.js';
 import { chunkPath, chunkRoot } from './chunkTree.js';
 import { chunkTreePath, chunkTreeRootFromPath } from './chunkTreeRoot.js';
 import { committedColumns } from './committedColumns.js';
@@ -35,8 +36,13 @@ export type ProveInclusionReturnType = InclusionProof;
  * const proof = await proveInclusion({ tablesDir, commitment, saltKey, table: 'patients', row: 7 });
  */
 export async function proveInclusion(p: ProveInclusionParameters): Promise<ProveInclusionReturnType> {
+  return withTables(p.tablesDir, { errors: COMMIT_TABLES_ERRORS }, (folder) => prove(p, folder));
+}
+
+async function prove(p: ProveInclusionParameters, folder: TablesFolder): Promise<ProveInclusionReturnType> {
   const { commitment } = p;
-  const { manifest, sha256 } = await readTablesManifest(p.tablesDir);
+  const { manifest, sha256 } = folder;
+  checkCommittable(manifest);
   if (sha256 !== commitment.tablesSha256)
     throw mismatch('The tables changed since the commitment was built.');
   if (secretFingerprint(p.saltKey) !== commitment.saltKeyFingerprint) {
@@ -71,7 +77,7 @@ export async function proveInclusion(p: ProveInclusionParameters): Promise<Prove
   const dictionaries = columns.map((c) =>
     c.dictionary === undefined ? undefined : dictionaryIndex(c.dictionary),
   );
-  const cells = await readChunk(p.tablesDir, entry, chunkIndex);
+  const cells = await readChunk(folder, entry.name, chunkIndex);
   const poseidon = await loadPoseidon();
   const first = chunkIndex * CHUNK_SIZE;
   const encodedRows = cells.map((row) => encodeRow(columns, row, dictionaries));
@@ -125,26 +131,13 @@ export async function proveInclusion(p: ProveInclusionParameters): Promise<Prove
 }
 
 /** The rows (row-major cells) of one chunk of a table. */
-async function readChunk(
-  tablesDir: string,
-  entry: Parameters<typeof checkTableFile>[1],
-  chunkIndex: number,
-): Promise<Cell[][]> {
-  const path = await checkTableFile(tablesDir, entry);
-  const reader = await openTableReader();
-  try {
-    const rows: Cell[][] = [];
-    for await (const batch of reader.scan(path, entry, {
-      offset: chunkIndex * CHUNK_SIZE,
-      limit: CHUNK_SIZE,
-    })) {
-      const count = batch[0]?.length ?? 0;
-      for (let r = 0; r < count; r++) rows.push(batch.map((column) => column[r] as Cell));
-    }
-    return rows;
-  } finally {
-    reader.close();
+async function readChunk(folder: TablesFolder, table: string, chunkIndex: number): Promise<Cell[][]> {
+  const rows: Cell[][] = [];
+  for await (const batch of folder.scan(table, { offset: chunkIndex * CHUNK_SIZE, limit: CHUNK_SIZE })) {
+    const count = batch[0]?.length ?? 0;
+    for (let r = 0; r < count; r++) rows.push(batch.map((column) => column[r] as Cell));
   }
+  return rows;
 }
 
 function mismatch(what: string): CommitError {

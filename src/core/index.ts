@@ -31,6 +31,15 @@ export { parseWith } from './parse.js';
 export { defaultPassphraseSource, fixedPassphrase, type PassphraseSource } from './passphrase.js';
 export { createProgress, type Progress, type ProgressTask, silentProgress } from './progress.js';
 export { createRng, type Rng } from './rng.js';
+export { type Commitment, CommitmentSchema } from './schemas/commitment.js';
+export {
+  type DatasetFile,
+  DatasetFileSchema,
+  type DatasetManifest,
+  DatasetManifestSchema,
+} from './schemas/datasetManifest.js';
+export { type DeidDicomReport, DeidDicomReportSchema } from './schemas/deidDicomReport.js';
+export { type DeidFhirReport, DeidFhirReportSchema } from './schemas/deidFhirReport.js';
 export { type Inventory, InventorySchema } from './schemas/inventory.js';
 export { type KeyMeta, KeyMetaSchema, type KeystoreV3, KeystoreV3Schema } from './schemas/keystore.js';
 export {
@@ -41,6 +50,28 @@ export {
   type PipelineSpec,
   PipelineSpecSchema,
 } from './schemas/pipeline.js';
+export { type PublishRecord, PublishRecordSchema } from './schemas/publishRecord.js';
+export { type RiskReport, RiskReportSchema } from './schemas/risk.js';
+export {
+  SYNTH_RESOURCE_TYPES,
+  type SynthManifest,
+  SynthManifestSchema,
+  type SynthResourceType,
+  type SynthSettings,
+  SynthSettingsSchema,
+} from './schemas/synthManifest.js';
+export {
+  type ColumnLogicalType,
+  ColumnLogicalTypeSchema,
+  type DeidSource,
+  DeidSourceSchema,
+  type TableColumn,
+  TableColumnSchema,
+  type TableEntry,
+  TableEntrySchema,
+  type TablesManifest,
+  TablesManifestSchema,
+} from './schemas/tables.js';
 export { type WorkspaceConfig, WorkspaceConfigSchema } from './schemas/workspace.js';
 export {
   defineStage,

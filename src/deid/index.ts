@@ -1,3 +1,4 @@
+export { type DeidDicomReport, DeidDicomReportSchema } from '../core/schemas/deidDicomReport.js';
 export { deidentifyDicomFiles } from './dicom/deidentifyDicomFiles.js';
 export {
   type DeidentifyContext,
@@ -12,8 +13,6 @@ export { DeidDicomOptionSchema } from './dicom/profile/index.js';
 export {
   type DeidDicomOptions,
   DeidDicomOptionsSchema,
-  type DeidDicomReport,
-  DeidDicomReportSchema,
   type DeidDicomResult,
   DeidDicomResultSchema,
 } from './dicom/schema.js';
@@ -24,8 +23,6 @@ export { deidentifyFhirFiles } from './fhir/deidentifyFhirFiles.js';
 export {
   type DeidFhirOptions,
   DeidFhirOptionsSchema,
-  type DeidFhirReport,
-  DeidFhirReportSchema,
   type DeidFhirResult,
   DeidFhirResultSchema,
 } from './fhir/schema.js';

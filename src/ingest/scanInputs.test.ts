@@ -5,7 +5,6 @@ import { tempDir } from '../../test/utils/tmp.js';
 import { silentProgress } from '../core/progress.js';
 import { InventorySchema } from '../core/schemas/inventory.js';
 import { scanInputs } from './scanInputs.js';
-import { sniffDicom } from './sniffDicom.js';
 
 const samples = new URL('../../datasets/samples/', import.meta.url).pathname;
 
@@ -46,23 +45,5 @@ describe('scanInputs', () => {
     expect(InventorySchema.parse(JSON.parse(text))).toEqual(inventory);
     expect(text).not.toContain('DOE');
     expect(text).not.toContain(d);
-  });
-});
-
-describe('sniffDicom', () => {
-  it('reads the meta group of a Part 10 file', async () => {
-    const s = sniffDicom(await readFile(join(samples, 'dicom/MR_small.dcm')));
-    expect(s).toEqual({
-      kind: 'part10',
-      transferSyntax: '1.2.840.10008.1.2.1',
-      sopClass: '1.2.840.10008.5.1.4.1.1.4',
-    });
-  });
-  it('never throws on random or truncated bytes', () => {
-    for (let n = 0; n < 300; n += 7) {
-      const b = new Uint8Array(n).map((_, i) => (i * 131 + n) & 0xff);
-      if (n > 132) b.set([0x44, 0x49, 0x43, 0x4d], 128);
-      expect(() => sniffDicom(b)).not.toThrow();
-    }
   });
 });

@@ -7,8 +7,8 @@ import type { Progress } from '../core/progress.js';
 import type { Inventory } from '../core/schemas/inventory.js';
 import type { Rejection } from '../core/stage.js';
 import { walkInputs } from '../core/walkInputs.js';
+import { sniffDicom } from './dicom/codec/index.js';
 import type { ScanOptions } from './schema.js';
-import { sniffDicom } from './sniffDicom.js';
 
 export type ScanInputsReturnType = { inventory: Inventory; rejected: Rejection[] };
 

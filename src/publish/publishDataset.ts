@@ -6,19 +6,20 @@ import { SinsoError } from '../core/errors/index.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
 import { secretFingerprint } from '../core/keystore.js';
-import { parseWith, readJsonFile } from '../core/parse.js';
+import { parseWith } from '../core/parse.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import type { Commitment } from '../core/schemas/commitment.js';
 import {
   type DatasetFile,
   type DatasetManifest,
   DatasetManifestSchema,
-  type PublishRecord,
-  PublishRecordSchema,
-} from '../core/schemas/dataset.js';
-import { type RiskReport, type TablesManifest, TablesManifestSchema } from '../core/schemas/tables.js';
+} from '../core/schemas/datasetManifest.js';
+import { type PublishRecord, PublishRecordSchema } from '../core/schemas/publishRecord.js';
+import type { RiskReport } from '../core/schemas/risk.js';
+import type { TablesManifest } from '../core/schemas/tables.js';
 import { version } from '../core/version.js';
 import { addFile, type Blockstore, ENCRYPTION_FORMAT, encryptFile, writeCar } from '../storage/index.js';
+import { withTables } from '../tables/index.js';
 
 /** The at-rest scheme name recorded in manifests. */
 export const ENCRYPTION_SCHEME = `sinso-${ENCRYPTION_FORMAT.algorithm}/${ENCRYPTION_FORMAT.version}`;
@@ -63,10 +64,11 @@ export async function publishDataset(p: PublishDatasetParameters): Promise<Publi
     code: 'PUBLISH_INPUT_INVALID',
     fix: 'Rebuild it with the command that writes it.',
   } as const;
-  const tables = await readJsonFile(join(p.tablesDir, 'tables.json'), TablesManifestSchema, {
-    what: 'tables.json',
-    ...rebuild,
-  });
+  const tables = await withTables(
+    p.tablesDir,
+    { errors: { what: 'tables.json', ...rebuild } },
+    async (t) => t.manifest,
+  );
   const { commitment } = p;
   checkConsistent(tables, commitment, p.risk);
   await mkdir(join(p.out, 'files'), { recursive: true });

@@ -7,8 +7,8 @@ import { UsageError } from '../core/errors/index.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
 import { parseWith } from '../core/parse.js';
-import { PublishRecordSchema } from '../core/schemas/dataset.js';
-import type { RiskReport } from '../core/schemas/tables.js';
+import { PublishRecordSchema } from '../core/schemas/publishRecord.js';
+import type { RiskReport } from '../core/schemas/risk.js';
 import { defineStage, type StageContext } from '../core/stage.js';
 import { publishToIpfs, workspaceBlockstore } from '../storage/index.js';
 import {

@@ -1,4 +1,12 @@
 export {
+  SYNTH_RESOURCE_TYPES,
+  type SynthManifest,
+  SynthManifestSchema,
+  type SynthResourceType,
+  type SynthSettings,
+  SynthSettingsSchema,
+} from '../core/schemas/synthManifest.js';
+export {
   type CreateNdjsonSinkParameters,
   type CreateNdjsonSinkReturnType,
   createNdjsonSink,
@@ -83,15 +91,7 @@ export type {
 } from './model.js';
 export { type Phantom, type PhantomShape, type PlanPhantomParameters, planPhantom } from './planPhantom.js';
 export { type RenderPhantomParameters, renderPhantom } from './renderPhantom.js';
-export {
-  SYNTH_RESOURCE_TYPES,
-  type SynthManifest,
-  SynthManifestSchema,
-  type SynthOptions,
-  type SynthOptionsInput,
-  SynthOptionsSchema,
-  type SynthResourceType,
-} from './schema.js';
+export { type SynthOptions, type SynthOptionsInput, SynthOptionsSchema } from './schema.js';
 export { DIABETES_MODEL, HYPERTENSION_MODEL, SIGNAL_FEATURES, type SignalFeature } from './signal.js';
 export {
   type PatientRange,

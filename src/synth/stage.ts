@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { SynthManifestSchema } from '../core/schemas/synthManifest.js';
 import { defineStage } from '../core/stage.js';
-import { SynthManifestSchema, SynthOptionsSchema } from './schema.js';
+import { SynthOptionsSchema } from './schema.js';
 import { SYNTH_VERSION, synthesize } from './synthesize.js';
 
 /** What `synth` reports: totals, each owner's counts and the planted signal (no data value). */

@@ -7,6 +7,12 @@ import { canonicalJson } from '../core/hash.js';
 import type { Logger } from '../core/log.js';
 import { parseWith } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
+import {
+  SYNTH_RESOURCE_TYPES,
+  type SynthManifest,
+  SynthManifestSchema,
+  type SynthResourceType,
+} from '../core/schemas/synthManifest.js';
 import { createNdjsonSink } from './adapters/createNdjsonSink.js';
 import { createWriteQueue } from './adapters/createWriteQueue.js';
 import { buildOwnerResources } from './buildOwnerResources.js';
@@ -14,14 +20,7 @@ import { buildPatientResources, serializePatientObservations } from './buildPati
 import { encodeSeries } from './encodeSeries.js';
 import { generateOwner } from './generateOwner.js';
 import { generatePatient } from './generatePatient.js';
-import {
-  SYNTH_RESOURCE_TYPES,
-  type SynthManifest,
-  SynthManifestSchema,
-  type SynthOptions,
-  SynthOptionsSchema,
-  type SynthResourceType,
-} from './schema.js';
+import { type SynthOptions, SynthOptionsSchema } from './schema.js';
 import { DIABETES_MODEL, HYPERTENSION_MODEL, SIGNAL_FEATURES } from './signal.js';
 import { splitPatients } from './splitPatients.js';
 import { parseDateMs } from './time.js';

@@ -23,18 +23,6 @@ export function parseDateMs(date: string): number {
   return Date.UTC(y, m - 1, d);
 }
 
-/**
- * True when `YYYY-MM-DD` names a real calendar day.
- *
- * @example
- * isCalendarDate('2025-02-30'); // false
- */
-export function isCalendarDate(date: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
-  const ms = parseDateMs(date);
-  return Number.isFinite(ms) && formatDate(ms) === date;
-}
-
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }

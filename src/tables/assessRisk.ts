@@ -1,8 +1,7 @@
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
-import type { RiskReport } from '../core/schemas/tables.js';
-import { DuckDBSession } from './adapters/DuckDBSession.js';
-import { parquetRelation, readTablesManifest } from './adapters/readTablesManifest.js';
+import type { RiskReport } from '../core/schemas/risk.js';
+import { withTables } from './adapters/openTables.js';
 import { computeRisk, latestDataYear, needsAsOfYear, parseQuasiIdentifiers } from './risk.js';
 import type { RiskOptions } from './schema.js';
 
@@ -15,10 +14,9 @@ import type { RiskOptions } from './schema.js';
  */
 export async function assessRisk(o: RiskOptions): Promise<RiskReport> {
   const qi = parseQuasiIdentifiers(o.qi);
-  await readTablesManifest(o.tables);
-  const session = await DuckDBSession.open({});
-  try {
-    const relationOf = (t: string) => parquetRelation(o.tables, t);
+  return withTables(o.tables, { sinsoTables: true }, async (tables) => {
+    const session = await tables.session();
+    const relationOf = (t: string) => tables.relation(t);
     const asOfYear =
       o.asOfYear ?? (needsAsOfYear(qi) ? await latestDataYear(session, relationOf) : undefined);
     const report = await computeRisk(session, {
@@ -29,7 +27,5 @@ export async function assessRisk(o: RiskOptions): Promise<RiskReport> {
     });
     if (o.out !== undefined) await writeFileAtomic(o.out, `${canonicalJson(report, 2)}\n`);
     return report;
-  } finally {
-    session.close();
-  }
+  });
 }

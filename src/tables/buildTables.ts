@@ -8,15 +8,9 @@ import { type FhirFileInput, readSources, type TablesInputs } from './adapters/r
 import { arrowTable } from './arrowColumns.js';
 import { dicomArrowColumns } from './dicomMetadata.js';
 import { TablesError } from './errors.js';
-import {
-  createStagingSql,
-  FHIR_TABLES,
-  type FhirTableName,
-  fhirInsertSql,
-  sqlIdent,
-  stagingTable,
-} from './fhirSql.js';
+import { createStagingSql, FHIR_TABLES, type FhirTableName, fhirInsertSql, stagingTable } from './fhirSql.js';
 import { DICOM_FILES_TABLE, replaceDatasetSql } from './materializeSql.js';
+import { sqlIdent } from './quoteSql.js';
 import { parseQuasiIdentifiers } from './risk.js';
 import type { TablesOptions, TablesResult } from './schema.js';
 

@@ -1,3 +1,4 @@
+import { sqlIdent, sqlString } from './quoteSql.js';
 import { type TableName, tableDefinition } from './schema.js';
 
 /** The FHIR-sourced tables and the resource type each is built from. */
@@ -192,16 +193,6 @@ const SELECT: Record<Exclude<FhirTableName, 'imaging_studies'> | 'fhir_imaging',
     instance_count: 'CAST(numberOfInstances AS INTEGER)',
   },
 };
-
-/** Quotes a string as a SQL literal. */
-export function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
-
-/** Quotes an identifier. */
-export function sqlIdent(s: string): string {
-  return `"${s.replaceAll('"', '""')}"`;
-}
 
 /** The staging table that the rows of one FHIR table are inserted into, file by file. */
 export function stagingTable(table: FhirTableName): string {

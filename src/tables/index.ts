@@ -1,11 +1,26 @@
 /** `sinso/tables`: the dataset tables (DuckDB, Arrow, Parquet), SQL, k-anonymity and suppression. */
-export { appendArrowTable, type DuckDBSession } from './adapters/DuckDBSession.js';
-export { readTablesManifest } from './adapters/readTablesManifest.js';
+export {
+  appendArrowTable,
+  type DuckDBSession,
+  type OpenSessionParameters,
+  withSession,
+} from './adapters/DuckDBSession.js';
+export {
+  type OpenTablesErrors,
+  type OpenTablesErrorType,
+  type OpenTablesParameters,
+  type OpenTablesReturnType,
+  openTables,
+  type TableCell,
+  type TablesFolder,
+  withTables,
+} from './adapters/openTables.js';
 export { runSql } from './adapters/runSql.js';
 export { arrowTable, int32Vector, int64Vector, utf8Vector } from './arrowColumns.js';
 export { assessRisk } from './assessRisk.js';
 export { buildTables, workspaceDatabasePath } from './buildTables.js';
-export { TablesError } from './errors.js';
+export { TablesError, type TablesErrorType } from './errors.js';
+export { sqlIdent, sqlString } from './quoteSql.js';
 export { renderTablesDoc } from './renderTablesDoc.js';
 export { computeRisk, parseQuasiIdentifiers } from './risk.js';
 export {

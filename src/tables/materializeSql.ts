@@ -1,4 +1,5 @@
-import { FHIR_TABLES, type FhirTableName, sqlIdent, stagingTable } from './fhirSql.js';
+import { FHIR_TABLES, type FhirTableName, stagingTable } from './fhirSql.js';
+import { sqlIdent } from './quoteSql.js';
 import { TABLE_NAMES, type TableDefinition, type TableName, tableDefinition } from './schema.js';
 
 /** The raw DICOM file table loaded from Arrow (see dicomArrowColumns). */

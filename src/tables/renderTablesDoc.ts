@@ -31,7 +31,7 @@ This page is generated from \`src/tables/schema.ts\` (a test keeps it in step).
   always filled when \`birthDate\` is.
 - **Decimals**: \`DECIMAL(18,4)\`, read from the JSON text of the number (exact; more than 4
   decimal places are rounded; values beyond 14 integer digits are NULL).
-- **DICOM**: every \`.dcm\` file's header is read up to the pixel data (dcmjs); the file's CID
+- **DICOM**: every \`.dcm\` file's header is read up to the pixel data (sinso's DICOM codec); the file's CID
   (CIDv1, UnixFS with raw leaves and 256 KiB chunks — what \`ipfs add --cid-version 1 --raw-leaves\`
   gives) is computed over the whole file. The metadata is built as Arrow columns (typed arrays,
   one UTF-8 buffer per string column) and loaded into DuckDB through bulk data chunks. Pixel data

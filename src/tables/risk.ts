@@ -1,7 +1,7 @@
-import type { RiskReport } from '../core/schemas/tables.js';
+import type { RiskReport } from '../core/schemas/risk.js';
 import type { DuckDBSession } from './adapters/DuckDBSession.js';
 import { TablesError } from './errors.js';
-import { sqlIdent } from './fhirSql.js';
+import { sqlIdent } from './quoteSql.js';
 import { QUASI_IDENTIFIERS, type QuasiIdentifier } from './schema.js';
 
 /**

@@ -1,9 +1,9 @@
 import type { TablesManifest } from '../core/schemas/tables.js';
 import type { StageContext, StageResult } from '../core/stage.js';
-import { DuckDBSession } from './adapters/DuckDBSession.js';
+import type { DuckDBSession } from './adapters/DuckDBSession.js';
 import { exportTables } from './adapters/exportTables.js';
-import { parquetRelation, readTablesManifest } from './adapters/readTablesManifest.js';
-import { sqlIdent } from './fhirSql.js';
+import { withTables } from './adapters/openTables.js';
+import { sqlIdent } from './quoteSql.js';
 import { latestDataYear, needsAsOfYear, parseQuasiIdentifiers, quasiIdentifierSql } from './risk.js';
 import {
   type QuasiIdentifier,
@@ -104,11 +104,10 @@ export async function suppressTables(
   o: TablesSuppressOptions,
 ): Promise<StageResult<TablesSuppressResult>> {
   const qi = parseQuasiIdentifiers(o.qi);
-  const manifest = await readTablesManifest(o.input);
-  const session = await DuckDBSession.open({});
-  try {
+  return withTables(o.input, { sinsoTables: true }, async (tables) => {
+    const session = await tables.session();
     for (const t of TABLE_NAMES) {
-      await session.run(`CREATE TEMP TABLE ${sqlIdent(t)} AS SELECT * FROM ${parquetRelation(o.input, t)}`);
+      await session.run(`CREATE TEMP TABLE ${sqlIdent(t)} AS SELECT * FROM ${tables.relation(t)}`);
     }
     const asOfYear = o.asOfYear ?? (needsAsOfYear(qi) ? await latestDataYear(session, temp) : undefined);
     const counts = await suppressInSession(session, { qi, minK: o.minK, method: o.method, asOfYear });
@@ -121,7 +120,7 @@ export async function suppressTables(
     const { risk } = await exportTables(session, {
       relationOf: temp,
       out: o.out,
-      sources: manifest.sources,
+      sources: tables.manifest.sources,
       suppression,
       qi,
       minK: o.minK,
@@ -140,7 +139,5 @@ export async function suppressTables(
         patients: risk.rows,
       },
     };
-  } finally {
-    session.close();
-  }
+  });
 }

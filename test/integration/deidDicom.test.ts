@@ -8,8 +8,9 @@ import { digestPath, listFiles } from '../../src/core/hash.js';
 import { silentLogger } from '../../src/core/log.js';
 import { silentProgress } from '../../src/core/progress.js';
 import { dateShiftDays, mapUid, pseudonymizePatientId } from '../../src/core/pseudonym.js';
+import { DeidDicomReportSchema } from '../../src/core/schemas/deidDicomReport.js';
 import { deidentifyDicomFiles } from '../../src/deid/dicom/deidentifyDicomFiles.js';
-import { DeidDicomOptionsSchema, DeidDicomReportSchema } from '../../src/deid/dicom/schema.js';
+import { DeidDicomOptionsSchema } from '../../src/deid/dicom/schema.js';
 import { verifyDeidentified } from '../../src/deid/dicom/verifyDeidentified.js';
 import { SynthOptionsSchema } from '../../src/synth/schema.js';
 import { synthesize } from '../../src/synth/synthesize.js';
@@ -486,7 +487,7 @@ describe('worker threads', () => {
 
 describe('elements written as UN', () => {
   it('are acted on by their dictionary VR: UIDs mapped, dates shifted, names removed', async () => {
-    const { parseDicom, writeDicom } = await import('../../src/deid/dicom/codec/index.js');
+    const { parseDicom, writeDicom } = await import('../../src/ingest/index.js');
     const src = parseDicom(await readFile(join(repoRoot, 'datasets/samples/dicom/MR_small.dcm')));
     const un = {
       ...src,

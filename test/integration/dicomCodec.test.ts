@@ -12,7 +12,7 @@ import {
   readUint32,
   walkElements,
   writeDicom,
-} from '../../src/deid/dicom/codec/index.js';
+} from '../../src/ingest/index.js';
 import { repoRoot } from '../utils/cli.js';
 
 // Every DICOM sample we have, read, written and read again; cross-checked with dcmjs. The copied

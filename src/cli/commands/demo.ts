@@ -5,18 +5,14 @@ import { z } from 'zod';
 import { exists } from '../../core/fs.js';
 import { parseWith } from '../../core/parse.js';
 import { fixedPassphrase } from '../../core/passphrase.js';
-import {
-  type DatasetManifest,
-  DatasetManifestSchema,
-  type PublishRecord,
-  PublishRecordSchema,
-} from '../../core/schemas/dataset.js';
+import { type DatasetManifest, DatasetManifestSchema } from '../../core/schemas/datasetManifest.js';
+import { type DeidDicomReport, DeidDicomReportSchema } from '../../core/schemas/deidDicomReport.js';
+import { type DeidFhirReport, DeidFhirReportSchema } from '../../core/schemas/deidFhirReport.js';
 import { type Inventory, InventorySchema } from '../../core/schemas/inventory.js';
+import { type PublishRecord, PublishRecordSchema } from '../../core/schemas/publishRecord.js';
+import { type SynthManifest, SynthManifestSchema } from '../../core/schemas/synthManifest.js';
 import { initWorkspace, isWorkspace, openWorkspace } from '../../core/workspace.js';
-import { type DeidDicomReport, DeidDicomReportSchema } from '../../deid/dicom/schema.js';
-import { type DeidFhirReport, DeidFhirReportSchema } from '../../deid/fhir/schema.js';
 import { runPipeline } from '../../pipeline/runPipeline.js';
-import { type SynthManifest, SynthManifestSchema } from '../../synth/schema.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatCount, formatTable } from '../format.js';

@@ -1,5 +1,4 @@
-import { decodeText, lookupVr } from './codec/index.js';
-import type { DicomElement, DicomFile } from './codec/types.js';
+import { type DicomElement, type DicomFile, decodeText, lookupVr } from '../../ingest/index.js';
 import type { DeidAction, Profile } from './profile/index.js';
 
 /** A value read from the input that identifies someone; held in memory only, for the leak scan. */

@@ -8,6 +8,7 @@ import { SinsoError } from '../../core/errors/index.js';
 import { canonicalJson } from '../../core/hash.js';
 import { secretFingerprint } from '../../core/keystore.js';
 import { parseWith } from '../../core/parse.js';
+import type { DeidDicomReport } from '../../core/schemas/deidDicomReport.js';
 import type { Rejection, StageContext, StageResult } from '../../core/stage.js';
 import { version } from '../../core/version.js';
 import { walkInputs } from '../../core/walkInputs.js';
@@ -15,7 +16,7 @@ import type { DeidTaskResult } from './adapters/processOne.js';
 import { runPool } from './adapters/runPool.js';
 import { PixelRulesFileSchema } from './pixelRules.js';
 import { buildProfile } from './profile/index.js';
-import type { DeidDicomOptions, DeidDicomReport, DeidDicomResult } from './schema.js';
+import type { DeidDicomOptions, DeidDicomResult } from './schema.js';
 
 const DEIDENTIFIED = 1;
 const REJECTED = 2;

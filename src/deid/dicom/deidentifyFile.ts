@@ -1,7 +1,6 @@
 import { dateShiftDays, mapUid, pseudonymizePatientId } from '../../core/pseudonym.js';
 import { version } from '../../core/version.js';
-import { decodeText, encodeText, lookupVr } from './codec/index.js';
-import type { DicomElement, DicomFile } from './codec/types.js';
+import { type DicomElement, type DicomFile, decodeText, encodeText, lookupVr } from '../../ingest/index.js';
 import { collectIdentifying, elementActions } from './collectIdentifying.js';
 import { DEID_METHOD_CODES, dummyValue, type Profile } from './profile/index.js';
 import { shiftDicomDate, shiftDicomDateTime } from './shiftDates.js';

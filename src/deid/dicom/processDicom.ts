@@ -1,6 +1,5 @@
 import { isSinsoError } from '../../core/errors/index.js';
-import { decodeText, parseDicom, readUint16, writeDicomParts } from './codec/index.js';
-import type { DicomFile } from './codec/types.js';
+import { type DicomFile, decodeText, parseDicom, readUint16, writeDicomParts } from '../../ingest/index.js';
 import { type DeidentifyContext, deidentifyFile } from './deidentifyFile.js';
 import { findLeaks } from './findLeaks.js';
 import { blankRectangles, findPixelRule, type PixelRule } from './pixelRules.js';

@@ -1,6 +1,7 @@
+import { DeidDicomReportSchema } from '../../core/schemas/deidDicomReport.js';
 import { defineStage } from '../../core/stage.js';
 import { deidentifyDicomFiles } from './deidentifyDicomFiles.js';
-import { DeidDicomOptionsSchema, DeidDicomReportSchema, DeidDicomResultSchema } from './schema.js';
+import { DeidDicomOptionsSchema, DeidDicomResultSchema } from './schema.js';
 
 /** `deid.dicom` / `sinso deid dicom`: PS3.15 Annex E de-identification of DICOM files. */
 export const deidDicomStage = defineStage({

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Progress } from '../../core/progress.js';
+import { DeidDicomReportSchema } from '../../core/schemas/deidDicomReport.js';
 import { walkInputs } from '../../core/walkInputs.js';
-import { decodeText, parseDicom } from './codec/index.js';
-import type { DicomElement } from './codec/types.js';
+import { type DicomElement, decodeText, parseDicom } from '../../ingest/index.js';
 import { collectIdentifying } from './collectIdentifying.js';
 import { MIN_LEAK_LENGTH, PLACEHOLDER_VALUES } from './findLeaks.js';
 import { buildProfile, type DeidDicomOption, dummyValue } from './profile/index.js';
-import { DeidDicomReportSchema } from './schema.js';
 
 export type VerifyDeidentifiedParameters = {
   /** The de-identified output folder. */

@@ -5,6 +5,7 @@ import { SinsoError } from '../../core/errors/index.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import { canonicalJson, sha256Hex } from '../../core/hash.js';
 import { secretFingerprint } from '../../core/keystore.js';
+import type { DeidFhirReport } from '../../core/schemas/deidFhirReport.js';
 import type { Rejection, StageContext, StageResult } from '../../core/stage.js';
 import { version } from '../../core/version.js';
 import { walkInputs } from '../../core/walkInputs.js';
@@ -12,7 +13,7 @@ import { createTypeSinks } from './adapters/createTypeSinks.js';
 import { runFhirPool } from './adapters/runFhirPool.js';
 import { buildFhirDeidEngine, parseFhirRules } from './engine/index.js';
 import { type FhirFileOutcome, processFhirFile } from './processFhirFile.js';
-import type { DeidFhirOptions, DeidFhirReport, DeidFhirResult } from './schema.js';
+import type { DeidFhirOptions, DeidFhirResult } from './schema.js';
 
 /**
  * `sinso deid fhir`: de-identifies FHIR R4 inputs — Bundles of any type, single resources and

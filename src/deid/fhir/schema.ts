@@ -45,36 +45,3 @@ export const DeidFhirResultSchema = z.strictObject({
   leakScan: z.boolean().describe('leak scan'),
 });
 export type DeidFhirResult = z.output<typeof DeidFhirResultSchema>;
-
-/** `deid-report.json` of `sinso deid fhir`: counts, profile and per-input status by ordinal. No PHI, no paths. */
-export const DeidFhirReportSchema = z.strictObject({
-  schema: z.literal('1'),
-  kind: z.literal('sinso-deid-fhir-report'),
-  tool: z.strictObject({ name: z.literal('sinso'), version: z.string() }),
-  profile: z.strictObject({ name: z.string(), dateShift: z.boolean(), rules: z.number().int() }),
-  settings: z.strictObject({
-    leakScan: z.boolean(),
-    maxDateShiftDays: z.number().int(),
-    asOfYear: z.number().int(),
-    secretFingerprint: z.string(),
-    configSha256: z.string().optional(),
-  }),
-  counts: z.strictObject({
-    inputs: z.number().int(),
-    deidentified: z.number().int(),
-    rejected: z.number().int(),
-    skipped: z.number().int(),
-    resourcesIn: z.number().int(),
-    resourcesOut: z.number().int(),
-  }),
-  resourcesByType: z.record(z.string(), z.number().int()),
-  inputs: z.array(
-    z.strictObject({
-      ordinal: z.number().int().min(1),
-      status: z.enum(['deidentified', 'rejected', 'skipped']),
-      resources: z.number().int().optional(),
-      reason: z.string().optional(),
-    }),
-  ),
-});
-export type DeidFhirReport = z.infer<typeof DeidFhirReportSchema>;

@@ -1,6 +1,7 @@
+import { DeidFhirReportSchema } from '../../core/schemas/deidFhirReport.js';
 import { defineStage } from '../../core/stage.js';
 import { deidentifyFhirFiles } from './deidentifyFhirFiles.js';
-import { DeidFhirOptionsSchema, DeidFhirReportSchema, DeidFhirResultSchema } from './schema.js';
+import { DeidFhirOptionsSchema, DeidFhirResultSchema } from './schema.js';
 
 /** `deid.fhir` / `sinso deid fhir`: HIPAA Safe Harbor (or rules-file) de-identification of FHIR R4. */
 export const deidFhirStage = defineStage({

@@ -14,7 +14,7 @@ import {
 import duckdb from '@duckdb/node-bindings';
 import type { Table } from 'apache-arrow';
 import { TablesError } from '../errors.js';
-import { sqlIdent } from '../fhirSql.js';
+import { sqlIdent } from '../quoteSql.js';
 
 export type OpenSessionParameters = {
   /** DuckDB file; undefined: an in-memory database. */
@@ -88,6 +88,24 @@ export class DuckDBSession {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/**
+ * Opens a session, runs `fn` with it, and closes it however `fn` ends.
+ *
+ * @example
+ * const n = await withSession({}, async (s) => (await s.rows('SELECT 42 AS n'))[0]?.['n']);
+ */
+export async function withSession<T>(
+  p: OpenSessionParameters,
+  fn: (session: DuckDBSession) => Promise<T>,
+): Promise<T> {
+  const session = await DuckDBSession.open(p);
+  try {
+    return await fn(session);
+  } finally {
+    session.close();
   }
 }
 

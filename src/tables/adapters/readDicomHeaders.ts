@@ -1,34 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { relative, sep } from 'node:path';
 import { cidOfBytes } from '../../core/cid.js';
 import type { Rejection } from '../../core/stage.js';
-import { type DcmjsDict, type DicomFileMetadata, dicomFileMetadata } from '../dicomMetadata.js';
-
-/** The part of dcmjs used here (dcmjs ships no types). */
-type Dcmjs = {
-  data: {
-    DicomMessage: {
-      readFile(buffer: ArrayBuffer, options?: Record<string, unknown>): { meta: DcmjsDict; dict: DcmjsDict };
-    };
-  };
-  log?: { setLevel?(level: string): void };
-};
-
-let dcmjs: Dcmjs | undefined;
-function loadDcmjs(): Dcmjs {
-  if (!dcmjs) {
-    dcmjs = createRequire(import.meta.url)('dcmjs') as Dcmjs;
-    dcmjs.log?.setLevel?.('error');
-  }
-  return dcmjs;
-}
+import { DicomCodecError, type DicomFile, PIXEL_DATA, parseDicom } from '../../ingest/index.js';
+import { type DicomFileMetadata, dicomFileMetadata } from '../dicomMetadata.js';
 
 /** One DICOM file to read: where it is, which folder it is relative to, and its input ordinal. */
 export type DicomFileInput = { path: string; root: string; ordinal: number };
 
+const NOT_PART10 = 'not a readable DICOM Part 10 file';
+
 /**
- * Reads one file: the header up to (not including) the pixel data, and the whole file's CID.
+ * Reads one file with the codec: the header up to (not including) the pixel data, and the whole
+ * file's CID.
  * Returns a rejection reason instead of throwing for a file that is not readable DICOM.
  */
 async function readOne(f: DicomFileInput): Promise<DicomFileMetadata | string> {
@@ -38,21 +22,19 @@ async function readOne(f: DicomFileInput): Promise<DicomFileMetadata | string> {
   } catch {
     return 'the file could not be read';
   }
-  let parsed: { meta: DcmjsDict; dict: DcmjsDict };
+  let parsed: DicomFile;
   try {
-    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    parsed = loadDcmjs().data.DicomMessage.readFile(ab, {
-      untilTag: '7FE00010',
-      includeUntilTagValue: false,
-      ignoreErrors: true,
-    });
-  } catch {
-    return 'not a readable DICOM Part 10 file';
+    parsed = parseDicom(bytes, { stopAt: PIXEL_DATA });
+  } catch (err) {
+    if (err instanceof DicomCodecError) return NOT_PART10;
+    throw err;
   }
+  // Part 10 only: a preamble and 'DICM', and a transfer syntax in the meta group
+  if (parsed.preamble === undefined || !parsed.meta.some((e) => e.tag === 0x00020010)) return NOT_PART10;
   const cid = (await cidOfBytes(bytes)).toString();
   const file = relative(f.root, f.path).split(sep).join('/');
   return (
-    dicomFileMetadata(parsed.meta, parsed.dict, { file, fileBytes: bytes.byteLength, cid }) ??
+    dicomFileMetadata(parsed, { file, fileBytes: bytes.byteLength, cid }) ??
     'the file lacks a Study, Series or SOP Instance UID'
   );
 }

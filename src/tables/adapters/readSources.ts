@@ -1,23 +1,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { listFiles } from '../../core/hash.js';
+import { DeidDicomReportSchema } from '../../core/schemas/deidDicomReport.js';
+import { DeidFhirReportSchema } from '../../core/schemas/deidFhirReport.js';
 import type { DeidSource } from '../../core/schemas/tables.js';
 import { TablesError } from '../errors.js';
 import { FHIR_TABLES, type FhirTableName } from '../fhirSql.js';
 import type { DicomFileInput } from './readDicomHeaders.js';
-
-/** The parts of `deid-report.json` the tables read (the de-identifiers own the full schemas). */
-const FhirReportSubset = z.object({
-  kind: z.literal('sinso-deid-fhir-report'),
-  profile: z.object({ name: z.string(), dateShift: z.boolean() }),
-  settings: z.object({ secretFingerprint: z.string() }),
-});
-const DicomReportSubset = z.object({
-  kind: z.literal('sinso-deid-dicom-report'),
-  profile: z.object({ standard: z.string(), method: z.string(), options: z.array(z.string()) }),
-  settings: z.object({ secretFingerprint: z.string() }),
-});
 
 /** One NDJSON file to load into a FHIR table. */
 export type FhirFileInput = { table: FhirTableName; path: string; ordinal: number };
@@ -38,7 +27,8 @@ function invalidInput(ordinal: number, cause?: unknown): TablesError {
 }
 
 /**
- * Classifies each input folder by its `deid-report.json` and lists the files to load: the NDJSON
+ * Classifies each input folder by its `deid-report.json` (validated against the de-identifiers'
+ * contracts in core/schemas) and lists the files to load: the NDJSON
  * file of each resource type a table is built from, and every `.dcm` file. Files are numbered
  * from 1 in input order (ordinals for rejections).
  *
@@ -56,7 +46,7 @@ export async function readSources(inputs: readonly string[]): Promise<TablesInpu
     } catch (err) {
       throw err instanceof TablesError ? err : invalidInput(i + 1, err);
     }
-    const fhir = FhirReportSubset.safeParse(report);
+    const fhir = DeidFhirReportSchema.safeParse(report);
     if (fhir.success) {
       const present = new Set(await readdir(dir));
       out.sources.push({
@@ -71,7 +61,7 @@ export async function readSources(inputs: readonly string[]): Promise<TablesInpu
       }
       continue;
     }
-    const dicom = DicomReportSubset.safeParse(report);
+    const dicom = DeidDicomReportSchema.safeParse(report);
     if (!dicom.success) throw invalidInput(i + 1);
     out.sources.push({
       modality: 'dicom',

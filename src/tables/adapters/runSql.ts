@@ -1,6 +1,6 @@
 import { exists } from '../../core/fs.js';
 import { TablesError } from '../errors.js';
-import { sqlString } from '../fhirSql.js';
+import { sqlString } from '../quoteSql.js';
 import { DuckDBSession } from './DuckDBSession.js';
 
 export type SqlRow = readonly unknown[];

@@ -178,6 +178,21 @@ describe('parseDicom: Part 10 and raw data sets', () => {
     expect(file.syntax.uid).toBe(IMPLICIT_LE);
   });
 
+  it('stops before the first top-level element at or above stopAt (nested ones do not count)', () => {
+    const pixels = ex(0x7fe00010, 'OW', [1, 2, 3, 4]);
+    const bytes = part10(EXPLICIT_LE, [...PN, ...ROWS, ...pixels, 0xff, 0xff]);
+    expect(() => parseDicom(bytes)).toThrow(DicomCodecError); // the trailing garbage
+    const file = parseDicom(bytes, { stopAt: 0x7fe00010 });
+    expect(file.dataset.map((e) => e.tag)).toEqual([0x00100010, 0x00280010]);
+    const icon = ex(0x00880200, 'SQ', item([...ROWS, ...pixels]));
+    const nested = parseDicom(part10(EXPLICIT_LE, [...PN, ...icon, ...pixels]), { stopAt: 0x7fe00010 });
+    expect(nested.dataset.map((e) => e.tag)).toEqual([0x00100010, 0x00880200]);
+    expect(nested.dataset[1]?.items?.[0]?.map((e) => e.tag)).toEqual([0x00280010, 0x7fe00010]);
+    const deflated = parseDicom(sample('image_dfl.dcm'), { stopAt: 0x00280000 });
+    expect(deflated.dataset.length).toBeGreaterThan(0);
+    expect(deflated.dataset.every((e) => e.tag < 0x00280000)).toBe(true);
+  });
+
   it('rejects a private transfer syntax as unsupported', () => {
     try {
       parseDicom(part10('1.2.840.113619.5.2', [...PN]));

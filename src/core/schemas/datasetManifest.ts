@@ -106,20 +106,3 @@ export const DatasetManifestSchema = z.strictObject({
   }),
 });
 export type DatasetManifest = z.infer<typeof DatasetManifestSchema>;
-
-/** `publish.json` beside a published dataset: what was published, and where to find it. */
-export const PublishRecordSchema = z.strictObject({
-  schema: z.literal('1'),
-  kind: z.literal('sinso-publish'),
-  name: z.string(),
-  manifestCid: Cid,
-  /** `ipfs://<manifestCid>`: the token URI the data NFT points at. */
-  tokenUri: z.string(),
-  commitmentRoot: FieldHex,
-  rows: z.number().int().min(0),
-  car: z.strictObject({ path: z.string(), bytes: z.number().int().min(0), roots: z.array(Cid) }),
-  /** The keystore name of the per-dataset key (never the key). */
-  datasetKey: z.string(),
-  ipfs: z.strictObject({ pinned: z.boolean(), node: z.string().optional() }).optional(),
-});
-export type PublishRecord = z.infer<typeof PublishRecordSchema>;

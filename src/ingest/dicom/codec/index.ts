@@ -1,3 +1,9 @@
+/** The DICOM codec: Part 10 files and data sets at the element level (read, walk, write). */
+export {
+  type CharacterSetDecoderParameters,
+  type CharacterSetDecoderReturnType,
+  characterSetDecoder,
+} from './characterSetDecoder.js';
 export {
   type DecodeTextParameters,
   type DecodeTextReturnType,
@@ -28,6 +34,11 @@ export {
   type ParseTagStringReturnType,
   parseTagString,
 } from './parseTagString.js';
+export {
+  type ReadFileMetaParameters,
+  type ReadFileMetaReturnType,
+  readFileMeta,
+} from './readFileMeta.js';
 export { type ReadUint16Parameters, type ReadUint16ReturnType, readUint16 } from './readUint16.js';
 export { type ReadUint32Parameters, type ReadUint32ReturnType, readUint32 } from './readUint32.js';
 export {
@@ -40,8 +51,15 @@ export {
   type ResolveTransferSyntaxReturnType,
   resolveTransferSyntax,
 } from './resolveTransferSyntax.js';
+export {
+  type DicomSniff,
+  type SniffDicomParameters,
+  type SniffDicomReturnType,
+  sniffDicom,
+} from './sniffDicom.js';
 export { type TagStringParameters, type TagStringReturnType, tagString } from './tagString.js';
 export type { DicomElement, DicomFile, Tag, TransferSyntaxInfo } from './types.js';
+export { PIXEL_DATA } from './vrs.js';
 export {
   type ElementPath,
   type ElementPathStep,

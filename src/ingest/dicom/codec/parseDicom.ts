@@ -8,7 +8,7 @@ import {
   IMPLICIT_VR_LITTLE_ENDIAN,
   resolveTransferSyntax,
 } from './resolveTransferSyntax.js';
-import type { DicomElement, DicomFile, TransferSyntaxInfo } from './types.js';
+import type { DicomElement, DicomFile, Tag, TransferSyntaxInfo } from './types.js';
 import {
   ITEM,
   ITEM_DELIMITER,
@@ -22,6 +22,12 @@ import {
 export type ParseDicomParameters = {
   /** Refuse files with more elements, items and fragments than this (default 10 million). */
   maxElements?: number | undefined;
+  /**
+   * Stop before the first top-level element of the data set whose tag is this or above, e.g.
+   * `0x7fe00010` to read everything up to the pixel data: that element and all after it are
+   * neither parsed nor returned (default: read the whole data set).
+   */
+  stopAt?: Tag | undefined;
 };
 export type ParseDicomReturnType = DicomFile;
 export type ParseDicomErrorType = DicomCodecErrorType;
@@ -50,13 +56,21 @@ const ITEM_DEFINED: Mode = 2;
 /** An undefined-length item: up to its item delimiter. */
 const ITEM_UNDEFINED: Mode = 3;
 
-type Context = {
+/** The state of one read (internal to the codec). */
+export type Context = {
   b: Uint8Array;
   count: number;
   max: number;
   /** Index of the last non-zero byte of `b` (computed on first need; -2 until then). */
   lastNonZero: number;
+  /** The top-level data set ends before the first element whose tag is this or above. */
+  stopAt: number;
 };
+
+/** A fresh read context over `b` (internal to the codec). */
+export function readContext(b: Uint8Array, maxElements = 10_000_000, stopAt = 0x1_0000_0000): Context {
+  return { b, count: 0, max: maxElements, lastNonZero: -2, stopAt };
+}
 
 function rd16(b: Uint8Array, o: number, le: boolean): number {
   return le ? b[o]! | (b[o + 1]! << 8) : (b[o]! << 8) | b[o + 1]!;
@@ -207,6 +221,7 @@ function readElements(
     }
     const group = rd16(b, o, le);
     const element = rd16(b, o + 2, le);
+    if (mode === TOP && ((group << 16) | element) >>> 0 >= ctx.stopAt) return o;
     if (group === 0xfffe) {
       if (element === 0xe00d) {
         o += 8;
@@ -392,20 +407,12 @@ function sniff(b: Uint8Array, o: number): TransferSyntaxInfo | undefined {
  * file.syntax.uid; // '1.2.840.10008.1.2.1'
  */
 export function parseDicom(bytes: Uint8Array, options: ParseDicomParameters = {}): ParseDicomReturnType {
-  const ctx: Context = { b: bytes, count: 0, max: options.maxElements ?? 10_000_000, lastNonZero: -2 };
+  const ctx = readContext(bytes, options.maxElements, options.stopAt);
   const n = bytes.length;
-  let o = 0;
-  let preamble: Uint8Array | undefined;
-  if (n >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d) {
-    preamble = bytes.subarray(0, 128);
-    o = 132;
-  } else if (n >= 4 && bytes[0] === 0x44 && bytes[1] === 0x49 && bytes[2] === 0x43 && bytes[3] === 0x4d) {
-    o = 4; // 'DICM' without a preamble
-  }
   const meta: DicomElement[] = [];
-  if (o > 0 || (n >= 8 && rd16(bytes, 0, true) === 0x0002)) {
-    o = readElements(ctx, o, n, EXPLICIT_LE, 0, META, meta);
-  }
+  const head = readMeta(ctx, meta);
+  const preamble = head.preamble;
+  const o = head.end;
 
   const ts = meta.find((e) => e.tag === 0x00020010)?.value;
   let syntax: TransferSyntaxInfo;
@@ -442,13 +449,39 @@ export function parseDicom(bytes: Uint8Array, options: ParseDicomParameters = {}
   let data = ctx;
   let start = o;
   if (syntax.deflated) {
-    data = { b: inflate(bytes.subarray(o), o), count: ctx.count, max: ctx.max, lastNonZero: -2 };
+    data = { ...ctx, b: inflate(bytes.subarray(o), o), lastNonZero: -2 };
     start = 0;
   }
   const enc = !syntax.littleEndian ? EXPLICIT_BE : syntax.explicitVR ? EXPLICIT_LE : IMPLICIT_LE;
   const dataset: DicomElement[] = [];
   readElements(data, start, data.b.length, enc, 0, TOP, dataset);
   return { preamble, meta, dataset, syntax };
+}
+
+/**
+ * Reads the 128-byte preamble and 'DICM' (or 'DICM' alone), then the file meta group (0002),
+ * pushing its elements into `meta` as they are read; a data set that starts with group 0002 and
+ * no preamble has its meta read too. Returns the preamble and the offset after the meta group
+ * (internal to the codec: `parseDicom` and `readFileMeta` share it).
+ */
+export function readMeta(
+  ctx: Context,
+  meta: DicomElement[],
+): { preamble: Uint8Array | undefined; end: number } {
+  const bytes = ctx.b;
+  const n = bytes.length;
+  let o = 0;
+  let preamble: Uint8Array | undefined;
+  if (n >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d) {
+    preamble = bytes.subarray(0, 128);
+    o = 132;
+  } else if (n >= 4 && bytes[0] === 0x44 && bytes[1] === 0x49 && bytes[2] === 0x43 && bytes[3] === 0x4d) {
+    o = 4; // 'DICM' without a preamble
+  }
+  if (o > 0 || (n >= 8 && rd16(bytes, 0, true) === 0x0002)) {
+    o = readElements(ctx, o, n, EXPLICIT_LE, 0, META, meta);
+  }
+  return { preamble, end: o };
 }
 
 function inflate(deflated: Uint8Array, offset: number): Uint8Array {

@@ -1,0 +1,43 @@
+import type { TableEntry, TablesManifest } from '../core/schemas/tables.js';
+import { MAX_COLUMNS } from './constants.js';
+import { CommitError } from './errors.js';
+
+export type CheckCommittableParameters = TablesManifest;
+export type CheckCommittableReturnType = undefined;
+export type CheckCommittableErrorType = CommitError;
+
+function checkTableShape(t: TableEntry): void {
+  const names = new Set(t.columns.map((c) => c.name));
+  const problems: string[] = [];
+  if (names.size !== t.columns.length) problems.push('two columns have the same name');
+  if (t.columns.length > MAX_COLUMNS) problems.push(`more than ${MAX_COLUMNS} columns`);
+  for (const c of t.columns) {
+    if (c.logical === 'decimal' && c.scale === undefined)
+      problems.push(`decimal column ${c.name} has no scale`);
+  }
+  if (problems.length > 0) {
+    throw new CommitError('A table in tables.json cannot be committed.', {
+      code: 'COMMIT_TABLES_INVALID',
+      metaMessages: [`Table: ${t.name}`, ...problems.map((p) => `- ${p}`)],
+      fix: 'Fix the table description in tables.json (or write the tables again).',
+    });
+  }
+}
+
+/**
+ * Checks that every table of a tables.json can be committed: distinct column names, at most
+ * `MAX_COLUMNS` columns, a scale for every decimal column.
+ *
+ * @example
+ * checkCommittable(tables.manifest);
+ */
+export function checkCommittable(manifest: CheckCommittableParameters): CheckCommittableReturnType {
+  for (const t of manifest.tables) checkTableShape(t);
+}
+
+/** How the commitment reports a tables folder it cannot read (for `openTables`). */
+export const COMMIT_TABLES_ERRORS = {
+  what: 'tables.json',
+  code: 'COMMIT_TABLES_INVALID',
+  fix: 'Write the tables again with `sinso tables` (pass the folder it wrote).',
+} as const;
