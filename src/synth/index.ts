@@ -54,6 +54,7 @@ export {
   type EncodeSeriesReturnType,
   encodeSeries,
 } from './encodeSeries.js';
+export { SynthError, type SynthErrorType, synthErrors } from './errors.js';
 export {
   type GenerateOwnerParameters,
   type GenerateOwnerReturnType,
