@@ -16,3 +16,5 @@ export {
 } from './dicom/schema.js';
 export { shiftDicomDate, shiftDicomDateTime } from './dicom/shiftDates.js';
 export { deidDicomStage } from './dicom/stage.js';
+export { DeidError, type DeidErrorType, deidErrors } from './errors.js';
+export { FhirDeidError, type FhirDeidErrorType, fhirDeidErrors } from './fhir/engine/errors.js';

@@ -115,7 +115,7 @@ describe('DICOM codec on every sample file', () => {
         try {
           parseDicom(bytes);
         } catch (err) {
-          expect((err as DicomCodecError).reason).toBe(refused);
+          expect((err as DicomCodecError).fields.reason).toBe(refused);
         }
         return;
       }

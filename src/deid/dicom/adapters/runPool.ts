@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { SinsoError } from '../../../core/errors/index.js';
+import { InternalError } from '../../../core/errors/index.js';
 import { workerFile } from '../../../core/workerFile.js';
 import type { DeidJobSettings, DeidTaskResult } from './processOne.js';
 import { makeProcessContext, processOne } from './processOne.js';
@@ -93,11 +93,7 @@ export async function runPool(p: RunPoolParameters): Promise<void> {
     while (pool.some((s) => s.inFlight > 0) && failed === undefined)
       await new Promise<void>((r) => (wake = r));
     if (failed !== undefined) {
-      throw new SinsoError('A de-identification worker crashed.', {
-        code: 'INTERNAL',
-        cause: failed,
-        fix: 'This is a bug; please report it.',
-      });
+      throw new InternalError('INTERNAL', { what: 'a de-identification worker crashed' }, { cause: failed });
     }
   } finally {
     await Promise.all(pool.map((s) => s.worker.terminate()));

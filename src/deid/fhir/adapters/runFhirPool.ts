@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { SinsoError } from '../../../core/errors/index.js';
+import { InternalError } from '../../../core/errors/index.js';
 import { workerFile } from '../../../core/workerFile.js';
 import type { FhirFileOutcome } from '../processFhirFile.js';
 import type { FhirWorkerSettings } from './fhirWorker.js';
@@ -40,10 +40,9 @@ export async function runFhirPool(p: {
               }) => {
                 if (m.crash !== undefined || !m.outcome) {
                   reject(
-                    new SinsoError('A FHIR de-identification worker failed.', {
-                      code: 'INTERNAL',
-                      details: m.crash,
-                      fix: 'This is a bug; please report it.',
+                    new InternalError('INTERNAL', {
+                      what: 'a FHIR de-identification worker failed',
+                      detail: m.crash,
                     }),
                   );
                   return;
@@ -55,7 +54,11 @@ export async function runFhirPool(p: {
             );
             w.on('error', (err) =>
               reject(
-                new SinsoError('A FHIR de-identification worker crashed.', { code: 'INTERNAL', cause: err }),
+                new InternalError(
+                  'INTERNAL',
+                  { what: 'a FHIR de-identification worker crashed' },
+                  { cause: err },
+                ),
               ),
             );
             next();
