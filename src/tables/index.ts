@@ -5,7 +5,7 @@ export { runSql } from './adapters/runSql.js';
 export { arrowTable, int32Vector, int64Vector, utf8Vector } from './arrowColumns.js';
 export { assessRisk } from './assessRisk.js';
 export { buildTables, workspaceDatabasePath } from './buildTables.js';
-export { TablesError } from './errors.js';
+export { TablesError, type TablesErrorType, tablesErrors } from './errors.js';
 export { renderTablesDoc } from './renderTablesDoc.js';
 export { computeRisk, parseQuasiIdentifiers } from './risk.js';
 export {

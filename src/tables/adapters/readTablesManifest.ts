@@ -14,21 +14,12 @@ import { TABLE_NAMES, TABLES_VERSION } from '../schema.js';
 export async function readTablesManifest(dir: string): Promise<TablesManifest> {
   const manifest = await readJsonFile(join(dir, 'tables.json'), TablesManifestSchema, {
     what: 'tables manifest (tables.json)',
-    code: 'TABLES_INVALID',
-    fix: 'Rebuild the folder with `sinso tables`.',
-    missing: {
-      code: 'TABLES_NOT_FOUND',
-      message: 'The folder holds no tables.json.',
-      fix: 'Pass the --out folder of `sinso tables`.',
-    },
+    invalid: (issues, cause) => new TablesError('TABLES_INVALID', { problem: 'file' }, { issues, cause }),
+    unreadable: (cause) => new TablesError('TABLES_NOT_FOUND', { where: 'folder' }, { cause }),
   });
   const names = new Set(manifest.tables.map((t) => t.name));
   if (manifest.tablesVersion !== TABLES_VERSION || TABLE_NAMES.some((n) => !names.has(n))) {
-    throw new TablesError('The tables folder was written by another version of the table schemas.', {
-      code: 'TABLES_INVALID',
-      metaMessages: [`Expected tables version ${TABLES_VERSION}.`],
-      fix: 'Rebuild the folder with this version of `sinso tables`.',
-    });
+    throw new TablesError('TABLES_INVALID', { problem: 'version' });
   }
   return manifest;
 }
