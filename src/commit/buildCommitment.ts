@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { SinsoError } from '../core/errors/index.js';
+import { InterruptedError } from '../core/errors/index.js';
 import { secretFingerprint } from '../core/keystore.js';
 import type { Progress } from '../core/progress.js';
 import type { Commitment } from '../core/schemas/commitment.js';
@@ -166,16 +166,9 @@ async function hashTableChunks(
 }
 
 function rowCountMismatch(table: string): CommitError {
-  return new CommitError('A table file does not hold the number of rows tables.json states.', {
-    code: 'COMMIT_TABLES_INVALID',
-    metaMessages: [`Table: ${table}`],
-    fix: 'Write the tables again with `sinso tables`.',
-  });
+  return new CommitError('COMMIT_TABLES_INVALID', { problem: 'row-count', table });
 }
 
-function interrupted(): SinsoError {
-  return new SinsoError('The commitment was interrupted; nothing was written.', {
-    code: 'INTERRUPTED',
-    fix: 'Run `sinso commit` again.',
-  });
+function interrupted(): InterruptedError {
+  return new InterruptedError('INTERRUPTED', { activity: 'building the commitment', nothingWritten: true });
 }

@@ -1,4 +1,4 @@
-import { SinsoError } from '../core/errors/index.js';
+import { WorkspaceError } from '../core/errors/index.js';
 import { defineStage } from '../core/stage.js';
 import { writeJsonFile } from './adapters/jsonFiles.js';
 import { buildCommitment } from './buildCommitment.js';
@@ -21,10 +21,7 @@ export const commitStage = defineStage({
   output: { deterministic: true },
   async run(ctx, o) {
     if (!ctx.workspace) {
-      throw new SinsoError('Committing needs a workspace (the salt key lives there).', {
-        code: 'WORKSPACE_NOT_FOUND',
-        fix: 'Run `sinso init`, or pass --workspace DIR.',
-      });
+      throw new WorkspaceError('WORKSPACE_NOT_FOUND', { needs: 'commit' });
     }
     const keys = await ctx.workspace.keys();
     const saltKey = deriveSaltKey(await keys.ensureSecret(`dataset-${o.dataset}`));

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { SinsoError } from '../../core/errors/index.js';
+import { InternalError } from '../../core/errors/index.js';
 import { workerFile } from '../../core/workerFile.js';
 import { chunkRootOfRows } from '../chunkRows.js';
 import type { Poseidon } from '../poseidon.js';
@@ -83,11 +83,6 @@ function workerHasher(count: number): ChunkHasher {
   };
 }
 
-function workerError(details: string | undefined, cause?: unknown): SinsoError {
-  return new SinsoError('A commitment worker failed.', {
-    code: 'INTERNAL',
-    details,
-    cause,
-    fix: 'This is a bug; please report it.',
-  });
+function workerError(detail: string | undefined, cause?: unknown): InternalError {
+  return new InternalError('INTERNAL', { what: 'a commitment worker failed', detail }, { cause });
 }
