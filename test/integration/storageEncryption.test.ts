@@ -89,9 +89,15 @@ describe('encryption at rest (format v1)', () => {
     expect(fails(() => decryptBytes(sealed, key('someone else')))).toBe('STORAGE_DECRYPT_FAILED');
     try {
       decryptBytes(sealed, key('someone else'));
+      expect.unreachable();
     } catch (err) {
-      expect((err as Error).message).toContain('The file does not decrypt with this key.');
-      expect((err as Error).message).toContain('Fix:');
+      expect((err as Error).message.split('\n').slice(0, -1).join('\n')).toMatchInlineSnapshot(`
+        "The file does not decrypt with this key.
+
+        The key check in the file header does not match the key given.
+
+        Fix: Use the dataset key the file was encrypted with (a consumer unwraps it from the wrapped key sent under the pledge). If the key is right, the file header was altered: fetch the file again by its CID."
+      `);
     }
     const d = await tempDir();
     await writeFile(join(d, 'x.enc'), sealed);
@@ -155,13 +161,19 @@ describe('encryption at rest (format v1)', () => {
     expect(notOurs).toBe('STORAGE_ENCRYPTED_INVALID');
     const sealed = Buffer.from(encryptBytes(bytesOf(10), datasetKey));
     sealed[8] = 2;
-    try {
-      decryptBytes(sealed, datasetKey);
-      expect.unreachable();
-    } catch (err) {
-      expect((err as Error).message).toContain('format version this sinso does not read');
-    }
-    expect(() => encryptBytes(bytesOf(1), new Uint8Array(16))).toThrow(/32 bytes/);
-    expect(() => encryptBytes(bytesOf(1), datasetKey, { segmentSize: 1000 })).toThrow(/segment size/);
+    expect(() => decryptBytes(sealed, datasetKey)).toThrow(
+      expect.objectContaining({
+        code: 'STORAGE_ENCRYPTED_INVALID',
+        fields: { problem: 'version', version: 2, algorithm: 1 },
+      }),
+    );
+    const usage = (problem: string) =>
+      expect.objectContaining({ code: 'USAGE', fields: expect.objectContaining({ problem }) });
+    expect(() => encryptBytes(bytesOf(1), new Uint8Array(16))).toThrow(
+      usage('A dataset key must be 32 bytes.'),
+    );
+    expect(() => encryptBytes(bytesOf(1), datasetKey, { segmentSize: 1000 })).toThrow(
+      usage('The encryption segment size must be a whole number from 65536 to 1048576.'),
+    );
   });
 });
