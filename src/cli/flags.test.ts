@@ -50,9 +50,25 @@ describe('flags derived from a zod schema', () => {
     const p = (argv: string[]) => () =>
       parseFlags(schema, argv, { positional: { key: 'inputs', many: true }, command: 'test' });
     expect(p(['x', '--out', 'o', '--nope'])).toThrow(UsageError);
-    expect(p(['x', '--out', 'o', '--patient-count', 'ten'])).toThrow('--patient-count must be a number');
-    expect(p(['x', '--out', 'o', '--patient-count', '0'])).toThrow(/patientCount/);
-    expect(p(['x', '--out', 'o', '--mode', 'c'])).toThrow(/mode: must be one of: "a", "b"/);
-    expect(p(['--out', 'o'])).toThrow(/inputs/);
+    const issuesOf = (argv: string[]) => {
+      try {
+        p(argv)();
+      } catch (err) {
+        expect(err).toBeInstanceOf(UsageError);
+        return (err as UsageError).issues.map((i) => i.path);
+      }
+      return expect.unreachable('expected a usage error');
+    };
+    expect(p(['x', '--out', 'o', '--patient-count', 'ten'])).toThrow(
+      expect.objectContaining({
+        code: 'USAGE',
+        fields: expect.objectContaining({ problem: '--patient-count must be a number.' }),
+      }),
+    );
+    expect(issuesOf(['x', '--out', 'o', '--patient-count', '0'])).toEqual(['patientCount']);
+    expect(issuesOf(['--out', 'o'])).toEqual(['inputs']);
+    expect(p(['x', '--out', 'o', '--mode', 'c'])).toThrow(
+      expect.objectContaining({ issues: [{ path: 'mode', message: 'must be one of: "a", "b"' }] }),
+    );
   });
 });

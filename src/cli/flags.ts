@@ -64,10 +64,15 @@ export function parseFlags<S extends z.ZodObject>(
   }
   const extra: Record<string, unknown> = {};
   for (const k of Object.keys(opts.extra ?? {})) extra[k] = parsed.values[k];
+  const what = `set of options for \`sinso ${opts.command}\``;
   const options = parseWith(schema, values, {
-    what: `set of options for \`sinso ${opts.command}\``,
-    code: 'USAGE',
-    fix: `See \`sinso ${opts.command} --help\`.`,
+    what,
+    error: (issues, cause) =>
+      new UsageError(`The ${what} is not valid.`, {
+        issues,
+        cause,
+        fix: `See \`sinso ${opts.command} --help\`.`,
+      }),
   });
   return { options, extra };
 }

@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { SinsoError } from '../core/errors/index.js';
+import { InterruptedError } from '../core/errors/index.js';
 import { secretFingerprint } from '../core/keystore.js';
 import type { Progress } from '../core/progress.js';
 import type { Commitment } from '../core/schemas/commitment.js';
 import type { TableColumn, TableEntry } from '../core/schemas/tables.js';
 import { openTables, type TablesFolder } from '../tables/index.js';
 import { type ChunkHasher, createChunkHasher } from './adapters/chunkHasher.js';
-import { COMMIT_TABLES_ERRORS, checkCommittable } from './checkCommittable.js';
+import { checkCommittable } from './checkCommittable.js';
 import { chunkTreeRoot } from './chunkTreeRoot.js';
 import { CHUNK_ARITY, CHUNK_SIZE, COMMIT_SCHEME, COMMIT_VERSION, MAX_DICTIONARY } from './constants.js';
 import { type Cell, type DictionaryIndex, dictionaryIndex, sortDictionary } from './encodeValue.js';
@@ -41,7 +41,7 @@ type TableCommitment = Commitment['tables'][number];
  * commitment.root; // 0x…
  */
 export async function buildCommitment(p: BuildCommitmentParameters): Promise<BuildCommitmentReturnType> {
-  const folder = await openTables(p.tablesDir, { errors: COMMIT_TABLES_ERRORS });
+  const folder = await openTables(p.tablesDir);
   let hasher: ChunkHasher | undefined;
   try {
     checkCommittable(folder.manifest);
@@ -178,16 +178,9 @@ async function hashTableChunks(
 }
 
 function rowCountMismatch(table: string): CommitError {
-  return new CommitError('A table file does not hold the number of rows tables.json states.', {
-    code: 'COMMIT_TABLES_INVALID',
-    metaMessages: [`Table: ${table}`],
-    fix: 'Write the tables again with `sinso tables`.',
-  });
+  return new CommitError('COMMIT_TABLES_INVALID', { problem: 'row-count', table });
 }
 
-function interrupted(): SinsoError {
-  return new SinsoError('The commitment was interrupted; nothing was written.', {
-    code: 'INTERRUPTED',
-    fix: 'Run `sinso commit` again.',
-  });
+function interrupted(): InterruptedError {
+  return new InterruptedError('INTERRUPTED', { activity: 'building the commitment', nothingWritten: true });
 }

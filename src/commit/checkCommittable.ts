@@ -34,10 +34,3 @@ function checkTableShape(t: TableEntry): void {
 export function checkCommittable(manifest: CheckCommittableParameters): CheckCommittableReturnType {
   for (const t of manifest.tables) checkTableShape(t);
 }
-
-/** How the commitment reports a tables folder it cannot read (for `openTables`). */
-export const COMMIT_TABLES_ERRORS = {
-  what: 'tables.json',
-  code: 'COMMIT_TABLES_INVALID',
-  fix: 'Write the tables again with `sinso tables` (pass the folder it wrote).',
-} as const;

@@ -1,3 +1,4 @@
+import { InternalError } from '../core/errors/index.js';
 import { CHUNK_ARITY, CHUNK_SIZE } from './constants.js';
 import { CommitError } from './errors.js';
 import type { Poseidon } from './poseidon.js';
@@ -72,31 +73,20 @@ function chunkNodes(poseidon: Poseidon, leaves: readonly bigint[]): bigint[] {
 
 function padLeaves(leaves: readonly bigint[]): bigint[] {
   if (leaves.length > CHUNK_SIZE) {
-    throw new CommitError('A chunk holds at most 256 rows.', {
-      code: 'INTERNAL',
-      fix: 'This is a bug; please report it.',
-    });
+    throw new InternalError('INTERNAL', { what: 'a chunk holds at most 256 rows' });
   }
   return [...leaves, ...new Array<bigint>(CHUNK_SIZE - leaves.length).fill(0n)];
 }
 
 function insertAt(siblings: readonly bigint[], position: number, value: bigint): bigint[] {
   if (siblings.length !== CHUNK_ARITY - 1) {
-    throw new CommitError('A chunk path level must hold 15 siblings.', {
-      code: 'COMMIT_PROOF_INVALID',
-      metaMessages: ['Step: chunk'],
-      fix: 'Use an inclusion proof written by `sinso prove-inclusion`.',
-    });
+    throw new CommitError('COMMIT_PROOF_INVALID', { step: 'chunk' });
   }
   return [...siblings.slice(0, position), value, ...siblings.slice(position)];
 }
 
 function checkIndex(index: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= CHUNK_SIZE) {
-    throw new CommitError('A leaf index inside a chunk must be 0..255.', {
-      code: 'COMMIT_PROOF_INVALID',
-      metaMessages: ['Step: chunk'],
-      fix: 'Use an inclusion proof written by `sinso prove-inclusion`.',
-    });
+    throw new CommitError('COMMIT_PROOF_INVALID', { step: 'chunk' });
   }
 }

@@ -14,10 +14,10 @@ export function committedColumns(table: Commitment['tables'][number]): Committed
   return table.columns.map((c) => {
     const logical = ColumnLogicalTypeSchema.safeParse(c.logical);
     if (!logical.success) {
-      throw new CommitError('The commitment lists a column type this version does not know.', {
-        code: 'COMMIT_INVALID',
-        metaMessages: [`Table: ${table.name}`, `Column: ${c.name}`],
-        fix: 'Use a commitment written by `sinso commit` of this version.',
+      throw new CommitError('COMMIT_INVALID', {
+        problem: 'unknown-column-type',
+        table: table.name,
+        column: c.name,
       });
     }
     return {

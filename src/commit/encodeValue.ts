@@ -172,11 +172,7 @@ function canonical(column: EncodingColumn, value: DisplayValue, cell: bigint): b
 
 function signedField(column: EncodingColumn, x: bigint): bigint {
   if (x < INT64_MIN || x > INT64_MAX) {
-    throw new CommitError('A value is outside the signed 64-bit range the encoding allows.', {
-      code: 'COMMIT_VALUE_OUT_OF_RANGE',
-      metaMessages: [`Column: ${column.name} (${column.logical})`],
-      fix: 'Keep int values (and decimals × 10^scale, dates, timestamps) within −2^63 … 2^63−1.',
-    });
+    throw outOfRange('int64', column);
   }
   return x < 0n ? FIELD_MODULUS + x : x;
 }
@@ -188,11 +184,7 @@ function dictionaryCode(
 ): bigint {
   const code = dictionary?.get(value);
   if (code === undefined) {
-    throw new CommitError('A categorical value is not in its column dictionary.', {
-      code: 'COMMIT_VALUE_OUT_OF_RANGE',
-      metaMessages: [`Column: ${column.name}`],
-      fix: 'Encode categorical values with the dictionary recorded in commitment.json.',
-    });
+    throw new CommitError('COMMIT_VALUE_OUT_OF_RANGE', { problem: 'dictionary', column: column.name });
   }
   return BigInt(code);
 }
@@ -244,11 +236,7 @@ function parseTimestamp(column: EncodingColumn, text: string): bigint {
 /** JS dates reach ±8.64e15 ms (about ±273,000 years); beyond that a date has no display form. */
 function isoOfMs(column: EncodingColumn, ms: bigint): string {
   if (ms < -8_640_000_000_000_000n || ms > 8_640_000_000_000_000n) {
-    throw new CommitError('A date or timestamp is outside the range the encoding can show.', {
-      code: 'COMMIT_VALUE_OUT_OF_RANGE',
-      metaMessages: [`Column: ${column.name} (${column.logical})`],
-      fix: 'Keep dates within ±273,000 years of 1970.',
-    });
+    throw outOfRange('date-range', column);
   }
   return new Date(Number(ms)).toISOString();
 }
@@ -269,17 +257,21 @@ function expectBigint(column: EncodingColumn, v: unknown): bigint {
 }
 
 function wrongKind(column: EncodingColumn): CommitError {
-  return new CommitError('A value does not have the kind its column type needs.', {
-    code: 'COMMIT_TABLES_INVALID',
-    metaMessages: [`Column: ${column.name} (${column.logical})`],
-    fix: 'Give int, decimal, date and timestamp columns numbers, bool columns booleans, and text columns strings.',
+  return new CommitError('COMMIT_TABLES_INVALID', {
+    problem: 'value-kind',
+    column: column.name,
+    logical: column.logical,
   });
 }
 
 function notCanonical(column: EncodingColumn): CommitError {
-  return new CommitError('A value is not written in the canonical form of its column type.', {
-    code: 'COMMIT_VALUE_OUT_OF_RANGE',
-    metaMessages: [`Column: ${column.name} (${column.logical})`],
-    fix: 'Write int as -?digits, decimal with exactly `scale` digits after the point, date as YYYY-MM-DD, timestamp as YYYY-MM-DDTHH:MM:SS.ffffffZ.',
+  return outOfRange('not-canonical', column);
+}
+
+function outOfRange(problem: 'int64' | 'date-range' | 'not-canonical', column: EncodingColumn): CommitError {
+  return new CommitError('COMMIT_VALUE_OUT_OF_RANGE', {
+    problem,
+    column: column.name,
+    logical: column.logical,
   });
 }

@@ -1,5 +1,5 @@
+import { InternalError } from '../core/errors/index.js';
 import { POSEIDON_MAX_INPUTS } from './constants.js';
-import { CommitError } from './errors.js';
 import type { Poseidon } from './poseidon.js';
 
 /**
@@ -40,9 +40,6 @@ export function hashChainWords(poseidon: Poseidon, words: Uint8Array): Uint8Arra
   return h;
 }
 
-function emptyChain(): CommitError {
-  return new CommitError('A hash chain needs at least one element.', {
-    code: 'INTERNAL',
-    fix: 'This is a bug; please report it.',
-  });
+function emptyChain(): InternalError {
+  return new InternalError('INTERNAL', { what: 'a hash chain needs at least one element' });
 }

@@ -31,7 +31,7 @@ export {
   sortDictionary,
   stringField,
 } from './encodeValue.js';
-export { CommitError, type CommitErrorType } from './errors.js';
+export { CommitError, type CommitErrorType, commitErrors } from './errors.js';
 export { hashChain } from './hashChain.js';
 export { loadPoseidon, type Poseidon, readWord, writeWord } from './poseidon.js';
 export {
@@ -56,6 +56,7 @@ export {
 } from './schema.js';
 export { commitStage } from './stage.js';
 export {
+  type VerifyInclusionErrorType,
   type VerifyInclusionReturnType,
   type VerifyInclusionStep,
   verifyInclusion,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { InternalError } from '../core/errors/index.js';
 import { FIELD_MODULUS, POSEIDON_MAX_INPUTS } from './constants.js';
-import { CommitError } from './errors.js';
 
 /**
  * Poseidon over BN254 as circomlib defines it (x^5 S-box, t = inputs + 1, 8 full rounds, the
@@ -60,10 +60,9 @@ function wrap(raw: RawPoseidon): Poseidon {
   const hashWords = (words: Uint8Array): Uint8Array => {
     const n = words.byteLength / 32;
     if (!Number.isInteger(n) || n < 1 || n > POSEIDON_MAX_INPUTS) {
-      throw new CommitError('Poseidon takes 1 to 16 field elements.', {
-        code: 'INTERNAL',
-        details: `inputs: ${n}`,
-        fix: 'This is a bug; please report it.',
+      throw new InternalError('INTERNAL', {
+        what: 'Poseidon takes 1 to 16 field elements',
+        detail: `inputs: ${n}`,
       });
     }
     return raw(words);
@@ -86,10 +85,7 @@ function wrap(raw: RawPoseidon): Poseidon {
  */
 export function writeWord(x: bigint, out: Uint8Array, offset: number): void {
   if (x < 0n || x >= P) {
-    throw new CommitError('A value is not a field element.', {
-      code: 'INTERNAL',
-      fix: 'This is a bug; please report it.',
-    });
+    throw new InternalError('INTERNAL', { what: 'a value is not a field element' });
   }
   let m = (x * R_MOD_P) % P;
   const view = new DataView(out.buffer, out.byteOffset + offset, 32);

@@ -1,7 +1,8 @@
+import { InternalError } from '../core/errors/index.js';
 import { secretFingerprint } from '../core/keystore.js';
 import type { Commitment } from '../core/schemas/commitment.js';
 import { type TablesFolder, withTables } from '../tables/index.js';
-import { COMMIT_TABLES_ERRORS, checkCommittable } from './checkCommittable.js';
+import { checkCommittable } from './checkCommittable.js';
 import { chunkPath, chunkRoot } from './chunkTree.js';
 import { chunkTreePath, chunkTreeRootFromPath } from './chunkTreeRoot.js';
 import { committedColumns } from './committedColumns.js';
@@ -36,7 +37,7 @@ export type ProveInclusionReturnType = InclusionProof;
  * const proof = await proveInclusion({ tablesDir, commitment, saltKey, table: 'patients', row: 7 });
  */
 export async function proveInclusion(p: ProveInclusionParameters): Promise<ProveInclusionReturnType> {
-  return withTables(p.tablesDir, { errors: COMMIT_TABLES_ERRORS }, (folder) => prove(p, folder));
+  return withTables(p.tablesDir, {}, (folder) => prove(p, folder));
 }
 
 async function prove(p: ProveInclusionParameters, folder: TablesFolder): Promise<ProveInclusionReturnType> {
@@ -44,32 +45,24 @@ async function prove(p: ProveInclusionParameters, folder: TablesFolder): Promise
   const { manifest, sha256 } = folder;
   checkCommittable(manifest);
   if (sha256 !== commitment.tablesSha256)
-    throw mismatch('The tables changed since the commitment was built.');
+    throw new CommitError('COMMIT_INVALID', { problem: 'tables-changed' });
   if (secretFingerprint(p.saltKey) !== commitment.saltKeyFingerprint) {
-    throw new CommitError('The dataset key is not the one the commitment was built with.', {
-      code: 'COMMIT_INVALID',
-      fix: 'Pass the --dataset NAME (and workspace) the commitment was made with.',
-    });
+    throw new CommitError('COMMIT_INVALID', { problem: 'wrong-key' });
   }
   const tableIndex = commitment.tables.findIndex((t) => t.name === p.table);
   const table = commitment.tables[tableIndex];
   const entry = manifest.tables.find((t) => t.name === p.table);
   if (!table || !entry) {
-    throw new CommitError('The commitment has no table of that name.', {
-      code: 'COMMIT_ROW_NOT_FOUND',
-      metaMessages: [`Tables: ${commitment.tables.map((t) => t.name).join(', ')}`],
-      fix: 'Pass one of the tables listed.',
+    throw new CommitError('COMMIT_ROW_NOT_FOUND', {
+      table: p.table,
+      tables: commitment.tables.map((t) => t.name),
     });
   }
   if (p.row >= table.rows) {
-    throw new CommitError('The row index is outside the table.', {
-      code: 'COMMIT_ROW_NOT_FOUND',
-      metaMessages: [`Table: ${table.name} has ${table.rows} rows (0…${table.rows - 1})`],
-      fix: 'Pass a row index below the row count.',
-    });
+    throw new CommitError('COMMIT_ROW_NOT_FOUND', { table: table.name, rows: table.rows });
   }
   if (table.chunkRoots === undefined || table.chunkRoots.length !== table.chunks) {
-    throw mismatch('The commitment does not list its chunk roots.');
+    throw new CommitError('COMMIT_INVALID', { problem: 'no-chunk-roots' });
   }
   const chunkIndex = Math.floor(p.row / CHUNK_SIZE);
   const position = p.row % CHUNK_SIZE;
@@ -85,14 +78,14 @@ async function prove(p: ProveInclusionParameters, folder: TablesFolder): Promise
     rowLeaf(poseidon, rowSalt(p.saltKey, table.name, first + i), row),
   );
   if (fieldHex(chunkRoot(poseidon, leaves)) !== table.chunkRoots[chunkIndex]) {
-    throw mismatch("The row's chunk does not hash to the committed chunk root.");
+    throw new CommitError('COMMIT_INVALID', { problem: 'chunk-root' });
   }
   const path = chunkPath(poseidon, leaves, position);
   const roots = table.chunkRoots.map(BigInt);
   const treePath = chunkTreePath(poseidon, roots, chunkIndex);
   const encoded = encodedRows[position];
   const row = cells[position];
-  if (!encoded || !row) throw mismatch('The row could not be read.');
+  if (!encoded || !row) throw new CommitError('COMMIT_INVALID', { problem: 'row-unreadable' });
   const proof: InclusionProof = {
     schema: '1',
     kind: 'sinso-inclusion-proof',
@@ -126,7 +119,12 @@ async function prove(p: ProveInclusionParameters, folder: TablesFolder): Promise
     tableCommitment: { rows: table.rows, encodingHash: table.encodingHash, root: table.root },
     tableRoots: commitment.tables.map((t) => t.root),
   };
-  await verifyInclusion(proof, commitment);
+  const check = await verifyInclusion(proof, commitment);
+  if (!check.ok)
+    throw new InternalError('INTERNAL', {
+      what: 'a proof just made does not verify',
+      detail: `step: ${check.step}`,
+    });
   return proof;
 }
 
@@ -138,11 +136,4 @@ async function readChunk(folder: TablesFolder, table: string, chunkIndex: number
     for (let r = 0; r < count; r++) rows.push(batch.map((column) => column[r] as Cell));
   }
   return rows;
-}
-
-function mismatch(what: string): CommitError {
-  return new CommitError(what, {
-    code: 'COMMIT_INVALID',
-    fix: 'Prove against the tables folder and commitment.json of the same `sinso commit` run (or commit again).',
-  });
 }

@@ -20,10 +20,10 @@ export function encodeRow(
   dictionaries: readonly (DictionaryIndex | undefined)[] = [],
 ): EncodedRow {
   if (cells.length !== columns.length || columns.length > MAX_COLUMNS) {
-    throw new CommitError('A row does not have one value per column.', {
-      code: 'COMMIT_TABLES_INVALID',
-      details: `columns: ${columns.length}, values: ${cells.length}`,
-      fix: 'Check that the Parquet file has the columns tables.json lists.',
+    throw new CommitError('COMMIT_TABLES_INVALID', {
+      problem: 'row-width',
+      columns: columns.length,
+      values: cells.length,
     });
   }
   let nullMask = 0n;

@@ -12,10 +12,7 @@ import { CommitError } from './errors.js';
  */
 export function deriveSaltKey(datasetKey: Uint8Array): Uint8Array {
   if (datasetKey.byteLength < 32) {
-    throw new CommitError('The dataset key is too short.', {
-      code: 'COMMIT_INVALID',
-      fix: 'Use a 32-byte secret (the workspace key `dataset-NAME`).',
-    });
+    throw new CommitError('COMMIT_INVALID', { problem: 'key-too-short' });
   }
   return new Uint8Array(hkdfSync('sha256', datasetKey, new Uint8Array(0), SALT_KEY_INFO, 32));
 }

@@ -1,3 +1,4 @@
+import { parseWith } from '../core/parse.js';
 import type { Commitment } from '../core/schemas/commitment.js';
 import { chunkRootFromPath } from './chunkTree.js';
 import { chunkTreeRootFromPath } from './chunkTreeRoot.js';
@@ -8,9 +9,12 @@ import { CommitError } from './errors.js';
 import { loadPoseidon, type Poseidon } from './poseidon.js';
 import { type CommittedColumn, datasetRoot, encodingHash, tableRoot } from './roots.js';
 import { encodeRow, rowLeaf } from './rowLeaf.js';
-import { fieldHex, type InclusionProof } from './schema.js';
+import { fieldHex, type InclusionProof, InclusionProofSchema } from './schema.js';
 
-/** The steps of verification, in order; a failure names the step, never a value. */
+/**
+ * The steps of verification, in order; a failure names the step, never a value. `format` and
+ * `version` are checks of the input: they throw. The others are the outcome.
+ */
 export type VerifyInclusionStep =
   | 'format'
   | 'version'
@@ -23,32 +27,61 @@ export type VerifyInclusionStep =
   | 'table-root'
   | 'dataset-root';
 
-export type VerifyInclusionReturnType = { ok: true };
+/**
+ * Whether the proof verifies; if not, the first step that failed and why, in a fixed sentence
+ * (never a value).
+ */
+export type VerifyInclusionReturnType =
+  | { ok: true }
+  | { ok: false; step: Exclude<VerifyInclusionStep, 'format' | 'version'>; reason: string };
+
+/** Thrown for a malformed proof: `COMMIT_PROOF_INVALID` with step `format`, `version` or `chunk`. */
+export type VerifyInclusionErrorType = CommitError;
+
+/** A failed step, thrown inside the checks and caught by verifyInclusion. */
+class Failed {
+  constructor(
+    readonly step: Exclude<VerifyInclusionStep, 'format' | 'version'>,
+    readonly reason: string,
+  ) {}
+}
 
 /**
  * Checks an inclusion proof against a commitment: re-encodes the revealed values with the
  * commitment's column encoding (its dictionaries included), re-hashes the leaf with the salt,
- * climbs the chunk and chunk-tree paths, and recomputes the table and dataset roots. Throws
- * `COMMIT_PROOF_INVALID` naming the first step that failed.
+ * climbs the chunk and chunk-tree paths, and recomputes the table and dataset roots. Returns
+ * `{ ok: false, step }` naming the first step that failed. Throws a CommitError
+ * (`COMMIT_PROOF_INVALID`) only for a malformed proof: one that does not match the proof schema,
+ * holds a hash that is not a field element (step `format`), or uses another scheme or version
+ * than the commitment (step `version`).
  *
  * @example
- * await verifyInclusion(proof, commitment); // { ok: true }, or throws
+ * const r = await verifyInclusion(proof, commitment);
+ * if (!r.ok) console.error(`invalid (step: ${r.step})`);
  */
 export async function verifyInclusion(
   proof: InclusionProof,
   commitment: Commitment,
 ): Promise<VerifyInclusionReturnType> {
+  parseWith(InclusionProofSchema, proof, {
+    what: 'inclusion proof',
+    error: (issues, cause) => new CommitError('COMMIT_PROOF_INVALID', { step: 'format' }, { issues, cause }),
+  });
+  if (!fieldElementsOf(proof).every((x) => BigInt(x) < FIELD_MODULUS)) {
+    throw new CommitError('COMMIT_PROOF_INVALID', { step: 'format' });
+  }
+  if (!versionMatches(proof, commitment)) throw new CommitError('COMMIT_PROOF_INVALID', { step: 'version' });
   const poseidon = await loadPoseidon();
-  check(
-    'format',
-    fieldElementsOf(proof).every((x) => BigInt(x) < FIELD_MODULUS),
-    'A hash in the proof is not a field element (≥ p).',
-  );
-  check(
-    'version',
-    versionMatches(proof, commitment),
-    'The proof and the commitment use different schemes or versions.',
-  );
+  try {
+    checkProof(poseidon, proof, commitment);
+  } catch (err) {
+    if (err instanceof Failed) return { ok: false, step: err.step, reason: err.reason };
+    throw err;
+  }
+  return { ok: true };
+}
+
+function checkProof(poseidon: Poseidon, proof: InclusionProof, commitment: Commitment): void {
   const table = checkCommitment(poseidon, proof, commitment);
   const columns = committedColumns(table);
   check('row', proof.row < table.rows, 'The row index is outside the table.');
@@ -115,7 +148,6 @@ export async function verifyInclusion(
     fieldHex(datasetRoot(poseidon, roots)) === commitment.root,
     'The recomputed dataset root differs from the committed one.',
   );
-  return { ok: true };
 }
 
 type CommittedTable = Commitment['tables'][number];
@@ -185,7 +217,9 @@ function reencode(proof: InclusionProof, columns: readonly CommittedColumn[]): C
       );
       return cell;
     } catch (err) {
-      throw invalid('encoding', 'A value cannot be encoded for its column.', err);
+      if (err instanceof CommitError)
+        throw new Failed('encoding', 'A value cannot be encoded for its column.');
+      throw err;
     }
   });
 }
@@ -218,15 +252,6 @@ function treeDepth(chunks: number): number {
   return depth;
 }
 
-function check(step: VerifyInclusionStep, ok: boolean, what: string): void {
-  if (!ok) throw invalid(step, what);
-}
-
-function invalid(step: VerifyInclusionStep, what: string, cause?: unknown): CommitError {
-  return new CommitError(`The inclusion proof does not verify (step: ${step}).`, {
-    code: 'COMMIT_PROOF_INVALID',
-    metaMessages: [`Step: ${step}`, what],
-    cause,
-    fix: 'The row, its salt, a sibling or a root was changed, or the proof is for another commitment; make the proof again with `sinso prove-inclusion`.',
-  });
+function check(step: Exclude<VerifyInclusionStep, 'format' | 'version'>, ok: boolean, reason: string): void {
+  if (!ok) throw new Failed(step, reason);
 }

@@ -3,7 +3,7 @@ import { importer } from 'ipfs-unixfs-importer';
 import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { balanced } from 'ipfs-unixfs-importer/layout';
 import type { CID } from 'multiformats/cid';
-import { SinsoError, wrapIoError } from './errors/index.js';
+import { InternalError, wrapIoError } from './errors/index.js';
 
 /**
  * How sinso turns a file into a CID, fixed so the same bytes always give the same CID, and the
@@ -59,10 +59,7 @@ export async function cidOfStream(
     root = entry.cid;
   }
   if (!root) {
-    throw new SinsoError('Content addressing produced no root CID.', {
-      code: 'INTERNAL',
-      fix: 'This is a bug in sinso or ipfs-unixfs-importer; please report it.',
-    });
+    throw new InternalError('INTERNAL', { what: 'content addressing produced no root CID' });
   }
   return root;
 }

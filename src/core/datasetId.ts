@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SinsoError, WorkspaceError } from './errors/index.js';
+import { KeystoreError, SinsoError } from './errors/index.js';
 import type { SecretRequest } from './stage.js';
 import type { Workspace } from './workspace.js';
 
@@ -65,11 +65,10 @@ export async function datasetKey(workspace: Workspace, id: DatasetId): Promise<U
     return await (await workspace.keys()).secret(datasetKeyName(id));
   } catch (err) {
     if (!(err instanceof SinsoError) || err.code !== 'KEYSTORE_KEY_NOT_FOUND') throw err;
-    throw new WorkspaceError('The workspace has no key for this dataset.', {
-      code: 'KEYSTORE_KEY_NOT_FOUND',
-      cause: err,
-      metaMessages: [`Dataset: ${id}`],
-      fix: 'Check --dataset: it must be the id the dataset was committed or published with (see `sinso keys list`).',
-    });
+    throw new KeystoreError(
+      'KEYSTORE_KEY_NOT_FOUND',
+      { key: datasetKeyName(id), dataset: id },
+      { cause: err },
+    );
   }
 }

@@ -66,7 +66,9 @@ describe('keystore v3', () => {
     const err = await decryptKeystore(ks, 'wrong').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeystoreError);
     expect((err as KeystoreError).code).toBe('KEYSTORE_WRONG_PASSPHRASE');
-    expect((err as KeystoreError).message).toContain('SINSO_PASSPHRASE');
+    expect((err as KeystoreError).fix).toMatchInlineSnapshot(
+      `"Set SINSO_PASSPHRASE to the passphrase the workspace was created with (or type it at the prompt)."`,
+    );
   });
 
   it('reports a damaged file as corrupt, not as a wrong passphrase', async () => {

@@ -81,8 +81,8 @@ export async function encryptKeystore(p: EncryptKeystoreParameters): Promise<Key
 export async function decryptKeystore(json: unknown, passphrase: string): Promise<Uint8Array> {
   const ks = parseWith(KeystoreV3Schema, json, {
     what: 'keystore file',
-    code: 'KEYSTORE_CORRUPT',
-    fix: 'Restore the key file from a backup; a keystore must be Ethereum keystore v3 JSON.',
+    error: (issues, cause) =>
+      new KeystoreError('KEYSTORE_CORRUPT', { problem: 'it is not keystore v3 JSON' }, { issues, cause }),
   });
   const c = ks.crypto;
   const kp = c.kdfparams;
@@ -94,10 +94,7 @@ export async function decryptKeystore(json: unknown, passphrase: string): Promis
   const ciphertext = Buffer.from(c.ciphertext, 'hex');
   const mac = Buffer.from(keccak_256(Buffer.concat([dk.subarray(16, 32), ciphertext])));
   if (!timingSafeEqual(mac, Buffer.from(c.mac, 'hex'))) {
-    throw new KeystoreError('Wrong passphrase: the keystore could not be unlocked.', {
-      code: 'KEYSTORE_WRONG_PASSPHRASE',
-      fix: 'Set SINSO_PASSPHRASE to the passphrase the workspace was created with (or type it at the prompt).',
-    });
+    throw new KeystoreError('KEYSTORE_WRONG_PASSPHRASE');
   }
   const decipher = createDecipheriv('aes-128-ctr', dk.subarray(0, 16), Buffer.from(c.cipherparams.iv, 'hex'));
   return new Uint8Array(Buffer.concat([decipher.update(ciphertext), decipher.final()]));
@@ -121,10 +118,7 @@ async function deriveScrypt(
 }
 
 function corrupt(why: string): KeystoreError {
-  return new KeystoreError(`The keystore file is damaged: ${why}.`, {
-    code: 'KEYSTORE_CORRUPT',
-    fix: 'Restore the key file from a backup.',
-  });
+  return new KeystoreError('KEYSTORE_CORRUPT', { problem: why });
 }
 
 function uuidFrom(b: Uint8Array): string {

@@ -1,4 +1,4 @@
-import { KeystoreError } from './errors/index.js';
+import { InterruptedError, KeystoreError } from './errors/index.js';
 
 /** Where a passphrase comes from. */
 export type PassphraseSource = (purpose: { confirm: boolean }) => Promise<string>;
@@ -11,25 +11,16 @@ export const defaultPassphraseSource: PassphraseSource = async ({ confirm }) => 
   const env = process.env['SINSO_PASSPHRASE'];
   if (env !== undefined && env !== '') return env;
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
-    throw new KeystoreError('No passphrase given for the workspace keystore.', {
-      code: 'KEYSTORE_NO_PASSPHRASE',
-      fix: 'Set SINSO_PASSPHRASE, or run the command in a terminal to be prompted.',
-    });
+    throw new KeystoreError('KEYSTORE_NO_PASSPHRASE', { problem: 'missing' });
   }
   const first = await promptHidden('Workspace passphrase: ');
   if (!confirm) return first;
   if (first.length < 8) {
-    throw new KeystoreError('The passphrase is too short.', {
-      code: 'KEYSTORE_NO_PASSPHRASE',
-      fix: 'Choose a passphrase of at least 8 characters.',
-    });
+    throw new KeystoreError('KEYSTORE_NO_PASSPHRASE', { problem: 'too-short' });
   }
   const again = await promptHidden('Repeat passphrase: ');
   if (again !== first) {
-    throw new KeystoreError('The two passphrases differ.', {
-      code: 'KEYSTORE_NO_PASSPHRASE',
-      fix: 'Run the command again and type the same passphrase twice.',
-    });
+    throw new KeystoreError('KEYSTORE_NO_PASSPHRASE', { problem: 'mismatch' });
   }
   return first;
 };
@@ -55,7 +46,7 @@ function promptHidden(question: string): Promise<string> {
         }
         if (ch === '\u0003') {
           finish();
-          reject(new KeystoreError('Cancelled at the passphrase prompt.', { code: 'INTERRUPTED' }));
+          reject(new InterruptedError('INTERRUPTED', { activity: 'waiting at the passphrase prompt' }));
           return;
         }
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { SinsoError } from './errors/index.js';
+import { KeystoreError } from './errors/index.js';
 
 /** The `--secret-file` option (one definition, so the stages that take it cannot drift). */
 export const SecretFileOptionSchema = z
@@ -21,18 +21,11 @@ export async function readSecretFile(path: string): Promise<Uint8Array> {
   try {
     raw = await readFile(path);
   } catch (err) {
-    throw new SinsoError('The secret file could not be read.', {
-      code: 'SECRET_FILE_INVALID',
-      cause: err,
-      fix: 'Check the path given to --secret-file.',
-    });
+    throw new KeystoreError('SECRET_FILE_INVALID', { problem: 'unreadable' }, { cause: err });
   }
   const text = raw.toString('latin1').trim();
   if (/^[0-9a-fA-F]{64,}$/.test(text) && text.length % 2 === 0)
     return new Uint8Array(Buffer.from(text, 'hex'));
   if (raw.length >= 32) return new Uint8Array(raw);
-  throw new SinsoError('The secret file holds too little key material.', {
-    code: 'SECRET_FILE_INVALID',
-    fix: 'Use at least 32 random bytes, or 64 hex characters (e.g. `openssl rand -hex 32 > secret.hex`).',
-  });
+  throw new KeystoreError('SECRET_FILE_INVALID', { problem: 'too-short' });
 }

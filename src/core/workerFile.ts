@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SinsoError } from './errors/index.js';
+import { InternalError } from './errors/index.js';
 
 /**
  * The file of a worker thread, next to the calling module: its compiled `.js` (under the test
@@ -14,10 +14,7 @@ export function workerFile(callerUrl: string, relative: string): string {
   if (!callerUrl.endsWith('.ts')) return path;
   const dist = path.replace(/([\\/])src([\\/])/, '$1dist$2');
   if (!existsSync(dist)) {
-    throw new SinsoError('The compiled worker is missing.', {
-      code: 'INTERNAL',
-      fix: 'Run `npm run build` first.',
-    });
+    throw new InternalError('INTERNAL', { what: 'the compiled worker is missing', remedy: 'build' });
   }
   return dist;
 }

@@ -1,5 +1,5 @@
 import { parentPort, type Transferable, Worker } from 'node:worker_threads';
-import { SinsoError } from './errors/index.js';
+import { InternalError, InterruptedError, SinsoError } from './errors/index.js';
 
 /** A message to a pool worker. */
 type TaskMessage<T> = { id: number; task: T };
@@ -88,9 +88,9 @@ export function createWorkerPool<T, R>(p: CreateWorkerPoolParameters): WorkerPoo
   });
   const onAbort = () =>
     fail(
-      new SinsoError(`The ${p.name} was interrupted.`, {
-        code: 'INTERRUPTED',
-        fix: 'Run the command again; nothing half-written was kept.',
+      new InterruptedError('INTERRUPTED', {
+        activity: `running the ${p.name} workers`,
+        nothingWritten: true,
       }),
     );
   if (p.signal?.aborted) onAbort();
@@ -134,10 +134,7 @@ export function serveTasks<T, R>(
 ): void {
   const port = parentPort;
   if (!port) {
-    throw new SinsoError('A pool worker module was loaded outside a worker thread.', {
-      code: 'INTERNAL',
-      fix: 'This is a bug; please report it.',
-    });
+    throw new InternalError('INTERNAL', { what: 'a pool worker module was loaded outside a worker thread' });
   }
   port.on('message', async (m: TaskMessage<T>) => {
     try {
@@ -152,11 +149,6 @@ export function serveTasks<T, R>(
   });
 }
 
-function workerFailed(name: string, details: string | undefined, cause?: unknown): SinsoError {
-  return new SinsoError(`A ${name} worker failed.`, {
-    code: 'INTERNAL',
-    details,
-    cause,
-    fix: 'This is a bug; please report it.',
-  });
+function workerFailed(name: string, detail: string | undefined, cause?: unknown): InternalError {
+  return new InternalError('INTERNAL', { what: `a ${name} worker failed`, detail }, { cause });
 }

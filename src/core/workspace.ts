@@ -2,10 +2,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type LocalAccount, privateKeyToAccount } from 'viem/accounts';
-import { KeystoreError, WorkspaceError, wrapIoError } from './errors/index.js';
+import { KeystoreError, type SchemaIssue, WorkspaceError, wrapIoError } from './errors/index.js';
 import { exists, writeFileAtomic } from './fs.js';
 import { decryptKeystore, encryptKeystore, secretFingerprint } from './keystore.js';
-import { parseWith } from './parse.js';
+import { NOT_JSON, parseWith } from './parse.js';
 import { defaultPassphraseSource, type PassphraseSource } from './passphrase.js';
 import { type KdfPreset, type KeyMeta, KeystoreV3Schema } from './schemas/keystore.js';
 import { type WorkspaceConfig, WorkspaceConfigSchema } from './schemas/workspace.js';
@@ -94,10 +94,7 @@ export type InitWorkspaceParameters = {
 export async function initWorkspace(p: InitWorkspaceParameters): Promise<Workspace> {
   const paths = workspacePaths(p.dir);
   if (await exists(paths.config)) {
-    throw new WorkspaceError('A workspace already exists in this folder.', {
-      code: 'WORKSPACE_EXISTS',
-      fix: 'Use it as it is, or choose another folder with --workspace DIR.',
-    });
+    throw new WorkspaceError('WORKSPACE_EXISTS');
   }
   const passphrase = await p.passphrase({ confirm: true });
   const config: WorkspaceConfig = {
@@ -138,16 +135,13 @@ export async function openWorkspace(p: {
   try {
     text = await readFile(paths.config, 'utf8');
   } catch {
-    throw new WorkspaceError('No sinso workspace found.', {
-      code: 'WORKSPACE_NOT_FOUND',
-      metaMessages: [`Looked for: ${paths.config}`],
-      fix: 'Run `sinso init` to create one, or pass --workspace DIR.',
-    });
+    throw new WorkspaceError('WORKSPACE_NOT_FOUND', { lookedFor: paths.config });
   }
-  const config = parseWith(WorkspaceConfigSchema, parseJson(text), {
+  const invalid = (issues: readonly SchemaIssue[], cause: unknown) =>
+    new WorkspaceError('WORKSPACE_INVALID', { file: 'workspace.json' }, { issues, cause });
+  const config = parseWith(WorkspaceConfigSchema, parseJson(text, invalid), {
     what: 'workspace config (workspace.json)',
-    code: 'WORKSPACE_INVALID',
-    fix: 'Restore workspace.json or create a new workspace with `sinso init`.',
+    error: invalid,
   });
   return makeWorkspace(paths, config, p.passphrase ?? defaultPassphraseSource);
 }
@@ -162,10 +156,7 @@ export async function addKey(
 ): Promise<KeyMeta> {
   const existing = await ws.listKeys();
   if (existing.some((k) => k.name === p.name)) {
-    throw new KeystoreError('A key with this name already exists.', {
-      code: 'KEYSTORE_KEY_EXISTS',
-      fix: 'Choose another --name; `sinso keys list` shows the names in use.',
-    });
+    throw new KeystoreError('KEYSTORE_KEY_EXISTS', { key: p.name });
   }
   const passphrase = await p.passphrase({ confirm: false });
   const first = existing[0];
@@ -231,27 +222,24 @@ async function readKeyFile(paths: WorkspacePaths, name: string): Promise<unknown
   try {
     text = await readFile(join(paths.keys, `${name}.json`), 'utf8');
   } catch {
-    throw new KeystoreError('The workspace has no key with this name.', {
-      code: 'KEYSTORE_KEY_NOT_FOUND',
-      metaMessages: [`Key: ${name}`],
-      fix: 'See `sinso keys list`; add one with `sinso keys new --name NAME --kind evm|secret`.',
-    });
+    throw new KeystoreError('KEYSTORE_KEY_NOT_FOUND', { key: name });
   }
-  return parseJson(text, 'KEYSTORE_CORRUPT');
+  return parseJson(text, corruptKeystore);
+}
+
+/** The error for a keystore file that is not JSON or not keystore v3. */
+function corruptKeystore(issues: readonly SchemaIssue[], cause: unknown): KeystoreError {
+  return new KeystoreError('KEYSTORE_CORRUPT', { problem: 'it is not keystore v3 JSON' }, { issues, cause });
 }
 
 function parseJson(
   text: string,
-  code: 'WORKSPACE_INVALID' | 'KEYSTORE_CORRUPT' = 'WORKSPACE_INVALID',
+  invalid: (issues: readonly SchemaIssue[], cause: unknown) => Error,
 ): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new WorkspaceError('A workspace file is not valid JSON.', {
-      code,
-      cause: err,
-      fix: 'Restore it from a backup or create a new workspace with `sinso init`.',
-    });
+    throw invalid(NOT_JSON, err);
   }
 }
 
@@ -269,14 +257,11 @@ function makeWorkspace(
     if (!hit) {
       hit = (async () => {
         const json = await readKeyFile(paths, name);
-        const meta = parseWith(KeystoreV3Schema, json, { what: 'keystore file', code: 'KEYSTORE_CORRUPT' })[
+        const meta = parseWith(KeystoreV3Schema, json, { what: 'keystore file', error: corruptKeystore })[
           'x-sinso'
         ];
         if (meta && meta.kind !== kind) {
-          throw new KeystoreError(`The key is of kind ${meta.kind}, not ${kind}.`, {
-            code: 'KEYSTORE_KEY_NOT_FOUND',
-            metaMessages: [`Key: ${name}`],
-          });
+          throw new KeystoreError('KEYSTORE_KEY_NOT_FOUND', { key: name, kind: meta.kind, wanted: kind });
         }
         passphrase ??= source({ confirm: false });
         return decryptKeystore(json, await passphrase);
@@ -301,7 +286,7 @@ function makeWorkspace(
     for (const f of names) {
       const ks = parseWith(KeystoreV3Schema, await readKeyFile(paths, f.slice(0, -5)), {
         what: 'keystore file',
-        code: 'KEYSTORE_CORRUPT',
+        error: corruptKeystore,
       });
       if (ks['x-sinso']) out.push(ks['x-sinso']);
     }

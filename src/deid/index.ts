@@ -19,7 +19,9 @@ export {
 export { shiftDicomDate, shiftDicomDateTime } from './dicom/shiftDates.js';
 export { deidDicomStage } from './dicom/stage.js';
 export { verifyDeidentified } from './dicom/verifyDeidentified.js';
+export { DeidError, type DeidErrorType, deidErrors } from './errors.js';
 export { deidentifyFhirFiles } from './fhir/deidentifyFhirFiles.js';
+export { FhirDeidError, type FhirDeidErrorType, fhirDeidErrors } from './fhir/engine/errors.js';
 export {
   type DeidFhirOptions,
   DeidFhirOptionsSchema,

@@ -1,7 +1,7 @@
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.js';
-import { SinsoError, UsageError, WorkspaceError } from '../core/errors/index.js';
+import { InternalError, PipelineError, UsageError, WorkspaceError } from '../core/errors/index.js';
 import { abortStaged, beginStaged, commitStaged, exists } from '../core/fs.js';
 import { digestPath, type HashMemo } from '../core/hash.js';
 import type { Logger } from '../core/log.js';
@@ -37,14 +37,7 @@ export async function stageContext(
 ): Promise<StageContext> {
   const { workspace } = caller;
   if (!workspace && stageNeedsWorkspace(stage, options)) {
-    throw new WorkspaceError(
-      `\`sinso ${stage.name.split('.').join(' ')}\` needs a workspace (its keys live there).`,
-      {
-        code: 'WORKSPACE_NOT_FOUND',
-        metaMessages: [`Stage: ${stage.name}`],
-        fix: 'Run `sinso init` first, or pass --workspace DIR.',
-      },
-    );
+    throw new WorkspaceError('WORKSPACE_NOT_FOUND', { stage: stage.name });
   }
   const secrets: Record<string, Uint8Array> = {};
   for (const [slot, req] of Object.entries(stage.secrets(options))) {
@@ -91,10 +84,10 @@ export async function executeStage(
     for (const o of p.outs) {
       if (await isNonEmptyDir(o.abs)) {
         if (!(await holdsMarker(p.stage.marker, o.abs))) {
-          throw new UsageError('The output path is a folder that holds files this command did not write.', {
-            metaMessages: [`Output: ${o.display}`],
-            fix: 'Choose a new or empty folder, or remove this one first; nothing was changed.',
-          });
+          throw new UsageError(
+            `The output path ${o.display} is a folder that holds files this command did not write.`,
+            { fix: 'Choose a new or empty folder, or remove this one first; nothing was changed.' },
+          );
         }
       }
     }
@@ -110,11 +103,7 @@ export async function executeStage(
     const result = checkResult(p.stage, await p.stage.run(ctx, staged));
     for (const o of p.outs) {
       if (!(await exists(stagedPaths[o.key] as string))) {
-        throw new SinsoError('A stage finished without writing one of its outputs.', {
-          code: 'PIPELINE_OUTPUT_MISSING',
-          metaMessages: [`Stage: ${p.stage.name}`, `Output: ${o.display}`],
-          fix: 'This is a bug in the stage; please report it.',
-        });
+        throw new PipelineError('PIPELINE_OUTPUT_MISSING', { stage: p.stage.name, output: o.display });
       }
     }
     const locked: LockedOut[] = [];
@@ -129,9 +118,10 @@ export async function executeStage(
     } else {
       const v = await policy.verify(ctx, stagedPaths);
       if (!v.ok) {
-        throw new SinsoError('A stage wrote outputs that failed their verification.', {
-          code: 'PIPELINE_OUTPUT_UNVERIFIED',
-          metaMessages: [`Stage: ${p.stage.name}`, `Check: ${policy.verifier}`, v.detail],
+        throw new PipelineError('PIPELINE_OUTPUT_UNVERIFIED', {
+          stage: p.stage.name,
+          verifier: policy.verifier,
+          detail: v.detail,
         });
       }
       for (const o of p.outs) locked.push({ path: o.display, verified: true, verifier: policy.verifier });
@@ -150,12 +140,7 @@ export async function executeStage(
         }
       }
       if (kept.length > 0) {
-        throw new SinsoError(`Stage ${p.stage.name} failed; what it had written is kept.`, {
-          code: 'PIPELINE_STAGE_FAILED',
-          cause: err,
-          metaMessages: kept.map((k) => `Kept: ${k}`),
-          fix: 'See the cause below; run again to redo the stage (the kept copy is not reused).',
-        });
+        throw new PipelineError('PIPELINE_STAGE_FAILED', { stage: p.stage.name, kept }, { cause: err });
       }
     }
     for (const o of p.outs) await abortStaged(o.abs);
@@ -177,13 +162,9 @@ async function holdsMarker(marker: OutputMarker | undefined, dir: string): Promi
 function checkResult(stage: StageDefinition, result: StageResult): StageResult {
   const r = stage.result.safeParse(result.summary);
   if (!r.success) {
-    throw new SinsoError('A stage returned a summary that does not match its result schema.', {
-      code: 'INTERNAL',
-      metaMessages: [
-        `Stage: ${stage.name}`,
-        ...r.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`),
-      ],
-      fix: 'This is a bug in the stage; please report it.',
+    throw new InternalError('INTERNAL', {
+      what: `stage ${stage.name} returned a summary that does not match its result schema`,
+      detail: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
     });
   }
   return { ...result, summary: r.data as Record<string, unknown> };

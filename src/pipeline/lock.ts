@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { PipelineError } from '../core/errors/index.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
-import { parseWith } from '../core/parse.js';
+import { NOT_JSON, parseWith } from '../core/parse.js';
 import { type PipelineLock, PipelineLockSchema } from '../core/schemas/pipeline.js';
 
 /** `pipelines/demo.yaml` → `pipelines/demo.lock.json`. */
@@ -22,17 +22,11 @@ export async function readLock(path: string, pipeline: string, toolVersion: stri
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new PipelineError('The pipeline lock file is not valid JSON.', {
-      code: 'PIPELINE_LOCK_INVALID',
-      cause: err,
-      metaMessages: [`File: ${path}`],
-      fix: 'Delete the lock file; the next run rebuilds it (and reruns every stage).',
-    });
+    throw new PipelineError('PIPELINE_LOCK_INVALID', { file: path }, { issues: NOT_JSON, cause: err });
   }
   return parseWith(PipelineLockSchema, json, {
     what: 'pipeline lock file',
-    code: 'PIPELINE_LOCK_INVALID',
-    fix: 'Delete the lock file; the next run rebuilds it (and reruns every stage).',
+    error: (issues, cause) => new PipelineError('PIPELINE_LOCK_INVALID', { file: path }, { issues, cause }),
   });
 }
 

@@ -1,5 +1,5 @@
 import { commitStage } from '../commit/index.js';
-import { PipelineError } from '../core/errors/index.js';
+import { InternalError } from '../core/errors/index.js';
 import type { StageDefinition } from '../core/stage.js';
 import { deidDicomStage, deidFhirStage } from '../deid/index.js';
 import { ingestFhirStage, scanStage } from '../ingest/index.js';
@@ -20,10 +20,7 @@ export function createRegistry(stages: readonly StageDefinition[]): StageRegistr
   const m = new Map<string, StageDefinition>();
   for (const s of stages) {
     if (m.has(s.name)) {
-      throw new PipelineError('Two stages are registered under one name.', {
-        code: 'INTERNAL',
-        metaMessages: [`Stage: ${s.name}`],
-      });
+      throw new InternalError('INTERNAL', { what: `two stages are registered as ${s.name}` });
     }
     m.set(s.name, s);
   }

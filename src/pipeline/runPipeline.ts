@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PipelineError, SinsoError } from '../core/errors/index.js';
+import { InternalError, PipelineError, SinsoError, UsageError } from '../core/errors/index.js';
 import { exists } from '../core/fs.js';
 import { canonicalJson, digestPath } from '../core/hash.js';
 import type { LockedHash, LockedOut, LockedStage } from '../core/schemas/pipeline.js';
@@ -74,15 +74,10 @@ export async function runPipeline(
     const from = plan.stages.filter((s) => s.id === p.from || s.group === p.from);
     if (from.length === 0) {
       const groups = [...new Set(plan.stages.filter((s) => s.group !== s.id).map((s) => s.group))];
-      throw new PipelineError('--from names a stage the pipeline does not have.', {
-        code: 'USAGE',
-        metaMessages: [
-          `Stages: ${plan.stages.map((s) => s.id).join(', ')}`,
-          ...(groups.length > 0
-            ? [`Stages with foreach/matrix (all their items): ${groups.join(', ')}`]
-            : []),
-        ],
-        fix: 'Give one of the stage ids above.',
+      throw new UsageError('--from names a stage the pipeline does not have.', {
+        fix: `Give one of the stages: ${plan.stages.map((s) => s.id).join(', ')}${
+          groups.length > 0 ? `; or a foreach/matrix stage, for all its items: ${groups.join(', ')}` : ''
+        }.`,
       });
     }
     for (const s of from) forced.add(s.id);
@@ -161,12 +156,11 @@ export async function runPipeline(
           inputs: datasets(s.deps),
           outputs: datasets(s.outs),
         });
-        throw new PipelineError(`Stage ${s.id} (${s.stage.name}) failed.`, {
-          code: 'PIPELINE_STAGE_FAILED',
-          cause: err,
-          metaMessages: [errorSummary(err)],
-          fix: 'Fix the cause above and run again: finished stages are kept and not rerun.',
-        });
+        throw new PipelineError(
+          'PIPELINE_STAGE_FAILED',
+          { stage: s.id, uses: s.stage.name, summary: errorSummary(err) },
+          { cause: err },
+        );
       }
       const entry: LockedStage = {
         uses: s.stage.name,
@@ -240,11 +234,7 @@ async function digestDeps(
   const out: LockedHash[] = [];
   for (const d of s.deps) {
     if (!(await exists(d.abs))) {
-      throw new PipelineError('A pipeline stage depends on a path that does not exist.', {
-        code: 'PIPELINE_DEP_MISSING',
-        metaMessages: [`Stage: ${s.id}`, `Dependency: ${d.display}`],
-        fix: 'Create it, or add the stage that produces it (with the path under its outs).',
-      });
+      throw new PipelineError('PIPELINE_DEP_MISSING', { stage: s.id, dependency: d.display });
     }
     const task = ctx.progress.start(`hash ${s.id} deps`, 0);
     out.push({ path: d.display, ...(await digestPath(d.abs, memo, () => task.tick())) });
@@ -304,16 +294,12 @@ async function acquireRunLock(runsDir: string): Promise<() => Promise<void>> {
       if ((err as { code?: string }).code !== 'EEXIST') throw err;
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new PipelineError('Another pipeline run is using this workspace.', {
-          code: 'PIPELINE_BUSY',
-          metaMessages: [`Process: ${pid}`],
-          fix: 'Wait for it to finish, or stop it; a killed run’s lock is taken over automatically.',
-        });
+        throw new PipelineError('PIPELINE_BUSY', { pid });
       }
       await rm(file, { force: true });
     }
   }
-  throw new PipelineError('Could not take the workspace run lock.', { code: 'INTERNAL' });
+  throw new InternalError('INTERNAL', { what: 'the workspace run lock could not be taken' });
 }
 
 function isAlive(pid: number): boolean {

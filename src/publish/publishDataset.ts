@@ -2,7 +2,6 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CID } from 'multiformats/cid';
 import { cidOfBytes, UNIXFS_PARAMS } from '../core/cid.js';
-import { SinsoError } from '../core/errors/index.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
 import { secretFingerprint } from '../core/keystore.js';
@@ -20,6 +19,7 @@ import type { TablesManifest } from '../core/schemas/tables.js';
 import { version } from '../core/version.js';
 import { addFile, type Blockstore, ENCRYPTION_FORMAT, encryptFile, writeCar } from '../storage/index.js';
 import { withTables } from '../tables/index.js';
+import { PublishError } from './errors.js';
 
 /** The at-rest scheme name recorded in manifests. */
 export const ENCRYPTION_SCHEME = `sinso-${ENCRYPTION_FORMAT.algorithm}/${ENCRYPTION_FORMAT.version}`;
@@ -60,17 +60,12 @@ export type PublishDatasetReturnType = { record: PublishRecord; manifest: Datase
  * record.tokenUri; // ipfs://bafy…
  */
 export async function publishDataset(p: PublishDatasetParameters): Promise<PublishDatasetReturnType> {
-  const rebuild = {
-    code: 'PUBLISH_INPUT_INVALID',
-    fix: 'Rebuild it with the command that writes it.',
-  } as const;
-  const tables = await withTables(
-    p.tablesDir,
-    { errors: { what: 'tables.json', ...rebuild } },
-    async (t) => t.manifest,
-  );
+  const { manifest: tables, sha256 } = await withTables(p.tablesDir, {}, async (t) => ({
+    manifest: t.manifest,
+    sha256: t.sha256,
+  }));
   const { commitment } = p;
-  checkConsistent(tables, commitment, p.risk);
+  checkConsistent(tables, sha256, commitment, p.risk);
   await mkdir(join(p.out, 'files'), { recursive: true });
 
   const files: DatasetFile[] = [];
@@ -216,18 +211,22 @@ function buildManifest(
 }
 
 /** The commitment must be over exactly these tables, and the risk report about them. */
-function checkConsistent(tables: TablesManifest, commitment: Commitment, risk: RiskReport): void {
+function checkConsistent(
+  tables: TablesManifest,
+  tablesSha256: string,
+  commitment: Commitment,
+  risk: RiskReport,
+): void {
   const names = (xs: readonly { name: string; rows: number }[]) =>
     xs.map((x) => `${x.name}:${x.rows}`).join(',');
   const patients = tables.tables.find((t) => t.name === risk.table)?.rows;
   if (
+    // the commitment records the hash of the tables.json it was built from
+    commitment.tablesSha256 !== tablesSha256 ||
     names(tables.tables) !== names(commitment.tables) ||
     (patients !== undefined && patients !== risk.rows)
   ) {
-    throw new SinsoError('The commitment or risk report was not built from these tables.', {
-      code: 'PUBLISH_INPUT_INVALID',
-      fix: 'Rebuild the commitment (`sinso commit`) from the tables folder you publish.',
-    });
+    throw new PublishError('PUBLISH_INPUT_INVALID', { problem: 'inconsistent' });
   }
 }
 

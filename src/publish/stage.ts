@@ -104,21 +104,18 @@ async function publish(
       risk = await riskOf(tablesDir, o);
     }
     if (risk.rows === 0) {
-      throw new PublishError('The tables hold no patient; nothing was published.', {
-        code: 'PUBLISH_BELOW_MIN_K',
-        fix: o.suppress
-          ? 'Suppression left no one: try --suppress generalize, fewer or coarser --qi (e.g. age_band_10), or a lower --min-k.'
-          : 'Build the tables from de-identified FHIR records that include Patient resources.',
+      throw new PublishError('PUBLISH_BELOW_MIN_K', {
+        problem: tablesDir === o.tables ? 'no-patients' : 'suppressed-all',
       });
     }
     if (risk.k < o.minK) {
-      throw new PublishError('The dataset is below the minimum k-anonymity; nothing was published.', {
-        code: 'PUBLISH_BELOW_MIN_K',
-        metaMessages: [
-          `k = ${risk.k} over ${risk.quasiIdentifiers.join(', ')}; minimum ${o.minK}`,
-          `${risk.classesBelowMinK} class(es) holding ${risk.rowsBelowMinK} patient(s) are below it`,
-        ],
-        fix: 'Suppress first (`sinso tables suppress`, or --suppress drop|generalize here), choose other --qi, or lower --min-k.',
+      throw new PublishError('PUBLISH_BELOW_MIN_K', {
+        problem: 'below-min-k',
+        k: risk.k,
+        minK: o.minK,
+        quasiIdentifiers: risk.quasiIdentifiers,
+        classesBelowMinK: risk.classesBelowMinK,
+        rowsBelowMinK: risk.rowsBelowMinK,
       });
     }
     const datasetKey = ctx.secrets.dataset;

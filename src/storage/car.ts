@@ -8,7 +8,7 @@ import { CID } from 'multiformats/cid';
 import { isSinsoError, wrapIoError } from '../core/errors/index.js';
 import { abortStaged, beginStaged, commitStaged } from '../core/fs.js';
 import { type Progress, silentProgress } from '../core/progress.js';
-import { type Blockstore, verifyBlock } from './blockstore.js';
+import { assertBlock, type Blockstore } from './blockstore.js';
 import { blockLinks } from './dagPb.js';
 import { StorageError } from './errors.js';
 
@@ -170,18 +170,14 @@ async function scanCar(path: string, onBlock: (cid: CID, bytes: Uint8Array) => u
     roots = (await iterator.getRoots()).map((r) => CID.asCID(r) ?? CID.decode(r.bytes));
     for await (const block of iterator) {
       const cid = CID.asCID(block.cid) ?? CID.decode(block.cid.bytes);
-      verifyBlock(cid, block.bytes);
+      assertBlock(cid, block.bytes);
       await onBlock(cid, block.bytes);
       blocks++;
     }
   } catch (err) {
-    if (isSinsoError(err) && err.code !== 'STORAGE_CID_MISMATCH') throw err;
+    if (isSinsoError(err) && !(err instanceof StorageError && err.is('STORAGE_CID_MISMATCH'))) throw err;
     if ((err as { code?: unknown }).code === 'ENOENT') throw wrapIoError(err, 'Reading the CAR file');
-    throw new StorageError('The CAR file is not valid: it is damaged, truncated or altered.', {
-      code: 'STORAGE_CAR_INVALID',
-      cause: err,
-      fix: 'Write the CAR file again from the source (`sinso car FILE... --out OUT.car`).',
-    });
+    throw new StorageError('STORAGE_CAR_INVALID', { problem: 'damaged' }, { cause: err });
   }
   const bytes = (await stat(path)).size;
   return { roots: roots.map(String), blocks, bytes, paddedPieceSize: paddedPieceSize(bytes) };
@@ -201,10 +197,10 @@ export async function* exportFile(blockstore: Pick<Blockstore, 'get'>, cid: CID)
   };
   const entry = await exporter(cid, readable as never);
   if (entry.type !== 'file' && entry.type !== 'raw') {
-    throw new StorageError('The CID is not a file.', {
-      code: 'STORAGE_CAR_INVALID',
-      metaMessages: [`CID: ${cid.toString()}`, `Kind: ${entry.type}`],
-      fix: 'Give the root CID of a file.',
+    throw new StorageError('STORAGE_CAR_INVALID', {
+      problem: 'not-a-file',
+      cid: cid.toString(),
+      kind: entry.type,
     });
   }
   yield* entry.content();

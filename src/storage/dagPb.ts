@@ -15,11 +15,7 @@ export const RAW_CODE = 0x55;
 export function blockLinks(cid: CID, bytes: Uint8Array): CID[] {
   if (cid.code === RAW_CODE) return [];
   if (cid.code !== DAG_PB_CODE) {
-    throw new StorageError('A block is of a kind sinso does not follow (only raw and dag-pb).', {
-      code: 'STORAGE_CAR_INVALID',
-      metaMessages: [`Codec: 0x${cid.code.toString(16)}`],
-      fix: 'Give the root CID of a UnixFS file made by sinso or `ipfs add`.',
-    });
+    throw new StorageError('STORAGE_CAR_INVALID', { problem: 'codec', codec: cid.code });
   }
   try {
     const links: CID[] = [];
@@ -31,11 +27,7 @@ export function blockLinks(cid: CID, bytes: Uint8Array): CID[] {
     }
     return links;
   } catch (err) {
-    throw new StorageError('A dag-pb block could not be decoded.', {
-      code: 'STORAGE_CAR_INVALID',
-      cause: err,
-      fix: 'The block store or CAR file is damaged: import the file again.',
-    });
+    throw new StorageError('STORAGE_CAR_INVALID', { problem: 'dag-pb' }, { cause: err });
   }
 }
 

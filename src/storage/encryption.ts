@@ -242,19 +242,12 @@ function makeHeader(datasetKey: Uint8Array, keys: Keys, segmentSize: number, dig
 
 function readHeader(bytes: Buffer): Header {
   if (bytes.length < MAGIC.length || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new StorageError('The file is not a sinso encrypted file (it has no SINSOENC header).', {
-      code: 'STORAGE_ENCRYPTED_INVALID',
-      fix: 'Give a file written by sinso’s encryption at rest (usually named *.enc).',
-    });
+    throw new StorageError('STORAGE_ENCRYPTED_INVALID', { problem: 'not-sinso' });
   }
   if (bytes.length < HEADER) throw damaged('its header is cut short');
   const version = bytes[8];
   if (version !== ENCRYPTION_FORMAT.version || bytes[9] !== ALGORITHM_ID) {
-    throw new StorageError('The encrypted file is in a format version this sinso does not read.', {
-      code: 'STORAGE_ENCRYPTED_INVALID',
-      metaMessages: [`Format version: ${version}, algorithm: ${bytes[9]}`],
-      fix: 'Upgrade sinso to a version that reads it.',
-    });
+    throw new StorageError('STORAGE_ENCRYPTED_INVALID', { problem: 'version', version, algorithm: bytes[9] });
   }
   const segmentSize = bytes.readUInt32BE(12);
   if (
@@ -274,11 +267,7 @@ function readHeader(bytes: Buffer): Header {
 
 function checkKey(datasetKey: Uint8Array, header: Header): void {
   if (!timingSafeEqual(keyCheck(datasetKey, header.prefix), header.keyCheck)) {
-    throw new StorageError('The file does not decrypt with this key.', {
-      code: 'STORAGE_DECRYPT_FAILED',
-      metaMessages: ['The key check in the file header does not match the key given.'],
-      fix: 'Use the dataset key the file was encrypted with (a consumer unwraps it from the wrapped key sent under the pledge). If the key is right, the file header was altered: fetch the file again by its CID.',
-    });
+    throw new StorageError('STORAGE_DECRYPT_FAILED');
   }
 }
 
@@ -336,29 +325,19 @@ function openSegment(keys: Keys, header: Header, index: number, last: boolean, s
     return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG)), decipher.final()]);
   } catch (err) {
     throw new StorageError(
-      'The encrypted file was altered, truncated or reordered: a segment fails authentication.',
-      {
-        code: 'STORAGE_ENCRYPTED_INVALID',
-        cause: err,
-        metaMessages: [`Segment: ${index}${last ? ' (last)' : ''}`],
-        fix: 'Fetch the file again by its CID, or encrypt it again from the source.',
-      },
+      'STORAGE_ENCRYPTED_INVALID',
+      { problem: 'segment', segment: index, last },
+      { cause: err },
     );
   }
 }
 
 function damaged(why: string): StorageError {
-  return new StorageError(`The encrypted file is damaged: ${why}.`, {
-    code: 'STORAGE_ENCRYPTED_INVALID',
-    fix: 'Fetch the file again by its CID, or encrypt it again from the source.',
-  });
+  return new StorageError('STORAGE_ENCRYPTED_INVALID', { problem: 'damaged', why });
 }
 
 function changedWhileReading(): StorageError {
-  return new StorageError('The file changed while it was being encrypted.', {
-    code: 'STORAGE_ENCRYPTED_INVALID',
-    fix: 'Let whatever writes the file finish, then encrypt it again.',
-  });
+  return new StorageError('STORAGE_ENCRYPTED_INVALID', { problem: 'changed' });
 }
 
 async function hashFile(fh: FileHandle, size: number, segmentSize: number): Promise<Buffer> {

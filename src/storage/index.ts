@@ -11,6 +11,7 @@ export {
   type Blockstore,
   blockPath,
   openBlockstore,
+  type VerifyBlockReturnType,
   verifyBlock,
   workspaceBlockstore,
 } from './blockstore.js';
@@ -35,7 +36,11 @@ export {
   encryptBytes,
   encryptFile,
 } from './encryption.js';
-export { StorageError, type StorageErrorType } from './errors.js';
+export {
+  StorageError,
+  type StorageErrorType,
+  storageErrors,
+} from './errors.js';
 export {
   type PublishToIpfsParameters,
   type PublishToIpfsReturnType,

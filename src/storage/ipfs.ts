@@ -52,15 +52,12 @@ export async function publishToIpfs(p: PublishToIpfsParameters): Promise<Publish
   const extra = [...got.keys()].filter((r) => !want.has(r));
   const unpinned = [...got].filter(([, e]) => e !== undefined).map(([r]) => r);
   if (missing.length > 0 || extra.length > 0 || unpinned.length > 0) {
-    throw new StorageError('The IPFS node did not report the roots it was sent as imported and pinned.', {
-      code: 'STORAGE_IPFS_FAILED',
-      metaMessages: [
-        `Node: ${display}`,
-        ...missing.map((r) => `Not reported: ${r}`),
-        ...extra.map((r) => `Unexpected root: ${r}`),
-        ...unpinned.map((r) => `Not pinned: ${r}`),
-      ],
-      fix: 'Check the node’s logs and disk space, then publish again.',
+    throw new StorageError('STORAGE_IPFS_FAILED', {
+      problem: 'roots',
+      node: display,
+      missing,
+      extra,
+      unpinned,
     });
   }
   return { roots: [...want], node: display };
@@ -82,17 +79,10 @@ export function splitCredentials(raw: string): {
   try {
     url = new URL(raw);
   } catch (err) {
-    throw new StorageError('The IPFS API URL is not a valid URL.', {
-      code: 'STORAGE_IPFS_FAILED',
-      cause: err,
-      fix: 'Give the Kubo RPC API address, e.g. --ipfs http://127.0.0.1:5001',
-    });
+    throw new StorageError('STORAGE_IPFS_FAILED', { problem: 'url' }, { cause: err });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new StorageError('The IPFS API URL must be http or https.', {
-      code: 'STORAGE_IPFS_FAILED',
-      fix: 'Give the Kubo RPC API address, e.g. --ipfs http://127.0.0.1:5001',
-    });
+    throw new StorageError('STORAGE_IPFS_FAILED', { problem: 'protocol' });
   }
   const headers: Record<string, string> = {};
   if (url.username || url.password) {
@@ -120,15 +110,11 @@ function ipfsFailed(step: string, node: string, err: unknown): StorageError {
           : name === 'AbortError'
             ? 'aborted'
             : name;
-  return new StorageError(`Publishing to the IPFS node failed at ${step} (${why}).`, {
-    code: 'STORAGE_IPFS_FAILED',
-    cause: err,
-    metaMessages: [`Node: ${node}`],
-    fix:
-      typeof status === 'number'
-        ? 'Check the node’s logs; check that the URL is its RPC API (port 5001, not the gateway) and that any credentials are right.'
-        : 'Check that the Kubo node is running and that its RPC API is reachable at the --ipfs URL (default port 5001).',
-  });
+  return new StorageError(
+    'STORAGE_IPFS_FAILED',
+    { problem: 'request', node, step, why, answered: typeof status === 'number' },
+    { cause: err },
+  );
 }
 
 /** ECONNREFUSED, ENOTFOUND… from a fetch failure's cause chain. */

@@ -73,15 +73,15 @@ export function wrapKey(p: WrapKeyParameters): WrappedKey {
 export function unwrapKey(privateKey: Uint8Array, wrapped: unknown): Uint8Array {
   const w = parseWith(WrappedKeySchema, wrapped, {
     what: 'wrapped key',
-    code: 'STORAGE_KEY_UNWRAP_FAILED',
-    fix: 'Ask the data owner to send the wrapped key file again.',
+    error: (issues, cause) =>
+      new StorageError('STORAGE_KEY_UNWRAP_FAILED', { problem: 'file' }, { issues, cause }),
   });
   if (!(privateKey instanceof Uint8Array) || !secp256k1.utils.isValidPrivateKey(privateKey)) {
     throw new UsageError('The private key must be 32 bytes of a valid secp256k1 key.');
   }
   const own = secp256k1.getPublicKey(privateKey, false);
   if (publicKeyToAddress(toHex(own)).toLowerCase() !== w.recipient.toLowerCase()) {
-    throw unwrapFailed('The wrapped key is for another account.', [`Wrapped for: ${w.recipient}`]);
+    throw new StorageError('STORAGE_KEY_UNWRAP_FAILED', { problem: 'other-account', recipient: w.recipient });
   }
   try {
     const ephemeral = uncompressedPoint(w.ephemeralPublicKey);
@@ -94,17 +94,8 @@ export function unwrapKey(privateKey: Uint8Array, wrapped: unknown): Uint8Array 
     decipher.setAuthTag(sealed.subarray(32));
     return new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(0, 32)), decipher.final()]));
   } catch (err) {
-    throw unwrapFailed('The wrapped key does not unwrap: it was altered or damaged.', [], err);
+    throw new StorageError('STORAGE_KEY_UNWRAP_FAILED', { problem: 'altered' }, { cause: err });
   }
-}
-
-function unwrapFailed(message: string, meta: string[], cause?: unknown): StorageError {
-  return new StorageError(message, {
-    code: 'STORAGE_KEY_UNWRAP_FAILED',
-    metaMessages: meta,
-    cause,
-    fix: 'Unwrap with the private key of the account it was wrapped for (`sinso keys list` shows the addresses), or ask the data owner to wrap the key again.',
-  });
 }
 
 function ephemeralKey(random: RandomBytes): Uint8Array {
@@ -122,11 +113,7 @@ function uncompressedPoint(key: `0x${string}` | Uint8Array | string): Uint8Array
     const hex = typeof key === 'string' ? key.replace(/^0x/, '') : Buffer.from(key).toString('hex');
     return secp256k1.ProjectivePoint.fromHex(hex).toRawBytes(false);
   } catch (err) {
-    throw new StorageError('A public key is not a valid secp256k1 point.', {
-      code: 'STORAGE_KEY_UNWRAP_FAILED',
-      cause: err,
-      fix: 'Give the recipient account’s public key (viem `account.publicKey`: 0x04 followed by X and Y).',
-    });
+    throw new StorageError('STORAGE_KEY_UNWRAP_FAILED', { problem: 'public-key' }, { cause: err });
   }
 }
 

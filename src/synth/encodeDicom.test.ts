@@ -130,7 +130,14 @@ describe('encodeDicom', () => {
           { tag: 0x00100020, vr: 'LO', value: 'b' },
         ],
       }),
-    ).toThrow(/duplicate/);
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INTERNAL',
+        fields: expect.objectContaining({
+          what: 'the DICOM writer was given a duplicate or file-meta element',
+        }),
+      }),
+    );
     expect(() => encodeDicom({ meta, elements: [{ tag: 0x00020010, vr: 'UI', value: '1.2' }] })).toThrow();
   });
 });

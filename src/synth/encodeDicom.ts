@@ -1,4 +1,4 @@
-import { SinsoError } from '../core/errors/index.js';
+import { InternalError } from '../core/errors/index.js';
 import { type DicomElement, type EncodedElement, elementLength, writeElement } from './encodeElement.js';
 
 /** Explicit VR Little Endian. */
@@ -60,9 +60,9 @@ export function encodeDicom({ meta, elements }: EncodeDicomParameters): EncodeDi
   let prev = -1;
   for (const e of sorted) {
     if (e.tag === prev || e.tag >>> 16 <= 0x0002) {
-      throw new SinsoError('The DICOM writer was given a duplicate or file-meta element.', {
-        code: 'INTERNAL',
-        details: `tag ${e.tag.toString(16).padStart(8, '0')}`,
+      throw new InternalError('INTERNAL', {
+        what: 'the DICOM writer was given a duplicate or file-meta element',
+        detail: `tag ${e.tag.toString(16).padStart(8, '0')}`,
       });
     }
     prev = e.tag;

@@ -1,4 +1,4 @@
-import { SinsoError } from '../core/errors/index.js';
+import { InternalError } from '../core/errors/index.js';
 
 /** DICOM value representations the writer knows. */
 export type DicomStringVr =
@@ -48,10 +48,10 @@ const LONG_VRS = new Set(['OB', 'OW', 'OF', 'SQ', 'UT', 'UN', 'UC', 'UR', 'OD', 
 const NUMBER_SIZE: Record<DicomNumberVr, number> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8, AT: 4 };
 const UNDEFINED = 0xffffffff;
 
-function internal(what: string): SinsoError {
-  return new SinsoError('The DICOM writer was given a value it cannot encode.', {
-    code: 'INTERNAL',
-    details: what,
+function internal(detail: string): InternalError {
+  return new InternalError('INTERNAL', {
+    what: 'the DICOM writer was given a value it cannot encode',
+    detail,
   });
 }
 

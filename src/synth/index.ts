@@ -62,6 +62,7 @@ export {
   type EncodeSeriesReturnType,
   encodeSeries,
 } from './encodeSeries.js';
+export { SynthError, type SynthErrorType, synthErrors } from './errors.js';
 export {
   type GenerateOwnerParameters,
   type GenerateOwnerReturnType,

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SinsoError, UsageError, wrapIoError } from '../core/errors/index.js';
+import { InterruptedError, type IoError, UsageError, wrapIoError } from '../core/errors/index.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
 import type { Logger } from '../core/log.js';
@@ -18,6 +18,7 @@ import { createWriteQueue } from './adapters/createWriteQueue.js';
 import { buildOwnerResources } from './buildOwnerResources.js';
 import { buildPatientResources, serializePatientObservations } from './buildPatientResources.js';
 import { encodeSeries } from './encodeSeries.js';
+import { SynthError } from './errors.js';
 import { generateOwner } from './generateOwner.js';
 import { generatePatient } from './generatePatient.js';
 import { type SynthOptions, SynthOptionsSchema } from './schema.js';
@@ -52,7 +53,7 @@ export type SynthesizeReturnType = {
   manifest: SynthManifest;
 };
 
-export type SynthesizeErrorType = UsageError | SinsoError;
+export type SynthesizeErrorType = UsageError | SynthError | IoError | InterruptedError;
 
 const emptyCounts = (): Record<SynthResourceType, number> => ({
   Organization: 0,
@@ -130,8 +131,7 @@ export async function synthesize(
 ): Promise<SynthesizeReturnType> {
   const o = parseWith(SynthOptionsSchema, options, {
     what: 'synth options',
-    code: 'SYNTH_INVALID_PARAMS',
-    fix: 'See `sinso synth --help` for the allowed values.',
+    error: (issues, cause) => new SynthError('SYNTH_INVALID_PARAMS', {}, { issues, cause }),
   });
   await prepareOut(o.out);
   const asOfMs = parseDateMs(o.asOf);
@@ -221,10 +221,11 @@ export async function synthesize(
         task.tick();
         if ((j & 255) === 255) {
           if (ctx.signal?.aborted) {
-            throw new SinsoError('Synthesis was interrupted.', {
-              code: 'INTERRUPTED',
-              cause: ctx.signal.reason,
-            });
+            throw new InterruptedError(
+              'INTERRUPTED',
+              { activity: 'synthesizing the cohort' },
+              { cause: ctx.signal.reason },
+            );
           }
           await new Promise<void>((resolve) => setImmediate(resolve));
         }

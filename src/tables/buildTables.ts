@@ -121,10 +121,7 @@ export async function buildTables(ctx: StageContext, o: TablesOptions): Promise<
   const qi = parseQuasiIdentifiers(o.qi);
   const inputs = await readSources(o.inputs);
   if (inputs.fhir.length === 0 && inputs.dicom.length === 0) {
-    throw new TablesError('The inputs hold no FHIR NDJSON or DICOM file to build tables from.', {
-      code: 'TABLES_NO_INPUT',
-      fix: 'Pass de-identified folders that contain Patient.ndjson, Observation.ndjson, … or .dcm files.',
-    });
+    throw new TablesError('TABLES_NO_INPUT');
   }
   const session = await DuckDBSession.open({
     path: ctx.workspace ? workspaceDatabasePath(ctx.workspace.paths.store) : undefined,

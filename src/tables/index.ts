@@ -6,7 +6,6 @@ export {
   withSession,
 } from './adapters/DuckDBSession.js';
 export {
-  type OpenTablesErrors,
   type OpenTablesErrorType,
   type OpenTablesParameters,
   type OpenTablesReturnType,
@@ -19,7 +18,7 @@ export { runSql } from './adapters/runSql.js';
 export { arrowTable, int32Vector, int64Vector, utf8Vector } from './arrowColumns.js';
 export { assessRisk } from './assessRisk.js';
 export { buildTables, workspaceDatabasePath } from './buildTables.js';
-export { TablesError, type TablesErrorType } from './errors.js';
+export { TablesError, type TablesErrorType, tablesErrors } from './errors.js';
 export { sqlIdent, sqlString } from './quoteSql.js';
 export { renderTablesDoc } from './renderTablesDoc.js';
 export { computeRisk, parseQuasiIdentifiers } from './risk.js';

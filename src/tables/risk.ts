@@ -14,20 +14,12 @@ export function parseQuasiIdentifiers(names: readonly string[]): QuasiIdentifier
   const out: QuasiIdentifier[] = [];
   for (const n of names) {
     if (!(QUASI_IDENTIFIERS as readonly string[]).includes(n)) {
-      throw new TablesError('Unknown quasi-identifier.', {
-        code: 'RISK_INVALID_QUASI_IDENTIFIER',
-        metaMessages: [`Allowed: ${QUASI_IDENTIFIERS.join(', ')}`],
-        fix: 'Pass --qi with one of the allowed names (repeatable).',
-      });
+      throw new TablesError('RISK_INVALID_QUASI_IDENTIFIER', { problem: 'unknown' });
     }
     if (!out.includes(n as QuasiIdentifier)) out.push(n as QuasiIdentifier);
   }
   if (out.length === 0) {
-    throw new TablesError('No quasi-identifier given.', {
-      code: 'RISK_INVALID_QUASI_IDENTIFIER',
-      metaMessages: [`Allowed: ${QUASI_IDENTIFIERS.join(', ')}`],
-      fix: 'Pass at least one --qi.',
-    });
+    throw new TablesError('RISK_INVALID_QUASI_IDENTIFIER', { problem: 'none' });
   }
   return out;
 }

@@ -223,19 +223,19 @@ describe('commitment of Parquet tables, and inclusion proofs', () => {
           seq.encoded = `0x${291n.toString(16).padStart(64, '0')}`;
         }
       });
-      await expect(verifyInclusion(p, commitment)).rejects.toThrow(/step: leaf/);
+      await expect(verifyInclusion(p, commitment)).resolves.toMatchObject({ ok: false, step: 'leaf' });
       const q = tamper((x) => {
         const unit = x.values.find((v) => v.column === 'unit');
         if (unit) unit.value = 'kg/m2';
       });
-      await expect(verifyInclusion(q, commitment)).rejects.toThrow(/step: encoding/);
+      await expect(verifyInclusion(q, commitment)).resolves.toMatchObject({ ok: false, step: 'encoding' });
     });
 
     it('the salt changed', async () => {
       const p = tamper((x) => {
         x.salt = `0x${(BigInt(x.salt) + 1n).toString(16).padStart(64, '0')}`;
       });
-      await expect(verifyInclusion(p, commitment)).rejects.toThrow(/step: leaf/);
+      await expect(verifyInclusion(p, commitment)).resolves.toMatchObject({ ok: false, step: 'leaf' });
     });
 
     it('a sibling was swapped', async () => {
@@ -244,39 +244,68 @@ describe('commitment of Parquet tables, and inclusion proofs', () => {
         x.chunk.leafSiblings[0] = b as string;
         x.chunk.leafSiblings[1] = a as string;
       });
-      await expect(verifyInclusion(p, commitment)).rejects.toThrow(/step: chunk/);
+      await expect(verifyInclusion(p, commitment)).resolves.toMatchObject({ ok: false, step: 'chunk' });
       const q = tamper((x) => {
         x.chunkTree.path.reverse();
       });
-      await expect(verifyInclusion(q, commitment)).rejects.toThrow(/step: chunk-tree/);
+      await expect(verifyInclusion(q, commitment)).resolves.toMatchObject({ ok: false, step: 'chunk-tree' });
     });
 
     it('the dataset root is wrong, or the commitment was altered', async () => {
       const p = tamper((x) => {
         x.datasetRoot = `0x${'1'.repeat(64)}`;
       });
-      await expect(verifyInclusion(p, commitment)).rejects.toThrow(/step: commitment/);
+      await expect(verifyInclusion(p, commitment)).resolves.toMatchObject({ ok: false, step: 'commitment' });
       const altered = structuredClone(commitment);
       const code = altered.tables[1]?.columns.find((c) => c.name === 'unit');
       code?.dictionary?.reverse();
-      await expect(verifyInclusion(proof, altered)).rejects.toThrow(/step: commitment/);
+      await expect(verifyInclusion(proof, altered)).resolves.toMatchObject({ ok: false, step: 'commitment' });
     });
 
     it('a hash is not a field element', async () => {
       const p = tamper((x) => {
         x.chunk.nodeSiblings[3] = `0x${'f'.repeat(64)}`;
       });
-      await expect(verifyInclusion(p, commitment)).rejects.toThrow(/step: format/);
+      await expect(verifyInclusion(p, commitment)).rejects.toMatchObject({
+        code: 'COMMIT_PROOF_INVALID',
+        fields: { step: 'format' },
+      });
     });
 
-    it('never puts a value into the error', async () => {
+    it('never puts a value into the result', async () => {
       const p = tamper((x) => {
         const id = x.values.find((v) => v.column === 'obs_id');
         if (id) id.value = 'obs-999999';
       });
-      const err = await verifyInclusion(p, commitment).catch((e: unknown) => e as Error);
-      expect(String((err as Error).message)).not.toContain('obs-');
-      expect((err as { code?: string }).code).toBe('COMMIT_PROOF_INVALID');
+      const r = await verifyInclusion(p, commitment);
+      expect(r).toEqual({
+        ok: false,
+        step: 'encoding',
+        reason: 'A value does not encode to the field element the proof lists.',
+      });
+      expect(JSON.stringify(r)).not.toContain('obs-');
+    });
+
+    it('throws for a proof of another version, or one that does not match the proof schema', async () => {
+      await expect(
+        verifyInclusion(
+          tamper((x) => {
+            x.chunkSize = 128;
+          }),
+          commitment,
+        ),
+      ).rejects.toMatchObject({
+        code: 'COMMIT_PROOF_INVALID',
+        fields: { step: 'version' },
+      });
+      const bad = tamper((x) => {
+        x.chunk.leafSiblings = ['nope'];
+      });
+      await expect(verifyInclusion(bad, commitment)).rejects.toMatchObject({
+        code: 'COMMIT_PROOF_INVALID',
+        fields: { step: 'format' },
+        issues: [expect.objectContaining({ path: expect.stringMatching(/^chunk\.leafSiblings/) })],
+      });
     });
   });
 
@@ -289,17 +318,18 @@ describe('commitment of Parquet tables, and inclusion proofs', () => {
         table: 'patients',
         row: 0,
       }),
-    ).rejects.toThrow(/dataset key/);
+    ).rejects.toMatchObject({ code: 'COMMIT_INVALID', fields: { problem: 'wrong-key' } });
     await expect(
       proveInclusion({ tablesDir: dir, commitment, saltKey, table: 'patients', row: 1 }),
     ).rejects.toMatchObject({
       code: 'COMMIT_ROW_NOT_FOUND',
+      fields: { table: 'patients', rows: 1 },
     });
     const changed = structuredClone(commitment);
     changed.tablesSha256 = '0'.repeat(64);
     await expect(
       proveInclusion({ tablesDir: dir, commitment: changed, saltKey, table: 'patients', row: 0 }),
-    ).rejects.toThrow(/tables changed/);
+    ).rejects.toMatchObject({ code: 'COMMIT_INVALID', fields: { problem: 'tables-changed' } });
   });
 
   it('an empty table commits to Poseidon(encodingHash, 0, 0)', async () => {

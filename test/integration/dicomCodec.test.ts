@@ -116,7 +116,7 @@ describe('DICOM codec on every sample file', () => {
           parseDicom(bytes);
           expect.unreachable();
         } catch (err) {
-          expect((err as DicomCodecError).reason).toBe(refused);
+          expect((err as DicomCodecError).fields.reason).toBe(refused);
         }
         return;
       }

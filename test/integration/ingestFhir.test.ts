@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InterruptedError } from '../../src/core/errors/index.js';
 import { type LogLevel, silentLogger } from '../../src/core/log.js';
 import { silentProgress } from '../../src/core/progress.js';
 import { IngestFhirError } from '../../src/ingest/fhir/errors.js';
@@ -157,13 +158,37 @@ describe('ingest fhir: search mode', () => {
       pageSize: 10,
     });
     expect(err.code).toBe('INGEST_FHIR_HTTP');
-    expect(err.httpStatus).toBe(500);
-    expect(err.issueCodes).toEqual(['exception']);
-    expect(err.shortMessage).toBe('The FHIR server answered HTTP 500 while searching Organization (page 3).');
-    expect(err.message).toContain('Organization.ndjson.partial (20 resources, 2 pages)');
-    expect(err.message).toContain('Kept complete: Patient.ndjson (13)');
+    expect(err.fields).toMatchObject({
+      step: 'search',
+      activity: 'searching Organization (page 3)',
+      resourceType: 'Organization',
+      httpStatus: 500,
+      issueCodes: ['exception'],
+      kept: [
+        'Kept complete: Patient.ndjson (13).',
+        'Kept partial: Organization.ndjson.partial (20 resources, 2 pages).',
+        `Report: ${join(out, 'ingest-report.json')} (status: failed).`,
+      ],
+    });
+    expect(
+      err.message
+        .split('\n')
+        .slice(0, -1)
+        .join('\n')
+        .replaceAll(out, 'OUT')
+        .replace(server.url.replace(/\/fhir$/, ''), 'SERVER'),
+    ).toMatchInlineSnapshot(`
+      "The FHIR server answered HTTP 500 while searching Organization (page 3).
+
+      Server: SERVER
+      OperationOutcome issue codes: exception
+      Kept complete: Patient.ndjson (13).
+      Kept partial: Organization.ndjson.partial (20 resources, 2 pages).
+      Report: OUT/ingest-report.json (status: failed).
+
+      Fix: The server failed; run again later, or ask its administrator. Completed types are kept in the output folder."
+    `);
     expect(err.message).not.toContain(PHI_MARKER);
-    expect(err.message).toMatch(/Fix: .*later/);
     // Patient complete, Organization partial (pages 1-2, whole lines), Condition never started
     await expectAllFetched(out, server, ['Patient']);
     const partial = await linesOf(join(out, 'Organization.ndjson.partial'));
@@ -196,11 +221,15 @@ describe('ingest fhir: search mode', () => {
       mode: 'search',
     });
     expect(err.code).toBe('INGEST_FHIR_HTTP');
-    expect(err.httpStatus).toBe(404);
-    expect(err.resourceType).toBe('Observation');
-    expect(err.issueCodes).toEqual(['not-supported']);
-    expect(err.message).toContain('searching Observation (page 1)');
-    expect(err.message).toContain('leave Observation out with --type');
+    expect(err.fields).toMatchObject({
+      activity: 'searching Observation (page 1)',
+      resourceType: 'Observation',
+      httpStatus: 404,
+      issueCodes: ['not-supported'],
+    });
+    expect(err.fix).toMatchInlineSnapshot(
+      `"The server does not serve Observation here: check the server's base URL and its /metadata, or leave Observation out with --type."`,
+    );
     expect(err.message).not.toContain(PHI_MARKER);
     expect(report.types[0]?.status).toBe('complete');
     expect(report.types[1]).toMatchObject({ status: 'partial', resources: 0, pages: 0 });
@@ -215,8 +244,8 @@ describe('ingest fhir: search mode', () => {
       pageSize: 25,
     });
     expect(err.code).toBe('INGEST_FHIR_NETWORK');
-    expect(err.shortMessage).toMatch(/^Could not reach the FHIR server while searching Condition \(page 2\)/);
-    expect(err.message).toContain('Fix: ');
+    expect(err.fields).toMatchObject({ step: 'search', activity: 'searching Condition (page 2)' });
+    expect(err.fix).toBeDefined();
     const partial = await linesOf(join(out, 'Condition.ndjson.partial'));
     expect(partial.map(norm)).toEqual((server.data.get('Condition') ?? []).slice(0, 25).map(norm));
     expect(report.failure?.code).toBe('INGEST_FHIR_NETWORK');
@@ -227,7 +256,7 @@ describe('ingest fhir: search mode', () => {
     await server.close();
     const { err } = await runFailing({ server: server.url, type: ['Patient'], mode: 'search' });
     expect(err.code).toBe('INGEST_FHIR_NETWORK');
-    expect(err.shortMessage).toContain('(ECONNREFUSED)');
+    expect(err.fields).toMatchObject({ system: 'ECONNREFUSED' });
   });
 
   it('keeps credentials and the query out of the report, sending them as basic auth', async () => {
@@ -323,15 +352,14 @@ describe('ingest fhir: Bulk Data $export', () => {
     const server = await serve({ exportOperation: true, kickOffStatus: 403 });
     const { err } = await runFailing({ server: server.url, type: ['Patient'], mode: 'export' });
     expect(err.code).toBe('INGEST_FHIR_HTTP');
-    expect(err.httpStatus).toBe(403);
-    expect(err.issueCodes).toEqual(['forbidden']);
+    expect(err.fields).toMatchObject({ step: 'kick-off', httpStatus: 403, issueCodes: ['forbidden'] });
   });
 
   it('a failed export (error status on poll) fails with INGEST_FHIR_EXPORT_FAILED', async () => {
     const server = await serve({ exportOperation: true, pollFailStatus: 500 });
     const { err, report } = await runFailing({ server: server.url, type: ['Patient'], mode: 'export' });
     expect(err.code).toBe('INGEST_FHIR_EXPORT_FAILED');
-    expect(err.httpStatus).toBe(500);
+    expect(err.fields).toMatchObject({ httpStatus: 500 });
     expect(err.message).not.toContain(PHI_MARKER);
     expect(report.failure).toEqual({
       type: null,
@@ -377,7 +405,7 @@ describe('ingest fhir: Bulk Data $export', () => {
     const err = await ingestFhir({ progress: silentProgress, log, clock, signal: ctl.signal }, o).catch(
       (e: unknown) => e,
     );
-    expect(err).toBeInstanceOf(IngestFhirError);
+    expect(err).toBeInstanceOf(InterruptedError);
     expect((err as IngestFhirError).code).toBe('INTERRUPTED');
     expect(clock.waits).toEqual([50, 50, 50]); // no Retry-After: the poll interval
     expect(server.requests.filter((r) => r.path === '/fhir/$export-status/1')).toHaveLength(3);
@@ -389,7 +417,7 @@ describe('ingest fhir: Bulk Data $export', () => {
     const server = await serve({ exportOperation: true, resetDownload: { type: 'Immunization' } });
     const { out, err, report } = await runFailing({ server: server.url, type: TYPES, mode: 'export' });
     expect(err.code).toBe('INGEST_FHIR_NETWORK');
-    expect(err.step).toBe('download');
+    expect(err.fields.step).toBe('download');
     await expectAllFetched(out, server, ['Patient', 'Organization']);
     const partial = await linesOf(join(out, 'Immunization.ndjson.partial'));
     const want = server.data.get('Immunization') ?? [];

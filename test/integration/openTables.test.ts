@@ -108,18 +108,22 @@ describe('openTables', () => {
     await expect(openTables(empty)).rejects.toMatchObject({ code: 'TABLES_NOT_FOUND' });
     const other = await tempDir('sinso-open-tables-bad-');
     await writeFolder(other);
-    await expect(openTables(other, { sinsoTables: true })).rejects.toThrow(
-      /another version of the table schemas/,
-    );
+    await expect(openTables(other, { sinsoTables: true })).rejects.toMatchObject({
+      code: 'TABLES_INVALID',
+      fields: { problem: 'version' },
+    });
     await appendFile(join(other, 'visits.parquet'), 'x');
-    await expect(openTables(other)).rejects.toMatchObject({ code: 'TABLES_INVALID' });
-    // the reader's own code and fix
-    const errors = { what: 'tables.json', code: 'COMMIT_TABLES_INVALID', fix: 'Commit again.' } as const;
-    await expect(openTables(other, { errors })).rejects.toMatchObject({ code: 'COMMIT_TABLES_INVALID' });
+    await expect(openTables(other)).rejects.toMatchObject({
+      code: 'TABLES_INVALID',
+      fields: { problem: 'file-differs', table: 'visits' },
+    });
     await rm(join(other, 'visits.parquet'));
     await expect(openTables(other)).rejects.toMatchObject({ code: 'IO_FAILED' });
     await writeFile(join(other, 'tables.json'), '{');
-    await expect(openTables(other, { errors })).rejects.toMatchObject({ code: 'COMMIT_TABLES_INVALID' });
+    await expect(openTables(other)).rejects.toMatchObject({
+      code: 'TABLES_INVALID',
+      fields: { problem: 'file' },
+    });
   });
 
   it('quotes identifiers and literals', () => {

@@ -56,10 +56,11 @@ describe('Kubo RPC adapter: error paths against a local server', () => {
       const { blockstore, cid, carBytes } = await sampleDag();
       const withCreds = url.replace('http://', 'http://alice:s3cr3t-pw@');
       const err = await publishToIpfs({ url: withCreds, blockstore, roots: [cid] }).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: 'STORAGE_IPFS_FAILED' });
+      expect(err).toMatchObject({
+        code: 'STORAGE_IPFS_FAILED',
+        fields: { problem: 'request', step: 'dag/import', why: 'HTTP 500', node: url, answered: true },
+      });
       const message = (err as Error).message;
-      expect(message).toContain('failed at dag/import (HTTP 500)');
-      expect(message).toContain(`Node: ${url}`);
       expect(message).not.toContain('s3cr3t');
       expect(message).not.toContain('alice');
       expect(message).not.toContain('some detail');
@@ -76,8 +77,11 @@ describe('Kubo RPC adapter: error paths against a local server', () => {
     try {
       const { blockstore, cid } = await sampleDag();
       const err = await publishToIpfs({ url, blockstore, roots: [cid] }).catch((e: unknown) => e);
-      expect((err as Error).message).toContain('(HTTP 401)');
-      expect((err as Error).message).toContain('credentials');
+      expect(err).toMatchObject({
+        code: 'STORAGE_IPFS_FAILED',
+        fields: { why: 'HTTP 401', answered: true },
+        fix: expect.stringContaining('credentials'),
+      });
     } finally {
       server.close();
     }
@@ -87,9 +91,19 @@ describe('Kubo RPC adapter: error paths against a local server', () => {
     const { blockstore, cid } = await sampleDag();
     const url = `http://127.0.0.1:${await freePort()}`;
     const err = await publishToIpfs({ url, blockstore, roots: [cid] }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'STORAGE_IPFS_FAILED' });
-    expect((err as Error).message).toContain('failed at dag/import (ECONNREFUSED)');
-    expect((err as Error).message).toContain('Fix: Check that the Kubo node is running');
+    expect(err).toMatchObject({
+      code: 'STORAGE_IPFS_FAILED',
+      fields: { problem: 'request', step: 'dag/import', why: 'ECONNREFUSED', answered: false },
+    });
+    expect(
+      (err as Error).message.split('\n').slice(0, -1).join('\n').replace(url, 'URL'),
+    ).toMatchInlineSnapshot(`
+      "Publishing to the IPFS node failed at dag/import (ECONNREFUSED).
+
+      Node: URL
+
+      Fix: Check that the Kubo node is running and that its RPC API is reachable at the --ipfs URL (default port 5001)."
+    `);
   });
 });
 

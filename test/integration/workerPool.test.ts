@@ -67,7 +67,7 @@ describe('createWorkerPool', () => {
       expect(err).toBeInstanceOf(SinsoError);
       expect((err as SinsoError).code).toBe('INTERNAL');
       expect((err as SinsoError).message).not.toContain('Jane');
-      expect((err as SinsoError).details).toBe('TypeError');
+      expect((err as SinsoError).fields).toMatchObject({ detail: 'TypeError' });
     } finally {
       await pool.close();
     }

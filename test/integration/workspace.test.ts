@@ -100,7 +100,10 @@ describe('workspace and keystore', () => {
 
   it('says how to fix a missing workspace', async () => {
     const err = await openWorkspace({ dir: join(await tempDir(), 'none') }).catch((e: unknown) => e);
-    expect((err as WorkspaceError).code).toBe('WORKSPACE_NOT_FOUND');
-    expect((err as WorkspaceError).message).toContain('sinso init');
+    expect(err).toMatchObject({
+      code: 'WORKSPACE_NOT_FOUND',
+      fields: { lookedFor: expect.stringMatching(/workspace\.json$/) },
+      fix: 'Run `sinso init` to create one, or pass --workspace DIR.',
+    });
   });
 });

@@ -7,7 +7,7 @@ import { CommitError } from '../../commit/errors.js';
 import { proveInclusion } from '../../commit/proveInclusion.js';
 import { deriveSaltKey } from '../../commit/rowSalt.js';
 import { ProveInclusionOptionsSchema, VerifyInclusionOptionsSchema } from '../../commit/schema.js';
-import { verifyInclusion } from '../../commit/verifyInclusion.js';
+import { type VerifyInclusionStep, verifyInclusion } from '../../commit/verifyInclusion.js';
 import { datasetKey } from '../../core/datasetId.js';
 import { ExitCode } from '../../core/errors/index.js';
 import { defineCommand, requireWorkspace } from '../command.js';
@@ -66,13 +66,17 @@ export const verifyInclusionCommand = defineCommand({
   async run(ctx, o) {
     const commitment = await readCommitmentFile(o.commitment);
     const proof = await readInclusionProofFile(o.proof);
+    let r: { ok: true } | { ok: false; step: VerifyInclusionStep; reason: string };
     try {
-      await verifyInclusion(proof, commitment);
+      r = await verifyInclusion(proof, commitment);
     } catch (err) {
-      if (!(err instanceof CommitError) || err.code !== 'COMMIT_PROOF_INVALID') throw err;
-      const step = err.metaMessages[0]?.replace(/^Step: /, '') ?? 'unknown';
-      ctx.io.stderr(`invalid: ${err.metaMessages.join(': ').replace(/^Step: /, 'step ')}\n`);
-      ctx.print(`invalid (step: ${step})`, { ok: false, step, table: proof.table, row: proof.row });
+      // a malformed proof (bad field element, other scheme or version) is reported the same way
+      if (!(err instanceof CommitError && err.is('COMMIT_PROOF_INVALID'))) throw err;
+      r = { ok: false, step: err.fields.step, reason: err.metaMessages[0] ?? err.shortMessage };
+    }
+    if (!r.ok) {
+      ctx.io.stderr(`invalid: step ${r.step}: ${r.reason}\n`);
+      ctx.print(`invalid (step: ${r.step})`, { ok: false, step: r.step, table: proof.table, row: proof.row });
       return ExitCode.fatal;
     }
     ctx.print(`ok: row ${proof.row} of ${proof.table} is in dataset ${commitment.root}`, {

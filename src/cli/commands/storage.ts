@@ -79,14 +79,14 @@ export const cidCommand = defineCommand({
   },
 });
 
-/** Each input must be a readable regular file (named by its path: the operator's own input). */
+/** Each input must be a readable regular file (named by its ordinal: a path may hold a name). */
 async function checkFiles(paths: readonly string[]): Promise<{ path: string; bytes: number }[]> {
   const out: { path: string; bytes: number }[] = [];
-  for (const path of paths) {
+  for (const [i, path] of paths.entries()) {
     const s = await stat(path).catch(() => undefined);
     if (!s?.isFile()) {
       throw new UsageError('An input is not a file.', {
-        metaMessages: [`Input: ${path}`],
+        metaMessages: [`Input #${i + 1}`],
         fix: 'Give files (not folders) that exist and are readable.',
       });
     }

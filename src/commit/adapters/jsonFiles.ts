@@ -2,6 +2,7 @@ import { writeFileAtomic } from '../../core/fs.js';
 import { canonicalJson } from '../../core/hash.js';
 import { readJsonFile } from '../../core/parse.js';
 import { type Commitment, CommitmentSchema } from '../../core/schemas/commitment.js';
+import { CommitError } from '../errors.js';
 import { type InclusionProof, InclusionProofSchema } from '../schema.js';
 
 /**
@@ -13,8 +14,7 @@ import { type InclusionProof, InclusionProofSchema } from '../schema.js';
 export function readCommitmentFile(path: string): Promise<Commitment> {
   return readJsonFile(path, CommitmentSchema, {
     what: 'commitment file',
-    code: 'COMMIT_INVALID',
-    fix: 'Check the path; write it again with `sinso commit`.',
+    invalid: (issues, cause) => new CommitError('COMMIT_INVALID', { problem: 'file' }, { issues, cause }),
   });
 }
 
@@ -27,8 +27,8 @@ export function readCommitmentFile(path: string): Promise<Commitment> {
 export function readInclusionProofFile(path: string): Promise<InclusionProof> {
   return readJsonFile(path, InclusionProofSchema, {
     what: 'inclusion proof',
-    code: 'COMMIT_PROOF_INVALID',
-    fix: 'Check the path; make it again with `sinso prove-inclusion`.',
+    invalid: (issues, cause) =>
+      new CommitError('COMMIT_PROOF_INVALID', { step: 'format' }, { issues, cause }),
   });
 }
 

@@ -1,6 +1,9 @@
 /**
  * Every error code sinso raises, prefixed by the stage that raises it.
- * Callers branch on the code; the message is for humans.
+ * Callers branch on the code (and its typed fields); the message is for humans.
+ * Each code is defined once, with its message, fix and fields, in the catalogue of its error
+ * class (`defineErrorCodes` in core/errors/core.ts or the stage's errors.ts);
+ * test/unit/errorCodes.test.ts checks that this union and the catalogues agree.
  */
 export type ErrorCode =
   // usage and generic
@@ -19,12 +22,8 @@ export type ErrorCode =
   | 'KEYSTORE_KEY_NOT_FOUND'
   | 'KEYSTORE_KEY_EXISTS'
   | 'SECRET_FILE_INVALID'
-  | 'DATASET_ID_INVALID'
   // synth
   | 'SYNTH_INVALID_PARAMS'
-  // ingest
-  | 'INGEST_INPUT_NOT_FOUND'
-  | 'INGEST_UNREADABLE'
   // ingest fhir
   | 'INGEST_FHIR_NETWORK'
   | 'INGEST_FHIR_HTTP'
@@ -73,9 +72,7 @@ export type ErrorCode =
   | 'PIPELINE_OUTPUT_UNVERIFIED'
   | 'PIPELINE_STAGE_FAILED'
   | 'PIPELINE_LOCK_INVALID'
-  | 'PIPELINE_BUSY'
-  // bench
-  | 'BENCH_UNKNOWN';
+  | 'PIPELINE_BUSY';
 
 /** Exit codes fixed by the command-line contract (DESIGN.md). */
 export const ExitCode = {

@@ -1,19 +1,44 @@
 export {
+  type CatalogueError,
+  type CatalogueErrorClass,
+  errorClass,
+  isSinsoError,
+  type LegacyErrorParameters,
+  SinsoError,
+  type SinsoErrorParameters,
+} from './base.js';
+export { type ErrorCode, ExitCode } from './codes.js';
+export {
+  coreErrorClasses,
+  InternalError,
+  type InternalErrorType,
+  InterruptedError,
+  type InterruptedErrorType,
   IoError,
   type IoErrorType,
-  isSinsoError,
   KeystoreError,
   type KeystoreErrorType,
   PipelineError,
   type PipelineErrorType,
   SchemaError,
   type SchemaErrorType,
-  SinsoError,
-  type SinsoErrorParameters,
   UsageError,
   type UsageErrorType,
   WorkspaceError,
   type WorkspaceErrorType,
   wrapIoError,
-} from './base.js';
-export { type ErrorCode, ExitCode } from './codes.js';
+} from './core.js';
+export {
+  type CatalogueErrorArgs,
+  defineErrorCodes,
+  type ErrorCatalogue,
+  type ErrorEntry,
+  type ErrorFields,
+  type ErrorFieldValue,
+  type ErrorOptions,
+  type ErrorSamples,
+  type FieldsOf,
+  issueLine,
+  type NoFields,
+  type SchemaIssue,
+} from './define.js';

@@ -4,14 +4,14 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { SinsoError } from '../../core/errors/index.js';
 import { canonicalJson } from '../../core/hash.js';
 import { secretFingerprint } from '../../core/keystore.js';
-import { parseWith } from '../../core/parse.js';
+import { NOT_JSON, parseWith } from '../../core/parse.js';
 import type { DeidDicomReport } from '../../core/schemas/deidDicomReport.js';
 import type { Rejection, StageContext, StageResult } from '../../core/stage.js';
 import { version } from '../../core/version.js';
 import { walkInputs } from '../../core/walkInputs.js';
+import { DeidError } from '../errors.js';
 import type { DeidTaskResult } from './adapters/processOne.js';
 import { runPool } from './adapters/runPool.js';
 import { PixelRulesFileSchema } from './pixelRules.js';
@@ -48,15 +48,11 @@ export async function deidentifyDicomFiles(
     try {
       json = JSON.parse(await readFile(o.pixelRules, 'utf8'));
     } catch (err) {
-      throw new SinsoError('The pixel rules file could not be read as JSON.', {
-        code: 'DEID_PIXEL_RULES_INVALID',
-        cause: err,
-        fix: 'Give a JSON file like {"schema":"1","rules":[…]} (see README → deid dicom).',
-      });
+      throw new DeidError('DEID_PIXEL_RULES_INVALID', {}, { issues: NOT_JSON, cause: err });
     }
     rules = parseWith(PixelRulesFileSchema, json, {
       what: 'pixel rules file',
-      code: 'DEID_PIXEL_RULES_INVALID',
+      error: (issues, cause) => new DeidError('DEID_PIXEL_RULES_INVALID', {}, { issues, cause }),
     }).rules;
     pixelRules = rules.length;
   }

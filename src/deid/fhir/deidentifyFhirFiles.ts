@@ -1,16 +1,17 @@
 import { readFile, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { SinsoError } from '../../core/errors/index.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import { canonicalJson, sha256Hex } from '../../core/hash.js';
 import { secretFingerprint } from '../../core/keystore.js';
+import { NOT_JSON } from '../../core/parse.js';
 import type { DeidFhirReport } from '../../core/schemas/deidFhirReport.js';
 import type { Rejection, StageContext, StageResult } from '../../core/stage.js';
 import { version } from '../../core/version.js';
 import { walkInputs } from '../../core/walkInputs.js';
 import { createTypeSinks } from './adapters/createTypeSinks.js';
 import { runFhirPool } from './adapters/runFhirPool.js';
+import { FhirDeidError } from './engine/errors.js';
 import { buildFhirDeidEngine, parseFhirRules } from './engine/index.js';
 import { type FhirFileOutcome, processFhirFile } from './processFhirFile.js';
 import type { DeidFhirOptions, DeidFhirResult } from './schema.js';
@@ -37,20 +38,17 @@ export async function deidentifyFhirFiles(
     try {
       text = await readFile(o.config, 'utf8');
     } catch (err) {
-      throw new SinsoError('The rules file could not be read.', {
-        code: 'DEID_FHIR_RULES_INVALID',
-        cause: err,
-        fix: 'Check the path given to --config.',
-      });
+      throw new FhirDeidError('DEID_FHIR_RULES_INVALID', { problem: 'unreadable' }, { cause: err });
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (err) {
-      throw new SinsoError('The rules file is not valid JSON.', {
-        code: 'DEID_FHIR_RULES_INVALID',
-        cause: err,
-      });
+      throw new FhirDeidError(
+        'DEID_FHIR_RULES_INVALID',
+        { problem: 'invalid' },
+        { issues: NOT_JSON, cause: err },
+      );
     }
     rules = parseFhirRules(json);
     configSha256 = sha256Hex(text);

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'fhir-kit-client';
 import type { Clock } from '../../core/clock.js';
-import { isSinsoError, wrapIoError } from '../../core/errors/index.js';
+import { InternalError, isSinsoError, wrapIoError } from '../../core/errors/index.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import { canonicalJson } from '../../core/hash.js';
 import type { Logger } from '../../core/log.js';
@@ -52,8 +52,9 @@ export const INGEST_FHIR_REPORT = 'ingest-report.json';
  * (whole pages in search mode), and the report has `status: 'failed'` with per-type counts and
  * the failed step. It then throws an {@link IngestFhirError} (code `INGEST_FHIR_NETWORK`,
  * `INGEST_FHIR_HTTP`, `INGEST_FHIR_BAD_RESPONSE`, `INGEST_FHIR_EXPORT_FAILED`,
- * `INGEST_FHIR_EXPORT_TIMEOUT` or `INTERRUPTED`) carrying the HTTP status and OperationOutcome
- * issue codes, never a response body; `err.report` is the report written.
+ * `INGEST_FHIR_EXPORT_TIMEOUT`) whose fields carry the step, the HTTP status and OperationOutcome
+ * issue codes, never a response body; `err.report` is the report written. An abort throws an
+ * `InterruptedError` (`INTERRUPTED`), which the report records too.
  *
  * @example
  * const { report } = await ingestFhir(
@@ -128,10 +129,9 @@ export async function ingestFhir(
       try {
         ({ statusUrl } = await kickOffExport(http, { types, since: o.since && instantOf(o.since) }));
       } catch (err) {
-        if (o.mode !== 'auto' || !(err instanceof IngestFhirError) || err.code !== 'INGEST_FHIR_HTTP')
-          throw err;
-        ctx.log.warn(`The server refused $export (HTTP ${err.httpStatus}); using search instead.`);
-        if (err.httpStatus !== undefined) report.exportFallbackStatus = err.httpStatus;
+        if (o.mode !== 'auto' || !(err instanceof IngestFhirError && err.is('INGEST_FHIR_HTTP'))) throw err;
+        ctx.log.warn(`The server refused $export (HTTP ${err.fields.httpStatus}); using search instead.`);
+        report.exportFallbackStatus = err.fields.httpStatus;
         mode = 'search';
       }
     }
@@ -220,7 +220,7 @@ export async function ingestFhir(
       type: current?.entry.type ?? null,
       step,
       code,
-      httpStatus: err instanceof IngestFhirError ? (err.httpStatus ?? null) : null,
+      httpStatus: httpStatusOf(err),
     };
     totalUp(report);
     const complete = report.types.filter((t) => t.status === 'complete');
@@ -245,29 +245,34 @@ export async function ingestFhir(
         : 'The report could not be written.',
     );
     if (err instanceof IngestFhirError) {
-      const e = new IngestFhirError(err.shortMessage, {
-        code: err.code,
-        step: err.step,
-        resourceType: err.resourceType,
-        httpStatus: err.httpStatus,
-        issueCodes: err.issueCodes,
-        metaMessages: [...err.metaMessages, ...kept],
-        fix: err.fix,
-        details: err.details,
-        cause: err.cause,
-      });
+      const e = withKept(err, kept);
       e.report = report;
       throw e;
     }
     if (isSinsoError(err)) throw err;
-    throw new IngestFhirError(`Fetching from the FHIR server failed unexpectedly during ${step}.`, {
-      code: 'INTERNAL',
-      step,
-      cause: err,
-      metaMessages: kept,
-      fix: 'Run again; if it persists, report it with --log-level debug output.',
-    });
+    throw new InternalError(
+      'INTERNAL',
+      { what: `fetching from the FHIR server failed unexpectedly during ${step}`, detail: kept.join(' ') },
+      { cause: err },
+    );
   }
+}
+
+/** The HTTP status a failure answered with, if the server answered. */
+function httpStatusOf(err: unknown): number | null {
+  if (!(err instanceof IngestFhirError)) return null;
+  return err.is('INGEST_FHIR_HTTP') || err.is('INGEST_FHIR_EXPORT_FAILED') ? err.fields.httpStatus : null;
+}
+
+/** The same error, naming what was kept on disk. */
+function withKept(err: IngestFhirError, kept: readonly string[]): IngestFhirError {
+  // code and fields come from one error, so they match; TypeScript cannot see it through the union
+  const make = IngestFhirError as unknown as new (
+    code: IngestFhirError['code'],
+    fields: object,
+    options: { cause: unknown },
+  ) => IngestFhirError;
+  return new make(err.code, { ...err.fields, kept }, { cause: err.cause });
 }
 
 /** GET /metadata; true when it advertises $export. An HTTP error means "no" (search is tried). */

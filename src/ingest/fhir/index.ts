@@ -1,5 +1,5 @@
 export { advertisesExport } from './advertisesExport.js';
-export { IngestFhirError, type IngestFhirErrorParameters, type IngestFhirErrorType } from './errors.js';
+export { IngestFhirError, type IngestFhirErrorType, ingestFhirErrors } from './errors.js';
 export {
   INGEST_FHIR_REPORT,
   type IngestFhirContext,

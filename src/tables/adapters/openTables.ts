@@ -1,16 +1,16 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBDecimalValue } from '@duckdb/node-api';
-import { type ErrorCode, SinsoError, wrapIoError } from '../../core/errors/index.js';
+import { InternalError, SinsoError, wrapIoError } from '../../core/errors/index.js';
 import { sha256File, sha256Hex } from '../../core/hash.js';
-import { type ReadJsonFileOptions, readJsonFileText } from '../../core/parse.js';
+import { readJsonFileText } from '../../core/parse.js';
 import {
   type TableColumn,
   type TableEntry,
   type TablesManifest,
   TablesManifestSchema,
 } from '../../core/schemas/tables.js';
-import { TablesError } from '../errors.js';
+import { TablesError, type tablesErrors } from '../errors.js';
 import { sqlIdent, sqlString } from '../quoteSql.js';
 import { TABLE_NAMES, TABLES_VERSION } from '../schema.js';
 import { DuckDBSession } from './DuckDBSession.js';
@@ -23,22 +23,12 @@ import { DuckDBSession } from './DuckDBSession.js';
  */
 export type TableCell = bigint | boolean | string | null;
 
-/** How an invalid tables folder is reported: the reader's own code, fix and name for the file. */
-export type OpenTablesErrors = ReadJsonFileOptions;
-
 export type OpenTablesParameters = {
   /**
    * Require every table `sinso tables` builds, of this version of the table schemas (the tables
    * stage's own readers: suppression, risk). Other readers take any tables.json.
    */
   sinsoTables?: boolean | undefined;
-  /**
-   * The code, fix and file name of the errors for a folder that is not valid (tables.json
-   * unreadable or invalid, a Parquet file that is not the one it describes, a table that cannot
-   * be read). Default: `TABLES_INVALID`, rebuild with `sinso tables`; `TABLES_NOT_FOUND` when
-   * there is no tables.json.
-   */
-  errors?: OpenTablesErrors | undefined;
 };
 
 /** A tables folder, checked, with one DuckDB session over its Parquet files. Close it when done. */
@@ -76,16 +66,9 @@ export type TablesFolder = {
 export type OpenTablesReturnType = TablesFolder;
 export type OpenTablesErrorType = SinsoError;
 
-const TABLES_ERRORS: OpenTablesErrors = {
-  what: 'tables manifest (tables.json)',
-  code: 'TABLES_INVALID',
-  fix: 'Rebuild the folder with `sinso tables`.',
-  missing: {
-    code: 'TABLES_NOT_FOUND',
-    message: 'The folder holds no tables.json.',
-    fix: 'Pass the --out folder of `sinso tables`.',
-  },
-};
+/** Every reader reports a bad tables folder the same way: a TablesError naming the problem. */
+const invalid = (f: Parameters<typeof tablesErrors.TABLES_INVALID.message>[0], cause?: unknown) =>
+  new TablesError('TABLES_INVALID', f, cause === undefined ? {} : { cause });
 
 /**
  * Opens a tables folder (the output of `sinso tables`): reads and validates tables.json (the core
@@ -103,30 +86,26 @@ const TABLES_ERRORS: OpenTablesErrors = {
  * }
  */
 export async function openTables(dir: string, p: OpenTablesParameters = {}): Promise<OpenTablesReturnType> {
-  const errors = p.errors ?? TABLES_ERRORS;
-  const { value: manifest, text } = await readJsonFileText(
-    join(dir, 'tables.json'),
-    TablesManifestSchema,
-    errors,
-  );
+  const { value: manifest, text } = await readJsonFileText(join(dir, 'tables.json'), TablesManifestSchema, {
+    what: 'tables manifest (tables.json)',
+    invalid: (issues, cause) => new TablesError('TABLES_INVALID', { problem: 'file' }, { issues, cause }),
+    unreadable: (cause) => new TablesError('TABLES_NOT_FOUND', { where: 'folder' }, { cause }),
+  });
   if (p.sinsoTables) checkSinsoTables(manifest);
-  for (const entry of manifest.tables) await checkTableFile(dir, entry, errors.code);
+  for (const entry of manifest.tables) await checkTableFile(dir, entry);
 
   let session: DuckDBSession | undefined;
   let closed = false;
   const connect = async () => {
-    if (closed) throw new SinsoError('The tables folder was read after it was closed.', { code: 'INTERNAL' });
+    if (closed)
+      throw new InternalError('INTERNAL', { what: 'the tables folder was read after it was closed' });
     session ??= await DuckDBSession.open({});
     return session;
   };
   const table = (name: string): TableEntry => {
     const entry = manifest.tables.find((t) => t.name === name);
     if (!entry) {
-      throw new TablesError('The tables folder has no table of that name.', {
-        code: errors.code,
-        metaMessages: [`Table: ${name}`, `Tables: ${manifest.tables.map((t) => t.name).join(', ')}`],
-        fix: errors.fix,
-      });
+      throw invalid({ problem: 'no-table', table: name, tables: manifest.tables.map((t) => t.name) });
     }
     return entry;
   };
@@ -138,12 +117,7 @@ export async function openTables(dir: string, p: OpenTablesParameters = {}): Pro
       return await fn(s);
     } catch (err) {
       if (err instanceof SinsoError) throw err;
-      throw new TablesError(`Reading a table with DuckDB failed (${what}).`, {
-        code: errors.code,
-        cause: err,
-        metaMessages: [`Table: ${name}`],
-        fix: 'Check that the Parquet file has the columns and types tables.json lists.',
-      });
+      throw invalid({ problem: 'read', table: name, step: what }, err);
     }
   };
 
@@ -177,7 +151,7 @@ export async function openTables(dir: string, p: OpenTablesParameters = {}): Pro
       const float = entry.columns.find(
         (c) => c.logical === 'decimal' && /^(FLOAT|DOUBLE|REAL)/i.test(c.type),
       );
-      if (float) throw floatDecimal(errors.code, entry.name, float);
+      if (float) throw invalid({ problem: 'float-decimal', table: entry.name, column: float.name });
       const select = entry.columns.map((c) => `${cellExpression(c)} AS ${sqlIdent(c.name)}`).join(', ');
       const limit = range ? ` LIMIT ${range.limit} OFFSET ${range.offset}` : '';
       const result = await read('scan', entry.name, (s) =>
@@ -186,9 +160,7 @@ export async function openTables(dir: string, p: OpenTablesParameters = {}): Pro
       for (;;) {
         const chunk = await read('scan', entry.name, () => result.fetchChunk());
         if (!chunk || chunk.rowCount === 0) return;
-        yield entry.columns.map((c, i) =>
-          chunk.getColumnValues(i).map((v) => toCell(errors.code, entry.name, c, v)),
-        );
+        yield entry.columns.map((c, i) => chunk.getColumnValues(i).map((v) => toCell(entry.name, c, v)));
       }
     },
     close() {
@@ -221,16 +193,12 @@ export async function withTables<T>(
 function checkSinsoTables(manifest: TablesManifest): void {
   const names = new Set(manifest.tables.map((t) => t.name));
   if (manifest.tablesVersion !== TABLES_VERSION || TABLE_NAMES.some((n) => !names.has(n))) {
-    throw new TablesError('The tables folder was written by another version of the table schemas.', {
-      code: 'TABLES_INVALID',
-      metaMessages: [`Expected tables version ${TABLES_VERSION}.`],
-      fix: 'Rebuild the folder with this version of `sinso tables`.',
-    });
+    throw invalid({ problem: 'version' });
   }
 }
 
 /** Checks that a table's Parquet file is the one tables.json describes (size, then sha256). */
-async function checkTableFile(dir: string, entry: TableEntry, code: ErrorCode): Promise<void> {
+async function checkTableFile(dir: string, entry: TableEntry): Promise<void> {
   const path = join(dir, entry.file);
   let size: number;
   let digest: string;
@@ -241,11 +209,7 @@ async function checkTableFile(dir: string, entry: TableEntry, code: ErrorCode): 
     throw wrapIoError(err, `Reading table file ${entry.file}`, 'Check that the tables folder is complete.');
   }
   if (size !== entry.bytes || digest !== entry.sha256) {
-    throw new TablesError('A table file differs from the one tables.json describes.', {
-      code,
-      metaMessages: [`Table: ${entry.name}`],
-      fix: 'Write the tables again with `sinso tables`; do not edit Parquet files by hand.',
-    });
+    throw invalid({ problem: 'file-differs', table: entry.name });
   }
 }
 
@@ -270,22 +234,10 @@ function cellExpression(c: TableColumn): string {
   }
 }
 
-function toCell(code: ErrorCode, table: string, c: TableColumn, v: unknown): TableCell {
+function toCell(table: string, c: TableColumn, v: unknown): TableCell {
   if (v === null || v === undefined) return null;
   if (v instanceof DuckDBDecimalValue) return v.value;
   if (typeof v === 'bigint' || typeof v === 'boolean' || typeof v === 'string') return v;
   if (typeof v === 'number') return BigInt(v);
-  throw new TablesError('A table value has a type the commitment cannot read.', {
-    code,
-    metaMessages: [`Table: ${table}`, `Column: ${c.name} (${c.logical})`],
-    fix: 'Use the physical types tables.json lists (BIGINT, DECIMAL, DATE, TIMESTAMP, BOOLEAN, VARCHAR).',
-  });
-}
-
-function floatDecimal(code: ErrorCode, table: string, c: TableColumn): TablesError {
-  return new TablesError('A decimal column is stored as floating point.', {
-    code,
-    metaMessages: [`Table: ${table}`, `Column: ${c.name}`],
-    fix: 'Store decimal columns as DECIMAL(18, scale): a float cannot be encoded exactly.',
-  });
+  throw invalid({ problem: 'cell-type', table, column: `${c.name} (${c.logical})` });
 }

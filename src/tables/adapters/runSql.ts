@@ -27,10 +27,7 @@ export type RunSqlParameters = {
  */
 export async function runSql(p: RunSqlParameters): Promise<{ rows: number }> {
   if (!(await exists(p.database))) {
-    throw new TablesError('The workspace has no tables yet.', {
-      code: 'TABLES_NOT_FOUND',
-      fix: 'Build them with `sinso tables IN... --out DIR` in this workspace first.',
-    });
+    throw new TablesError('TABLES_NOT_FOUND', { where: 'workspace' });
   }
   const session = await DuckDBSession.open({ path: p.database, readOnly: true });
   try {
@@ -70,10 +67,9 @@ function toSafeNumbers(row: unknown[], columns: readonly number[]): void {
 }
 
 function sqlFailed(err: unknown): TablesError {
-  const message = err instanceof Error ? err.message : String(err);
-  return new TablesError('The SQL query failed.', {
-    code: 'SQL_FAILED',
-    metaMessages: [`DuckDB: ${message}`],
-    fix: 'Correct the query; list the tables with `sinso sql "SHOW TABLES"`.',
-  });
+  return new TablesError(
+    'SQL_FAILED',
+    { engine: err instanceof Error ? err.message : String(err) },
+    { cause: err },
+  );
 }

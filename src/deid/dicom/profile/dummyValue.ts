@@ -1,4 +1,4 @@
-import { SinsoError } from '../../../core/errors/index.js';
+import { InternalError } from '../../../core/errors/index.js';
 
 /** Dummies for text VRs: short, valid for the VR, obviously not data. */
 const TEXT: Readonly<Record<string, string>> = {
@@ -55,7 +55,7 @@ const BINARY: Readonly<Record<string, number>> = {
 };
 
 export type DummyValueReturnType = string | Uint8Array;
-export type DummyValueErrorType = SinsoError;
+export type DummyValueErrorType = InternalError;
 
 const hexTag = (tag: number) => {
   const h = (tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
@@ -81,10 +81,8 @@ export function dummyValue(vr: string, tag: number): DummyValueReturnType {
   const text = TEXT[vr];
   if (text !== undefined) return text;
   if (vr === 'SQ') {
-    throw new SinsoError(`No dummy value exists for the sequence ${hexTag(tag)}.`, {
-      code: 'INTERNAL',
-      fix: 'For D on a sequence, keep its items and give each value inside them a dummy.',
-    });
+    // for D on a sequence, its items are kept and each value inside them gets a dummy
+    throw new InternalError('INTERNAL', { what: `no dummy value exists for the sequence ${hexTag(tag)}` });
   }
   return new Uint8Array(BINARY[vr] ?? 2);
 }

@@ -35,10 +35,14 @@ export function parseTagPattern(text: string): TagPattern {
   if (text === PRIVATE_ROW) return { kind: 'private' };
   const m = PATTERN.exec(text.toUpperCase());
   if (!m) {
-    throw new SchemaError('A tag pattern of the PS3.15 Annex E table is not valid.', {
-      issues: [{ path: 'tag', message: 'must be (gggg,eeee) in hexadecimal, X for a repeating digit' }],
-      fix: 'Restore datasets/annexE-2024b.json from the sinso package.',
-    });
+    throw new SchemaError(
+      'SCHEMA_INVALID',
+      {
+        what: 'tag pattern of the PS3.15 Annex E table',
+        hint: 'Restore datasets/annexE-2024b.json from the sinso package.',
+      },
+      { issues: [{ path: 'tag', message: 'must be (gggg,eeee) in hexadecimal, X for a repeating digit' }] },
+    );
   }
   const digits = `${m[1]}${m[2]}`;
   let mask = 0;

@@ -1,8 +1,8 @@
 import { createDecipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SchemaError } from '../../../core/errors/index.js';
 import { dateShiftDays, pseudonymize } from '../../../core/pseudonym.js';
 import { buildFhirDeidEngine } from './buildFhirDeidEngine.js';
+import { FhirDeidError } from './errors.js';
 import { parseFhirRules } from './parseFhirRules.js';
 
 const secret = new Uint8Array(32).fill(3);
@@ -163,13 +163,13 @@ describe('rules engine', () => {
   });
 
   it('rejects invalid files naming the rule and field', () => {
-    const err = (json: unknown): SchemaError => {
+    const err = (json: unknown): FhirDeidError => {
       try {
         parseFhirRules(json);
       } catch (e) {
-        return e as SchemaError;
+        return e as FhirDeidError;
       }
-      throw new SchemaError('expected a failure', { issues: [] });
+      return expect.unreachable('expected a failure');
     };
     const bad = err({
       schema: '1',
@@ -178,7 +178,7 @@ describe('rules engine', () => {
         { path: 'x', method: 'zap' },
       ],
     });
-    expect(bad).toBeInstanceOf(SchemaError);
+    expect(bad).toBeInstanceOf(FhirDeidError);
     expect(bad.code).toBe('DEID_FHIR_RULES_INVALID');
     expect(bad.issues[0]?.path).toBe('rules.1.method');
     expect(bad.issues[0]?.message).toMatch(/^must be one of: "keep", "redact"/);

@@ -239,13 +239,15 @@ describe('buildFhirDeidEngine (HIPAA Safe Harbor)', () => {
   });
 
   it('rejects input that is not a resource', () => {
-    expect(() => engine.deidentify([] as unknown as R)).toThrow(/not a FHIR resource/);
-    try {
-      engine.deidentify({ id: 'x' });
-      expect.unreachable();
-    } catch (e) {
-      expect((e as { code: string }).code).toBe('DEID_FHIR_INVALID_RESOURCE');
-    }
+    expect(() => engine.deidentify([] as unknown as R)).toThrow(
+      expect.objectContaining({ code: 'DEID_FHIR_INVALID_RESOURCE', fields: { problem: 'not-object' } }),
+    );
+    expect(() => engine.deidentify({ id: 'x' })).toThrow(
+      expect.objectContaining({
+        code: 'DEID_FHIR_INVALID_RESOURCE',
+        fields: { problem: 'no-resource-type' },
+      }),
+    );
   });
 
   it('property: no name, phone, address or id of a generated Patient survives', () => {

@@ -98,17 +98,11 @@ export function buildFhirDeidEngine(p: BuildFhirDeidEngineParameters): BuildFhir
   return {
     deidentify(resource, refs) {
       if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
-        throw new FhirDeidError('The input is not a FHIR resource (not a JSON object).', {
-          code: 'DEID_FHIR_INVALID_RESOURCE',
-          fix: 'Pass one parsed resource (an object with resourceType) at a time.',
-        });
+        throw new FhirDeidError('DEID_FHIR_INVALID_RESOURCE', { problem: 'not-object' });
       }
       const type = resource['resourceType'];
       if (typeof type !== 'string' || !/^[A-Z][A-Za-z]+$/.test(type)) {
-        throw new FhirDeidError('The input is not a FHIR resource (no valid resourceType).', {
-          code: 'DEID_FHIR_INVALID_RESOURCE',
-          fix: 'Each resource needs a resourceType such as "Patient".',
-        });
+        throw new FhirDeidError('DEID_FHIR_INVALID_RESOURCE', { problem: 'no-resource-type' });
       }
       const found: IdentifyingValue[] = [];
       const labels = new Set<string>();

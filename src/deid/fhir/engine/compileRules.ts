@@ -1,6 +1,6 @@
 import fhirpath from 'fhirpath';
 import r4 from 'fhirpath/fhir-context/r4';
-import { SchemaError } from '../../../core/errors/index.js';
+import { FhirDeidError } from './errors.js';
 import type { FhirRule, FhirRulesFile } from './schema.js';
 
 /** A rule with its FHIRPath compiled once (evaluation returns fhirpath.js ResourceNodes). */
@@ -19,7 +19,7 @@ function rewriteExtensions(expr: string): string {
 }
 
 /**
- * Compiles every rule's FHIRPath against the R4 model. A bad expression throws a SchemaError
+ * Compiles every rule's FHIRPath against the R4 model. A bad expression throws a FhirDeidError
  * naming `rules.N.path` (fhirpath's message is kept as `cause`, never shown: it quotes the input).
  */
 export function compileRules(rules: FhirRulesFile): CompiledRule[] {
@@ -31,12 +31,14 @@ export function compileRules(rules: FhirRulesFile): CompiledRule[] {
       });
       return { rule, index, select: (resource) => f(resource) as unknown[] };
     } catch (err) {
-      throw new SchemaError('The FHIR de-identification rules file is not valid.', {
-        code: 'DEID_FHIR_RULES_INVALID',
-        cause: err,
-        issues: [{ path: `rules.${index}.path`, message: 'is not a valid FHIRPath expression' }],
-        fix: 'Check the expression against the FHIRPath grammar (http://hl7.org/fhirpath/).',
-      });
+      throw new FhirDeidError(
+        'DEID_FHIR_RULES_INVALID',
+        { problem: 'fhirpath' },
+        {
+          cause: err,
+          issues: [{ path: `rules.${index}.path`, message: 'is not a valid FHIRPath expression' }],
+        },
+      );
     }
   });
 }

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import type { SchemaError } from '../../../core/errors/index.js';
+import type { SchemaIssue } from '../../../core/errors/index.js';
 import { parseWith } from '../../../core/parse.js';
 import { compileRules } from './compileRules.js';
+import { FhirDeidError } from './errors.js';
 import { FHIR_RULE_METHODS, type FhirRulesFile, FhirRulesFileSchema } from './schema.js';
 
 export type ParseFhirRulesParameters = unknown;
 export type ParseFhirRulesReturnType = FhirRulesFile;
-export type ParseFhirRulesErrorType = SchemaError;
-
-const FIX = 'Each rule needs `path` (FHIRPath) and `method`; see the FHIR de-identification rules docs.';
+export type ParseFhirRulesErrorType = FhirDeidError;
 
 /** First pass: the method of every rule, so a bad method is reported as `rules.N.method: must be one of …`. */
 const MethodsSchema = z.looseObject({
@@ -27,14 +26,14 @@ const MethodsSchema = z.looseObject({
 export function parseFhirRules(json: unknown): ParseFhirRulesReturnType {
   const opts = {
     what: 'FHIR de-identification rules file',
-    code: 'DEID_FHIR_RULES_INVALID',
-    fix: FIX,
-  } as const;
+    error: (issues: readonly SchemaIssue[], cause: unknown) =>
+      new FhirDeidError('DEID_FHIR_RULES_INVALID', { problem: 'invalid' }, { issues, cause }),
+  };
   const first = MethodsSchema.safeParse(json);
   if (!first.success && first.error.issues.some((i) => i.path.at(-1) === 'method')) {
     parseWith(MethodsSchema, json, opts);
   }
   const rules = parseWith(FhirRulesFileSchema, json, opts);
-  compileRules(rules); // throws SchemaError naming rules.N.path for a bad expression
+  compileRules(rules); // throws DEID_FHIR_RULES_INVALID naming rules.N.path for a bad expression
   return rules;
 }

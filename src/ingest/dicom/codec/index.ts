@@ -14,7 +14,12 @@ export {
   type EncodeTextReturnType,
   encodeText,
 } from './encodeText.js';
-export { DicomCodecError, type DicomCodecErrorCode, type DicomCodecErrorType } from './errors.js';
+export {
+  DicomCodecError,
+  type DicomCodecErrorCode,
+  type DicomCodecErrorType,
+  dicomCodecErrors,
+} from './errors.js';
 export {
   type LookupVrErrorType,
   type LookupVrParameters,

@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
-import { SinsoError } from '../../../core/errors/index.js';
+import { InternalError } from '../../../core/errors/index.js';
 import type { Tag } from './types.js';
 import { KNOWN_VRS } from './vrs.js';
 
 export type LookupVrParameters = Tag;
 /** A two-letter VR; 'UN' when the dictionary does not know the tag. */
 export type LookupVrReturnType = string;
-export type LookupVrErrorType = SinsoError;
+export type LookupVrErrorType = InternalError;
 
 type DictionaryEntry = { tag?: unknown; vr?: unknown };
 type Dcmjs = {
@@ -59,11 +59,11 @@ function load(): Map<number, string> {
     const dcmjs = createRequire(import.meta.url)('dcmjs') as Dcmjs;
     dictionary = dcmjs.data?.DicomMetaDictionary;
   } catch (cause) {
-    throw new SinsoError('The DICOM data dictionary (from dcmjs) could not be loaded.', {
-      code: 'INTERNAL',
-      cause,
-      fix: 'Reinstall dependencies with `npm ci`.',
-    });
+    throw new InternalError(
+      'INTERNAL',
+      { what: 'the DICOM data dictionary (from dcmjs) could not be loaded', remedy: 'reinstall' },
+      { cause },
+    );
   }
   for (const entry of Object.values(dictionary?.nameMap ?? {})) {
     const m = typeof entry.tag === 'string' ? TAG_KEY.exec(entry.tag) : null;
@@ -71,10 +71,10 @@ function load(): Map<number, string> {
     if (m && vr) map.set(((Number.parseInt(m[1]!, 16) << 16) | Number.parseInt(m[2]!, 16)) >>> 0, vr);
   }
   if (map.size < 1000) {
-    throw new SinsoError('The DICOM data dictionary (from dcmjs) is missing or has an unexpected shape.', {
-      code: 'INTERNAL',
-      details: `${map.size} entries`,
-      fix: 'Install the dcmjs version package.json pins.',
+    throw new InternalError('INTERNAL', {
+      what: 'the DICOM data dictionary (from dcmjs) is missing or has an unexpected shape',
+      detail: `${map.size} entries`,
+      remedy: 'reinstall',
     });
   }
   fallback = dictionary?.dictionary;

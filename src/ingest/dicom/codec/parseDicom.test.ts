@@ -82,7 +82,7 @@ function reasonOf(fn: () => unknown): string {
     fn();
   } catch (err) {
     expect(err).toBeInstanceOf(DicomCodecError);
-    return (err as DicomCodecError).reason;
+    return (err as DicomCodecError).fields.reason;
   }
   return expect.unreachable('expected parseDicom to throw');
 }

@@ -102,7 +102,7 @@ function trailingZeros(ctx: Context, o: number): boolean {
 }
 
 function countOne(ctx: Context, o: number): void {
-  if (++ctx.count > ctx.max) throw unreadable(`more than ${ctx.max} elements`, o);
+  if (++ctx.count > ctx.max) throw unreadable(`more than ${ctx.max} elements`, o, undefined, true);
 }
 
 function pastEnd(ctx: Context, end: number, what: string): string {
@@ -349,7 +349,7 @@ function sequenceInValue(
     const r = readItems(ctx, start, end, IMPLICIT_LE, depth + 1, false, items);
     return { tag, vr, items, undefinedLength: false, undefinedItemLength: r.undefinedItemLength };
   } catch (err) {
-    if (!(err instanceof DicomCodecError) || err.reason.startsWith('more than')) throw err;
+    if (!(err instanceof DicomCodecError) || (err.is('DEID_DICOM_UNREADABLE') && err.fields.limit)) throw err;
     return { tag, vr: 'UN', value: ctx.b.subarray(start, end) };
   }
 }

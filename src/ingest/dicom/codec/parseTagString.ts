@@ -1,9 +1,9 @@
-import { SinsoError } from '../../../core/errors/index.js';
+import { SchemaError } from '../../../core/errors/index.js';
 import type { Tag } from './types.js';
 
 export type ParseTagStringParameters = string;
 export type ParseTagStringReturnType = Tag;
-export type ParseTagStringErrorType = SinsoError;
+export type ParseTagStringErrorType = SchemaError;
 
 const TAG = /^\(?([0-9A-Fa-f]{4}),?([0-9A-Fa-f]{4})\)?$/;
 
@@ -19,10 +19,11 @@ export function parseTagString(text: ParseTagStringParameters): ParseTagStringRe
   const m = TAG.exec(text.trim());
   const hasBoth = m !== null && text.trim().startsWith('(') === text.trim().endsWith(')');
   if (!m || !hasBoth) {
-    throw new SinsoError('Not a DICOM tag.', {
-      code: 'SCHEMA_INVALID',
-      fix: "Write tags as '(GGGG,EEEE)' in hexadecimal, e.g. '(0010,0010)'.",
-    });
+    throw new SchemaError(
+      'SCHEMA_INVALID',
+      { what: 'DICOM tag', hint: "Write tags as '(GGGG,EEEE)' in hexadecimal, e.g. '(0010,0010)'." },
+      { issues: [{ path: '', message: 'not a DICOM tag' }] },
+    );
   }
   return ((Number.parseInt(m[1]!, 16) << 16) | Number.parseInt(m[2]!, 16)) >>> 0;
 }

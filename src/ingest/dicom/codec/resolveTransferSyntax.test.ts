@@ -44,7 +44,7 @@ describe('resolveTransferSyntax', () => {
       } catch (err) {
         expect(err).toBeInstanceOf(DicomCodecError);
         expect((err as DicomCodecError).code).toBe('DEID_DICOM_UNSUPPORTED');
-        expect((err as DicomCodecError).reason).toBe(reason);
+        expect((err as DicomCodecError).fields.reason).toBe(reason);
       }
     }
   });

@@ -61,10 +61,10 @@ export function resolveTransferSyntax(uid: ResolveTransferSyntaxParameters): Res
   }
   // JPEG, JPEG-LS, JPEG 2000, HTJ2K, MPEG-2/4, HEVC: 1.2.840.10008.1.2.4.<n>
   if (/^1\.2\.840\.10008\.1\.2\.4\.[1-9][0-9]{1,2}$/.test(u)) return info(u, true, true, false, true);
-  throw new DicomCodecError(
-    'DEID_DICOM_UNSUPPORTED',
-    u.startsWith('1.2.840.10008.') && /^[0-9.]{1,64}$/.test(u)
-      ? `unknown transfer syntax ${u}`
-      : 'a private or malformed transfer syntax UID',
-  );
+  throw new DicomCodecError('DEID_DICOM_UNSUPPORTED', {
+    reason:
+      u.startsWith('1.2.840.10008.') && /^[0-9.]{1,64}$/.test(u)
+        ? `unknown transfer syntax ${u}`
+        : 'a private or malformed transfer syntax UID',
+  });
 }

@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import { SinsoError } from '../../../core/errors/index.js';
+import { InternalError } from '../../../core/errors/index.js';
 import { encodeText } from './encodeText.js';
 import type { DicomElement, DicomFile } from './types.js';
 import {
@@ -14,7 +14,7 @@ import {
 
 export type WriteDicomParameters = DicomFile;
 export type WriteDicomReturnType = Buffer;
-export type WriteDicomErrorType = SinsoError;
+export type WriteDicomErrorType = InternalError;
 
 type Encoding = 0 | 1 | 2;
 const EXPLICIT_LE: Encoding = 0;
@@ -25,10 +25,10 @@ const GROUP_LENGTH = 0x00020000;
 const TRANSFER_SYNTAX = 0x00020010;
 const MAX_DEFINED = 0xfffffffe;
 
-function internal(what: string): SinsoError {
-  return new SinsoError('The DICOM writer was given a file it cannot encode.', {
-    code: 'INTERNAL',
-    details: what,
+function internal(detail: string): InternalError {
+  return new InternalError('INTERNAL', {
+    what: 'the DICOM writer was given a file it cannot encode',
+    detail,
   });
 }
 

@@ -151,11 +151,11 @@ export async function pollExport(
   })
     .then((r) => r.body?.cancel())
     .catch(() => undefined);
-  throw new IngestFhirError(`The $export did not finish within ${o.maxPolls} status polls.`, {
-    code: 'INGEST_FHIR_EXPORT_TIMEOUT',
+  throw new IngestFhirError('INGEST_FHIR_EXPORT_TIMEOUT', {
     step: 'poll',
-    metaMessages: [`Server: ${http.origin}`, 'sinso asked the server to cancel the export.'],
-    fix: 'Allow more polls with --max-polls (or a longer --poll-interval-ms), or fetch fewer types with --type; or use --mode search.',
+    activity: 'waiting for the $export',
+    server: http.origin,
+    maxPolls: o.maxPolls,
   });
 }
 

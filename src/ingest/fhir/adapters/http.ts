@@ -1,3 +1,4 @@
+import { InterruptedError } from '../../../core/errors/index.js';
 import { IngestFhirError } from '../errors.js';
 import { operationOutcomeCodes } from '../operationOutcomeCodes.js';
 import type { IngestFhirStep } from '../schema.js';
@@ -74,44 +75,28 @@ export function networkError(
   http: FhirHttp,
   purpose: RequestPurpose,
   timedOut: boolean,
-): IngestFhirError {
-  if (err instanceof IngestFhirError) return err;
-  if (http.signal?.aborted) {
-    return new IngestFhirError(`Interrupted while ${purpose.what}.`, {
-      code: 'INTERRUPTED',
-      step: purpose.step,
-      resourceType: purpose.resourceType,
-      cause: err,
-    });
-  }
-  if (timedOut) {
+): IngestFhirError | InterruptedError {
+  if (err instanceof IngestFhirError || err instanceof InterruptedError) return err;
+  if (http.signal?.aborted)
+    return new InterruptedError('INTERRUPTED', { activity: purpose.what }, { cause: err });
+  const fields = request(http, purpose);
+  if (timedOut)
     return new IngestFhirError(
-      `The FHIR server did not answer within ${http.timeoutMs} ms while ${purpose.what}.`,
-      {
-        code: 'INGEST_FHIR_NETWORK',
-        step: purpose.step,
-        resourceType: purpose.resourceType,
-        cause: err,
-        metaMessages: [`Server: ${http.origin}`],
-        fix: 'Check that the server is up, or allow more time with --timeout-ms; then run again.',
-      },
+      'INGEST_FHIR_NETWORK',
+      { ...fields, timeoutMs: http.timeoutMs },
+      { cause: err },
     );
-  }
-  const sys = systemCode(err);
-  return new IngestFhirError(
-    `Could not reach the FHIR server while ${purpose.what}${sys ? ` (${sys})` : ''}.`,
-    {
-      code: 'INGEST_FHIR_NETWORK',
-      step: purpose.step,
-      resourceType: purpose.resourceType,
-      cause: err,
-      metaMessages: [`Server: ${http.origin}`],
-      fix:
-        sys === 'ECONNRESET' || sys === 'UND_ERR_SOCKET' || sys === 'UND_ERR_CLOSED'
-          ? 'The server closed the connection mid-answer; run again (check a proxy or load balancer if it persists).'
-          : 'Check the server URL, that the server is running, and the network (proxy, firewall, VPN); then run again.',
-    },
-  );
+  return new IngestFhirError('INGEST_FHIR_NETWORK', { ...fields, system: systemCode(err) }, { cause: err });
+}
+
+/** The fields every error of a request names. */
+function request(http: FhirHttp, purpose: RequestPurpose) {
+  return {
+    step: purpose.step,
+    activity: purpose.what,
+    server: http.origin,
+    resourceType: purpose.resourceType,
+  };
 }
 
 /** The innermost `code` of a fetch failure (`ECONNREFUSED`, `ECONNRESET`, `UND_ERR_SOCKET`). */
@@ -136,36 +121,11 @@ export function httpError(
   http: FhirHttp,
   purpose: RequestPurpose & { failedCode?: 'INGEST_FHIR_HTTP' | 'INGEST_FHIR_EXPORT_FAILED' },
 ): IngestFhirError {
-  const issueCodes = operationOutcomeCodes(body);
-  const meta = [`Server: ${http.origin}`];
-  if (issueCodes.length) meta.push(`OperationOutcome issue codes: ${issueCodes.join(', ')}`);
-  return new IngestFhirError(`The FHIR server answered HTTP ${status} while ${purpose.what}.`, {
-    code: purpose.failedCode ?? 'INGEST_FHIR_HTTP',
-    step: purpose.step,
-    resourceType: purpose.resourceType,
+  return new IngestFhirError(purpose.failedCode ?? 'INGEST_FHIR_HTTP', {
+    ...request(http, purpose),
     httpStatus: status,
-    issueCodes,
-    metaMessages: meta,
-    fix: fixFor(status, purpose),
+    issueCodes: operationOutcomeCodes(body),
   });
-}
-
-function fixFor(status: number, purpose: RequestPurpose): string {
-  const type = purpose.resourceType;
-  if (status === 401) return 'The server wants credentials: put user:password in the URL, or ask for access.';
-  if (status === 403)
-    return 'The credentials lack permission for this; ask the server administrator for access.';
-  if (status === 404 && type)
-    return `The server does not serve ${type} here: check the server's base URL and its /metadata, or leave ${type} out with --type.`;
-  if (status === 404) return "Check the server's base URL (it should end where /metadata is served).";
-  if (status === 400 || status === 422)
-    return purpose.step === 'kick-off'
-      ? 'The server rejected the $export request: try --mode search, or drop --since / --type it does not support.'
-      : 'The server rejected the query: drop --since, or lower --page-size.';
-  if (status === 429 || status === 503) return 'The server is busy; run again later.';
-  if (status >= 500)
-    return 'The server failed; run again later, or ask its administrator. Completed types are kept in the output folder.';
-  return 'Check the server URL and options; run again.';
 }
 
 /** Reads a small error body as JSON, if it is JSON (at most 1 MiB; bigger bodies are ignored). */
@@ -190,12 +150,9 @@ export function badResponse(
   purpose: RequestPurpose,
   cause?: unknown,
 ): IngestFhirError {
-  return new IngestFhirError(`The FHIR server's answer was not usable while ${purpose.what}: ${what}.`, {
-    code: 'INGEST_FHIR_BAD_RESPONSE',
-    step: purpose.step,
-    resourceType: purpose.resourceType,
-    cause,
-    metaMessages: [`Server: ${http.origin}`],
-    fix: 'Check that the URL is a FHIR R4 server base; try --mode search if $export misbehaves.',
-  });
+  return new IngestFhirError(
+    'INGEST_FHIR_BAD_RESPONSE',
+    { ...request(http, purpose), problem: what },
+    { cause },
+  );
 }

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { type IoError, SchemaError, wrapIoError } from '../../../../core/errors/index.js';
-import { parseWith } from '../../../../core/parse.js';
+import { NOT_JSON, parseWith } from '../../../../core/parse.js';
 import { type AnnexETable, AnnexETableSchema } from '../schema.js';
+
+const ANNEX_E = 'PS3.15 Annex E table (datasets/annexE-2024b.json)';
+const RESTORE = 'Restore datasets/annexE-2024b.json from the sinso package.';
 
 /**
  * Where the table lives: `datasets/annexE-2024b.json` at the package root. This file sits at
@@ -51,15 +54,15 @@ export function loadAnnexETable(parameters: LoadAnnexETableParameters = {}): Loa
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new SchemaError('The PS3.15 Annex E table is not valid JSON.', {
-      issues: [{ path: '', message: 'not valid JSON' }],
-      cause: err,
-      fix: 'Restore datasets/annexE-2024b.json from the sinso package.',
-    });
+    throw new SchemaError(
+      'SCHEMA_INVALID',
+      { what: ANNEX_E, hint: RESTORE },
+      { issues: NOT_JSON, cause: err },
+    );
   }
   const table = parseWith(AnnexETableSchema, json, {
-    what: 'PS3.15 Annex E table (datasets/annexE-2024b.json)',
-    fix: 'Restore datasets/annexE-2024b.json from the sinso package.',
+    what: ANNEX_E,
+    hint: RESTORE,
   });
   if (isShipped) shipped = table;
   return table;
