@@ -14,7 +14,7 @@ export {
   type TablesFolder,
   withTables,
 } from './adapters/openTables.js';
-export { runSql } from './adapters/runSql.js';
+export { runSql, type SqlRow } from './adapters/runSql.js';
 export { arrowTable, int32Vector, int64Vector, utf8Vector } from './arrowColumns.js';
 export { assessRisk } from './assessRisk.js';
 export { buildTables, workspaceDatabasePath } from './buildTables.js';

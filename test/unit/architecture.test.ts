@@ -1,68 +1,34 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkArchitecture } from '../utils/architecture.js';
 import { repoRoot } from '../utils/cli.js';
 
-/** The data flow of DESIGN.md: a stage may import core and the *types* of earlier stages only. */
-const flow = [
-  'core',
-  'synth',
-  'ingest',
-  'deid',
-  'tables',
-  'commit',
-  'storage',
-  'chain',
-  'he',
-  'zk',
-  'train',
-  'receipts',
-  'settle',
-  'audit',
-];
-const src = join(repoRoot, 'src');
+const fixture = (name: string) => join(repoRoot, 'test/fixtures/architecture', name, 'src');
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') && !p.endsWith('.d.ts') ? [p] : [];
+describe('architecture (the boundary rule of README → Architecture)', () => {
+  it('holds for src/: imports point down the data flow, through public indexes, without cycles', () => {
+    expect(checkArchitecture(join(repoRoot, 'src'))).toEqual([]);
   });
-}
 
-function imports(file: string): { target: string; typeOnly: boolean }[] {
-  const text = readFileSync(file, 'utf8');
-  const out: { target: string; typeOnly: boolean }[] = [];
-  const re = /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"](\.[^'"]+)['"]/gm;
-  for (const m of text.matchAll(re)) {
-    out.push({ target: resolve(join(file, '..'), m[3] as string), typeOnly: Boolean(m[2]) });
-  }
-  return out;
-}
+  it('accepts a stage importing an earlier stage’s public index and core by path', () => {
+    expect(checkArchitecture(fixture('ok'))).toEqual([]);
+  });
 
-const folderOf = (abs: string) => relative(src, abs).split(sep)[0] as string;
+  it('fails on a deep import across stages', () => {
+    expect(checkArchitecture(fixture('deep'))).toEqual([
+      "commit/index.ts → tables/readTables.ts: a deep import; import tables/index.ts, the stage's public entry",
+    ]);
+  });
 
-describe('architecture', () => {
-  it('imports point down the data flow; only the registry composes stages; nothing imports the CLI', () => {
-    const violations: string[] = [];
-    for (const file of files(src)) {
-      if (file.endsWith('.test.ts') || relative(src, file) === 'index.ts') continue;
-      const from = folderOf(file);
-      for (const { target, typeOnly } of imports(file)) {
-        const to = folderOf(target);
-        if (to === from || to === 'types') continue;
-        const where = `${relative(src, file)} → ${relative(src, target)}`;
-        if (to === 'cli') violations.push(`${where}: nothing imports the CLI`);
-        else if (from === 'cli' || from === 'pipeline') continue;
-        else if (to === 'pipeline') violations.push(`${where}: stages never import the pipeline runner`);
-        else if (from === 'core') violations.push(`${where}: core imports no stage`);
-        else if (to !== 'core') {
-          const a = flow.indexOf(from);
-          const b = flow.indexOf(to);
-          if (b > a) violations.push(`${where}: imports a later stage`);
-          else if (!typeOnly) violations.push(`${where}: may import only the types of an earlier stage`);
-        }
-      }
-    }
-    expect(violations).toEqual([]);
+  it('fails on an import up the data flow', () => {
+    expect(checkArchitecture(fixture('upward'))).toEqual([
+      'tables/index.ts → commit/index.ts: imports up the data flow (commit comes after tables)',
+    ]);
+  });
+
+  it('fails on an import cycle', () => {
+    expect(checkArchitecture(fixture('cycle'))).toEqual([
+      'import cycle: tables/a.ts → tables/b.ts → tables/a.ts',
+    ]);
   });
 });

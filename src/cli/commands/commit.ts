@@ -1,13 +1,15 @@
 import {
+  CommitError,
+  deriveSaltKey,
+  ProveInclusionOptionsSchema,
+  proveInclusion,
   readCommitmentFile,
   readInclusionProofFile,
+  VerifyInclusionOptionsSchema,
+  type VerifyInclusionStep,
+  verifyInclusion,
   writeJsonFile,
-} from '../../commit/adapters/jsonFiles.js';
-import { CommitError } from '../../commit/errors.js';
-import { proveInclusion } from '../../commit/proveInclusion.js';
-import { deriveSaltKey } from '../../commit/rowSalt.js';
-import { ProveInclusionOptionsSchema, VerifyInclusionOptionsSchema } from '../../commit/schema.js';
-import { type VerifyInclusionStep, verifyInclusion } from '../../commit/verifyInclusion.js';
+} from '../../commit/index.js';
 import { datasetKey } from '../../core/datasetId.js';
 import { ExitCode } from '../../core/errors/index.js';
 import { defineCommand, requireWorkspace } from '../command.js';

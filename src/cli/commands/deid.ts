@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ExitCode } from '../../core/errors/index.js';
-import { DeidDicomOptionSchema } from '../../deid/dicom/profile/index.js';
-import { verifyDeidentified } from '../../deid/dicom/verifyDeidentified.js';
+import { DeidDicomOptionSchema, verifyDeidentified } from '../../deid/index.js';
 import { defineCommand } from '../command.js';
 import { formatTable } from '../format.js';
 

@@ -12,7 +12,7 @@ import { type Inventory, InventorySchema } from '../../core/schemas/inventory.js
 import { type PublishRecord, PublishRecordSchema } from '../../core/schemas/publishRecord.js';
 import { type SynthManifest, SynthManifestSchema } from '../../core/schemas/synthManifest.js';
 import { initWorkspace, isWorkspace, openWorkspace } from '../../core/workspace.js';
-import { runPipeline } from '../../pipeline/runPipeline.js';
+import { runPipeline } from '../../pipeline/index.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatCount, formatTable } from '../format.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ExitCode } from '../../core/errors/index.js';
-import { type RunPipelineReturnType, runPipeline } from '../../pipeline/runPipeline.js';
+import { type RunPipelineReturnType, runPipeline } from '../../pipeline/index.js';
 import { defineCommand, requireWorkspace } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatTable } from '../format.js';

@@ -1,8 +1,12 @@
 import { ExitCode } from '../../core/errors/index.js';
-import { runSql, type SqlRow } from '../../tables/adapters/runSql.js';
-import { assessRisk } from '../../tables/assessRisk.js';
-import { workspaceDatabasePath } from '../../tables/buildTables.js';
-import { RiskOptionsSchema, SqlOptionsSchema } from '../../tables/schema.js';
+import {
+  assessRisk,
+  RiskOptionsSchema,
+  runSql,
+  SqlOptionsSchema,
+  type SqlRow,
+  workspaceDatabasePath,
+} from '../../tables/index.js';
 import { defineCommand, requireWorkspace } from '../command.js';
 import { formatCount, formatTable } from '../format.js';
 

@@ -140,6 +140,11 @@ describe('the core error catalogues render', () => {
 
       Fix: See \`sinso keys list\`; add one with \`sinso keys new --name NAME --kind evm|secret\`.
 
+      [SECRET_FILE_INVALID]
+      The secret file holds too little key material.
+
+      Fix: Use at least 32 random bytes, or 64 hex characters (e.g. \`openssl rand -hex 32 > secret.hex\`).
+
       [KEYSTORE_KEY_EXISTS]
       A key named owner already exists.
 
