@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
+import type { StageRegistry } from '../../src/pipeline/index.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const binPath = join(repoRoot, 'bin/sinso.js');
@@ -36,15 +37,22 @@ export function runBin(
 }
 
 /** Runs the CLI in-process (faster; same code as the binary). */
-export async function runMain(args: readonly string[]): Promise<CliRun> {
+export async function runMain(
+  args: readonly string[],
+  o: { registry?: StageRegistry } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-  });
+  const code = await main(
+    args,
+    {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+    },
+    o,
+  );
   return { code, stdout, stderr };
 }
 

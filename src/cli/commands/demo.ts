@@ -1,18 +1,14 @@
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { exists } from '../../core/fs.js';
-import { parseWith } from '../../core/parse.js';
 import { fixedPassphrase } from '../../core/passphrase.js';
-import { type DatasetManifest, DatasetManifestSchema } from '../../core/schemas/datasetManifest.js';
-import { type DeidDicomReport, DeidDicomReportSchema } from '../../core/schemas/deidDicomReport.js';
-import { type DeidFhirReport, DeidFhirReportSchema } from '../../core/schemas/deidFhirReport.js';
-import { type Inventory, InventorySchema } from '../../core/schemas/inventory.js';
-import { type PublishRecord, PublishRecordSchema } from '../../core/schemas/publishRecord.js';
-import { type SynthManifest, SynthManifestSchema } from '../../core/schemas/synthManifest.js';
+import type { StageDefinition } from '../../core/stage.js';
 import { initWorkspace, isWorkspace, openWorkspace } from '../../core/workspace.js';
-import { runPipeline } from '../../pipeline/index.js';
+import { deidDicomStage, deidFhirStage } from '../../deid/index.js';
+import { scanStage } from '../../ingest/index.js';
+import { type RunPipelineReturnType, runPipeline } from '../../pipeline/index.js';
+import { publishStage } from '../../publish/index.js';
+import { synthStage } from '../../synth/index.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatCount, formatTable } from '../format.js';
@@ -50,137 +46,106 @@ export const demoCommand = defineCommand({
       { workspace, clock: ctx.clock, log: ctx.log, progress: ctx.progress },
       { file: o.pipeline },
     );
-    const manifest = await readJson(
-      join(workspace.paths.root, 'data/cohort/manifest.json'),
-      SynthManifestSchema,
-      'synth manifest',
-    );
-    const inventory = await readJson(
-      join(workspace.paths.root, 'data/inventory.json'),
-      InventorySchema,
-      'inventory',
-    );
-    const deid: { owner: string; report: DeidDicomReport }[] = [];
-    const fhir: { owner: string; report: DeidFhirReport }[] = [];
-    const published: Published[] = [];
-    for (const o of manifest.owners) {
-      const pub = join(workspace.paths.root, 'owners', o.id, 'published');
-      if (await exists(join(pub, 'publish.json'))) {
-        published.push({
-          owner: o.id,
-          record: await readJson(join(pub, 'publish.json'), PublishRecordSchema, 'publish record'),
-          manifest: await readJson(join(pub, 'manifest.json'), DatasetManifestSchema, 'dataset manifest'),
-        });
-      }
-      const file = join(workspace.paths.root, 'owners', o.id, 'deid/dicom/deid-report.json');
-      if (await exists(file)) {
-        deid.push({
-          owner: o.id,
-          report: await readJson(file, DeidDicomReportSchema, 'de-identification report'),
-        });
-      }
-      const ffile = join(workspace.paths.root, 'owners', o.id, 'deid/fhir/deid-report.json');
-      if (await exists(ffile)) {
-        fhir.push({
-          owner: o.id,
-          report: await readJson(ffile, DeidFhirReportSchema, 'FHIR de-identification report'),
-        });
-      }
-    }
     if (ctx.globals.json) {
       const code = printRun(ctx, run);
       return code;
     }
     const code = printRun({ ...ctx, print: (human) => ctx.io.stderr(human) } as CliContext, run);
-    ctx.io.stdout(summary(workspace.paths.root, created, manifest, inventory, deid, fhir, published));
+    ctx.io.stdout(summary(workspace.paths.root, created, run));
     return code;
   },
 });
 
-type Published = { owner: string; record: PublishRecord; manifest: DatasetManifest };
-
-async function readJson<S extends z.ZodType>(path: string, schema: S, what: string): Promise<z.infer<S>> {
-  return parseWith(schema, JSON.parse(await readFile(path, 'utf8')), { what });
+/**
+ * The typed results of every stage of a pipeline run that `uses` a stage, with the fan-out item
+ * of each (`deid@owner-001` → owner-001). Skipped stages give the results recorded in the lock.
+ */
+function resultsOf<S extends StageDefinition>(
+  run: RunPipelineReturnType,
+  stage: S,
+): { item: string; result: z.output<S['result']> }[] {
+  return run.stages.flatMap((o) => {
+    if (o.uses !== stage.name || !o.result) return [];
+    const r = stage.result.safeParse(o.result.summary);
+    return r.success ? [{ item: o.id.split('@')[1] ?? o.id, result: r.data as z.output<S['result']> }] : [];
+  });
 }
 
-function summary(
-  root: string,
-  created: boolean,
-  m: SynthManifest,
-  inv: Inventory,
-  deid: readonly { owner: string; report: DeidDicomReport }[],
-  fhir: readonly { owner: string; report: DeidFhirReport }[],
-  published: readonly Published[],
-): string {
+function summary(root: string, created: boolean, run: RunPipelineReturnType): string {
+  const cohort = resultsOf(run, synthStage)[0]?.result;
+  const inv = resultsOf(run, scanStage)[0]?.result;
+  const deid = resultsOf(run, deidDicomStage);
+  const fhir = resultsOf(run, deidFhirStage);
+  const published = resultsOf(run, publishStage);
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
-  const resources = Object.values(inv.fhirResources).reduce((a, b) => a + b, 0);
+  const indent = (rows: string[][]) => formatTable(rows).trimEnd().replace(/^/gm, '  ');
   const lines = [
     '',
     `sinso demo — workspace ${root}${created ? ' (new)' : ''}`,
     '',
-    `Synthetic cohort: ${m.owners.length} data owners, ${formatCount(m.totals.patients)} patients (seed ${m.options.seed})`,
-    formatTable(
-      m.owners.map((w) => [
-        w.id,
-        w.name,
-        `${formatCount(w.patients)} patients`,
-        `${formatCount(Object.values(w.resources).reduce((a, b) => a + b, 0))} FHIR resources`,
-        `${formatCount(w.dicomFiles)} DICOM files`,
-      ]),
-    )
-      .trimEnd()
-      .replace(/^/gm, '  '),
-    `Planted signal: type 2 diabetes in ${pct(m.signal.prevalence)} of patients, logistic in ${m.signal.features.map((f) => f.name).join(', ')}`,
-    `Inventory: ${formatCount(inv.inputs)} files scanned (${formatCount(inv.files.dicom)} DICOM, ${formatCount(inv.files.fhirNdjson + inv.files.fhirJson)} FHIR), ${formatCount(resources)} FHIR resources, ${inv.files.rejected} rejected`,
+    ...(cohort
+      ? [
+          `Synthetic cohort: ${cohort.owners} data owners, ${formatCount(cohort.patients)} patients (seed ${cohort.seed})`,
+          indent(
+            cohort.perOwner.map((w) => [
+              w.id,
+              w.name,
+              `${formatCount(w.patients)} patients`,
+              `${formatCount(w.resources)} FHIR resources`,
+              `${formatCount(w.dicomFiles)} DICOM files`,
+            ]),
+          ),
+          `Planted signal: type 2 diabetes in ${pct(cohort.diabetesPrevalence)} of patients, logistic in ${cohort.signalFeatures.join(', ')}`,
+        ]
+      : []),
+    ...(inv
+      ? [
+          `Inventory: ${formatCount(inv.files)} files scanned (${formatCount(inv.dicomFiles)} DICOM, ${formatCount(inv.fhirFiles)} FHIR), ${formatCount(inv.fhirResources)} FHIR resources, ${inv.rejected} rejected`,
+        ]
+      : []),
     ...(deid.length > 0
       ? [
-          `De-identified (PS3.15 Annex E; ${deid[0]?.report.profile.options.join(', ') || 'basic profile'}):`,
-          formatTable(
-            deid.map((d) => [
-              d.owner,
-              `${formatCount(d.report.counts.deidentified)} DICOM files de-identified`,
-              `${d.report.counts.rejected} rejected`,
-              leakLine(d.report),
+          `De-identified (PS3.15 Annex E; ${deid[0]?.result.options.join(', ') || 'basic profile'}):`,
+          indent(
+            deid.map(({ item, result: r }) => [
+              item,
+              `${formatCount(r.deidentified)} DICOM files de-identified`,
+              `${r.rejected} rejected`,
+              !r.leakScan
+                ? 'leak scan off'
+                : r.leakRejected === 0
+                  ? 'leak scan: no identifier found'
+                  : `leak scan: ${r.leakRejected} file(s) rejected`,
             ]),
-          )
-            .trimEnd()
-            .replace(/^/gm, '  '),
+          ),
         ]
       : []),
     ...(fhir.length > 0
       ? [
-          `De-identified records (HIPAA Safe Harbor${fhir[0]?.report.profile.dateShift ? ', dates shifted per patient' : ''}):`,
-          formatTable(
-            fhir.map((f) => [
-              f.owner,
-              `${formatCount(f.report.counts.resourcesOut)} FHIR resources`,
-              `${f.report.counts.rejected} files rejected`,
-              f.report.settings.leakScan ? 'leak scan: no identifier found' : 'leak scan off',
+          `De-identified records (HIPAA Safe Harbor${fhir[0]?.result.dateShift ? ', dates shifted per patient' : ''}):`,
+          indent(
+            fhir.map(({ item, result: r }) => [
+              item,
+              `${formatCount(r.resources)} FHIR resources`,
+              `${r.rejected} files rejected`,
+              r.leakScan ? 'leak scan: no identifier found' : 'leak scan off',
             ]),
-          )
-            .trimEnd()
-            .replace(/^/gm, '  '),
+          ),
           'Records and images link up: each patient’s MRN pseudonym is the PatientID of their images.',
         ]
       : []),
     ...(published.length > 0
       ? [
-          `Published datasets (tables in DuckDB and Parquet; k-anonymity over ${published[0]?.manifest.properties.privacy.kAnonymity.quasiIdentifiers.join(', ')}; Poseidon commitment; files encrypted at rest):`,
-          formatTable(
-            published.map((p) => {
-              const privacy = p.manifest.properties.privacy;
-              const dropped = privacy.suppression?.patientsDropped ?? 0;
-              return [
-                p.owner,
-                `${formatCount(p.record.rows)} rows`,
-                `k = ${privacy.kAnonymity.k} (${dropped} patient${dropped === 1 ? '' : 's'} suppressed)`,
-                `root ${p.record.commitmentRoot.slice(0, 12)}…`,
-                p.record.tokenUri,
-              ];
-            }),
-          )
-            .trimEnd()
-            .replace(/^/gm, '  '),
+          `Published datasets (tables in DuckDB and Parquet; k-anonymity over ${published[0]?.result.quasiIdentifiers.join(', ')}; Poseidon commitment; files encrypted at rest):`,
+          indent(
+            published.map(({ item, result: r }) => [
+              item,
+              `${formatCount(r.rows)} rows`,
+              `k = ${r.k} (${r.patientsDropped} patient${r.patientsDropped === 1 ? '' : 's'} suppressed)`,
+              `root ${r.commitmentRoot.slice(0, 12)}…`,
+              r.tokenUri,
+            ]),
+          ),
           'Each token URI is the CID of the dataset manifest (ERC-721 metadata); dataset.car holds every block.',
         ]
       : []),
@@ -190,13 +155,4 @@ function summary(
     '',
   ];
   return lines.join('\n');
-}
-
-/** What the leak scan found, from the report: files it rejected, or that it found nothing. */
-function leakLine(r: DeidDicomReport): string {
-  if (!r.settings.leakScan) return 'leak scan off';
-  const hits = Object.entries(r.rejectedBy)
-    .filter(([reason]) => reason.startsWith('leak scan'))
-    .reduce((n, [, c]) => n + c, 0);
-  return hits === 0 ? 'leak scan: no identifier found' : `leak scan: ${hits} file(s) rejected`;
 }
