@@ -29,8 +29,10 @@ describe('sinso demo', () => {
     const second = await runBin([...args, '--json']);
     expect(second.code).toBe(0);
     const run = JSON.parse(second.stdout);
-    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(14).fill('skipped'));
+    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(20).fill('skipped'));
     expect(await readFile(join(d, 'demo.lock.json'), 'utf8')).toBe(lock);
+    // a run that reruns nothing summarises from the typed results the lock recorded
+    expect((await runBin(args)).stdout).toBe(first.stdout.replace(' (new)', ''));
 
     // the committed lock is what any machine gets: the demo is reproducible across machines
     expect(lock).toBe(await readFile(join(repoRoot, 'pipelines/demo.lock.json'), 'utf8'));

@@ -87,7 +87,7 @@ describe('sinso publish', () => {
       '--json',
     ]);
     const summary = JSON.parse(r.stdout).summary;
-    expect(summary['patients dropped']).toBeGreaterThan(0);
+    expect(summary.patientsDropped).toBeGreaterThan(0);
 
     const manifestBytes = await readFile(join(out, 'manifest.json'));
     const manifest = DatasetManifestSchema.parse(JSON.parse(manifestBytes.toString('utf8')));
@@ -106,7 +106,7 @@ describe('sinso publish', () => {
     expect(manifest.properties.commitment.root).toBe(commitment.root);
     expect(record.commitmentRoot).toBe(commitment.root);
     expect(manifest.properties.privacy.kAnonymity.k).toBeGreaterThanOrEqual(5);
-    expect(manifest.properties.privacy.suppression?.patientsDropped).toBe(summary['patients dropped']);
+    expect(manifest.properties.privacy.suppression?.patientsDropped).toBe(summary.patientsDropped);
 
     // the CAR holds every root; imported into a fresh blockstore, a table comes back byte for byte
     const car = await verifyCar(join(out, 'dataset.car'));

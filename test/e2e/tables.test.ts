@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../utils/cli.js';
+import { deidFhirReport } from '../utils/reports.js';
 import { tempDir } from '../utils/tmp.js';
 import { initTestWorkspace, TEST_PASSPHRASE } from '../utils/workspace.js';
 
@@ -16,15 +17,7 @@ beforeAll(async () => {
   await initTestWorkspace(ws);
   fhir = join(dir, 'deid-fhir');
   await mkdir(fhir, { recursive: true });
-  await writeFile(
-    join(fhir, 'deid-report.json'),
-    JSON.stringify({
-      schema: '1',
-      kind: 'sinso-deid-fhir-report',
-      profile: { name: 'hipaa-safe-harbor', dateShift: false, rules: 0 },
-      settings: { secretFingerprint: 'test' },
-    }),
-  );
+  await writeFile(join(fhir, 'deid-report.json'), JSON.stringify(deidFhirReport()));
   const pts = ['female', 'female', 'male', 'female', 'male', 'male'].map((g, i) => ({
     resourceType: 'Patient',
     id: `p${i}`,

@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/core/log.js';
 import { silentProgress } from '../../src/core/progress.js';
 import { dateShiftDays, mapUid, pseudonymizePatientId } from '../../src/core/pseudonym.js';
 import { DeidDicomReportSchema } from '../../src/core/schemas/deidDicomReport.js';
+import { readSecretFile } from '../../src/core/secretFile.js';
 import { deidentifyDicomFiles } from '../../src/deid/dicom/deidentifyDicomFiles.js';
 import { DeidDicomOptionsSchema } from '../../src/deid/dicom/schema.js';
 import { verifyDeidentified } from '../../src/deid/dicom/verifyDeidentified.js';
@@ -190,7 +191,7 @@ describe('deid dicom on a synthetic multi-file cohort', () => {
     await writeFile(other, '77'.repeat(32));
     const c = join(dir, 'out-c');
     await deidentifyDicomFiles(
-      ctx,
+      { ...ctx, secrets: { pseudonym: await readSecretFile(other) } },
       DeidDicomOptionsSchema.parse({
         inputs: [join(cohort, 'owner-001/dicom')],
         out: c,

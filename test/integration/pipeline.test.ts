@@ -218,7 +218,9 @@ stages:
 
     const e = await run({ from: 'x@r' }).catch((err: unknown) => err);
     expect((e as PipelineError).code).toBe('USAGE');
-    expect((e as PipelineError).message).toContain('Stages with foreach/matrix (all their items): x, m');
+    expect((e as PipelineError).fields).toMatchObject({
+      hint: expect.stringContaining('or a foreach/matrix stage, for all its items: x, m'),
+    });
   });
 
   it('reruns only the expansions a change reaches', async () => {

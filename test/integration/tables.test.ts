@@ -28,6 +28,7 @@ import {
 import { suppressTables } from '../../src/tables/suppressTables.js';
 import { repoRoot } from '../utils/cli.js';
 import { withSession } from '../utils/duckdb.js';
+import { deidFhirReport } from '../utils/reports.js';
 import { testContext } from '../utils/stages.js';
 import { tempDir } from '../utils/tmp.js';
 
@@ -298,19 +299,11 @@ describe('tables from the public samples', () => {
   });
 });
 
-/** A hand-made deid-fhir folder: only the report fields the tables read, and the given patients. */
+/** A hand-made deid-fhir folder: a report as `sinso deid fhir` writes it (the contract), and the given patients. */
 async function handMade(name: string, patients: [number, string, string][], obsPerPatient = 2) {
   const d = join(dir, name);
   await mkdir(d, { recursive: true });
-  await writeFile(
-    join(d, 'deid-report.json'),
-    JSON.stringify({
-      schema: '1',
-      kind: 'sinso-deid-fhir-report',
-      profile: { name: 'hipaa-safe-harbor', dateShift: false, rules: 0 },
-      settings: { secretFingerprint: 'test' },
-    }),
-  );
+  await writeFile(join(d, 'deid-report.json'), JSON.stringify(deidFhirReport()));
   const pts = patients.map(([y, g, z], i) => ({
     resourceType: 'Patient',
     id: `p${String(i).padStart(2, '0')}`,

@@ -167,5 +167,7 @@ export function errorClass<C extends ErrorCatalogue, Legacy extends ErrorCode = 
       return this.code === code;
     }
   }
+  // the class's constructor overloads are typed per catalogue code, which a class expression
+  // cannot declare; the runtime constructor accepts exactly those argument shapes
   return CatalogueErrorBase as unknown as CatalogueErrorClass<C, Legacy>;
 }

@@ -103,6 +103,7 @@ export function renderErrorEntry(
   fields: object,
   issues: readonly SchemaIssue[] = [],
 ): RenderedError {
+  // the entry was looked up by the same code the fields were typed by, so they match
   const e = entry as unknown as ErrorEntry<object>;
   return {
     shortMessage: e.message(fields),

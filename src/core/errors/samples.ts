@@ -13,6 +13,7 @@ export function renderErrorSamples<C extends ErrorCatalogue>(
   cls: { readonly catalogue: C },
   samples: ErrorSamples<C>,
 ): string {
+  // a test helper over any catalogue class: codes and sample fields are checked by ErrorSamples<C>
   const make = cls as unknown as new (code: string, fields: unknown) => SinsoError;
   return Object.keys(cls.catalogue)
     .map((code) => {

@@ -299,6 +299,8 @@ export const ExtensionSchema: z.ZodType<Extension> = z
     if (values.length === 1 && Array.isArray(ext.extension) && ext.extension.length > 0) {
       ctx.addIssue({ code: 'custom', message: 'must not have both value[x] and extension (ext-1)' });
     }
+    // the recursive Extension type cannot be inferred through z.lazy + superRefine: the schema
+    // validates exactly the Extension shape declared above, which this cast states
   }) as unknown as z.ZodType<Extension>;
 
 const DosageSchema = z.looseObject({
