@@ -89,7 +89,7 @@ describe('sinso tables / sql / risk', () => {
     });
     const unknown = await runMain(['risk', out, '--qi', 'surname']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/Allowed: birth_year, age_band_5/);
+    expect(unknown.stderr).toMatch(/qi\.0: must be one of: "birth_year", "age_band_5"/);
     const k2 = join(dir, 'tables-k2');
     const s = await runMain([
       'tables',
