@@ -8,7 +8,7 @@ import { CommitError } from './errors.js';
  * (encryption at rest) without the salts revealing anything about them.
  *
  * @example
- * const saltKey = deriveSaltKey(await keyring.ensureSecret('dataset-main'));
+ * const saltKey = deriveSaltKey(await datasetKey(workspace, DatasetIdSchema.parse('main')));
  */
 export function deriveSaltKey(datasetKey: Uint8Array): Uint8Array {
   if (datasetKey.byteLength < 32) {

@@ -198,7 +198,7 @@ export async function decryptFile(
 function deriveKeys(datasetKey: Uint8Array): Keys {
   if (!(datasetKey instanceof Uint8Array) || datasetKey.length !== 32) {
     throw new UsageError('A dataset key must be 32 bytes.', {
-      fix: 'Use the workspace dataset key (keyring.ensureSecret("dataset-NAME")).',
+      fix: 'Use the workspace dataset key (`datasetKey(workspace, id)`, the key dataset-ID).',
     });
   }
   const derive = (info: string, n: number) =>
