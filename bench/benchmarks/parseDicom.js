@@ -6,7 +6,7 @@
  * second: floor 1 file/s (it was a test's time bound; timing belongs here, the tests check that
  * the parser returns or refuses).
  */
-import { parseDicom } from '../../dist/deid/dicom/codec/parseDicom.js';
+import { parseDicom } from '../../dist/ingest/dicom/codec/parseDicom.js';
 
 /** The adversarial inputs. @returns {Buffer[]} */
 function inputs() {
