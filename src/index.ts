@@ -1,7 +1,7 @@
 /**
  * sinso: privacy-compute toolkit for health data. Stage APIs are also exported per stage
  * (`sinso/core`, `sinso/synth`, `sinso/ingest`, `sinso/deid`, `sinso/tables`, `sinso/commit`,
- * `sinso/storage`, `sinso/pipeline`).
+ * `sinso/storage`, `sinso/publish`, `sinso/pipeline`).
  */
 export {
   createRng,

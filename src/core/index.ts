@@ -1,5 +1,14 @@
 export { type Clock, fixedClock, systemClock } from './clock.js';
 export {
+  type DatasetId,
+  DatasetIdOptionSchema,
+  DatasetIdSchema,
+  datasetIdFromName,
+  datasetKey,
+  datasetKeyName,
+  datasetSecret,
+} from './datasetId.js';
+export {
   type ErrorCode,
   ExitCode,
   IoError,
@@ -27,6 +36,7 @@ export {
 export { decryptKeystore, encryptKeystore, kdfPresets, secretFingerprint } from './keystore.js';
 export { createLogger, type Logger, type LogLevel, silentLogger } from './log.js';
 export { type FlagSpec, flagSpecs, kebab } from './optionSpecs.js';
+export { AsOfYearOptionSchema, WorkersOptionSchema } from './options.js';
 export { parseWith } from './parse.js';
 export { defaultPassphraseSource, fixedPassphrase, type PassphraseSource } from './passphrase.js';
 export { createProgress, type Progress, type ProgressTask, silentProgress } from './progress.js';
@@ -73,16 +83,29 @@ export {
   TablesManifestSchema,
 } from './schemas/tables.js';
 export { type WorkspaceConfig, WorkspaceConfigSchema } from './schemas/workspace.js';
+export { readSecretFile, SecretFileOptionSchema } from './secretFile.js';
 export {
   defineStage,
+  type OutputMarker,
   type OutputPolicy,
   type Rejection,
+  type SecretRequest,
+  type Stage,
+  type StageCli,
   type StageContext,
   type StageDefinition,
+  type StageRequirements,
   type StageResult,
+  type StageSpec,
 } from './stage.js';
 export { version } from './version.js';
 export { type WalkedInput, walkInputs } from './walkInputs.js';
+export {
+  type CreateWorkerPoolParameters,
+  createWorkerPool,
+  serveTasks,
+  type WorkerPool,
+} from './workerPool.js';
 export {
   addKey,
   initWorkspace,
