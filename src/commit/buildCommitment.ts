@@ -88,11 +88,7 @@ type CommitTableContext = BuildCommitmentParameters & {
 async function columnDictionary(folder: TablesFolder, table: string, column: TableColumn): Promise<string[]> {
   const values = await folder.distinct(table, column.name, MAX_DICTIONARY);
   if (values === undefined) {
-    throw new CommitError('A categorical column has too many distinct values.', {
-      code: 'COMMIT_TABLES_INVALID',
-      metaMessages: [`Table: ${table}`, `Column: ${column.name}`],
-      fix: `A dictionary holds at most ${MAX_DICTIONARY} values; declare the column as string.`,
-    });
+    throw new CommitError('COMMIT_TABLES_INVALID', { problem: 'dictionary', table, column: column.name });
   }
   return sortDictionary(values);
 }

@@ -16,11 +16,7 @@ function checkTableShape(t: TableEntry): void {
       problems.push(`decimal column ${c.name} has no scale`);
   }
   if (problems.length > 0) {
-    throw new CommitError('A table in tables.json cannot be committed.', {
-      code: 'COMMIT_TABLES_INVALID',
-      metaMessages: [`Table: ${t.name}`, ...problems.map((p) => `- ${p}`)],
-      fix: 'Fix the table description in tables.json (or write the tables again).',
-    });
+    throw new CommitError('COMMIT_TABLES_INVALID', { problem: 'shape', table: t.name, problems });
   }
 }
 

@@ -37,6 +37,14 @@ const TABLE_PROBLEMS = {
     'A table file does not hold the number of rows tables.json states.',
     'Write the tables again with `sinso tables`.',
   ],
+  shape: [
+    'A table in tables.json cannot be committed.',
+    'Fix the table description in tables.json (or write the tables again).',
+  ],
+  dictionary: [
+    'A categorical column has too many distinct values.',
+    'A dictionary holds at most 65,536 values; declare the column as string.',
+  ],
 } as const;
 
 const VALUE_PROBLEMS = {
@@ -74,9 +82,15 @@ const where = (f: Where) => [
 /** The codes of the commitment stage, `sinso prove-inclusion` and `sinso verify-inclusion`. */
 export const commitErrors = defineErrorCodes({
   COMMIT_TABLES_INVALID: {
-    message: (f: Where & { problem: keyof typeof TABLE_PROBLEMS; columns?: number; values?: number }) =>
-      TABLE_PROBLEMS[f.problem][0],
-    meta: where,
+    message: (
+      f: Where & {
+        problem: keyof typeof TABLE_PROBLEMS;
+        columns?: number;
+        values?: number;
+        problems?: readonly string[] | undefined;
+      },
+    ) => TABLE_PROBLEMS[f.problem][0],
+    meta: (f) => [...where(f), ...(f.problems ?? []).map((p) => `- ${p}`)],
     details: (f) => (f.columns === undefined ? undefined : `columns: ${f.columns}, values: ${f.values}`),
     fix: (f) => TABLE_PROBLEMS[f.problem][1],
   },

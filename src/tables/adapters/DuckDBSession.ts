@@ -13,6 +13,7 @@ import {
 } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import type { Table } from 'apache-arrow';
+import { InternalError } from '../../core/errors/index.js';
 import { TablesError } from '../errors.js';
 import { sqlIdent } from '../quoteSql.js';
 
@@ -66,11 +67,7 @@ export class DuckDBSession {
     try {
       return await this.connection.run(sql);
     } catch (err) {
-      throw new TablesError('A DuckDB statement failed.', {
-        code: 'INTERNAL',
-        fix: 'Check free disk space and memory; if it persists, report it with the stage name.',
-        cause: err,
-      });
+      throw new InternalError('INTERNAL', { what: 'a DuckDB statement sinso wrote failed' }, { cause: err });
     }
   }
 

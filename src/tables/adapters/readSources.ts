@@ -18,12 +18,7 @@ export type TablesInputs = {
 };
 
 function invalidInput(ordinal: number, cause?: unknown): TablesError {
-  return new TablesError('An input is not the output folder of `sinso deid fhir` or `sinso deid dicom`.', {
-    code: 'TABLES_INPUT_INVALID',
-    metaMessages: [`Input #${ordinal} has no valid deid-report.json.`],
-    fix: 'Pass the folders written by `sinso deid fhir --out DIR` or `sinso deid dicom --out DIR`.',
-    cause,
-  });
+  return new TablesError('TABLES_INPUT_INVALID', { ordinal }, cause === undefined ? {} : { cause });
 }
 
 /**
