@@ -28,6 +28,8 @@ export const DatasetIdOptionSchema = DatasetIdSchema.default('main' as DatasetId
 export function datasetIdFromName(name: string): DatasetId | undefined {
   const slug = name
     .normalize('NFKD')
+    // the accents NFKD splits off (é → e + ◌́) go, so letters stay whole: São → sao
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^[^a-z]+|-+$/g, '')
