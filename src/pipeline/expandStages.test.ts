@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { SchemaError } from '../core/errors/index.js';
+import type { PipelineError } from '../core/errors/index.js';
 import { type PipelineSpec, PipelineSpecSchema } from '../core/schemas/pipeline.js';
 import { expandStages } from './expandStages.js';
 import { parsePipeline } from './loadPipeline.js';
@@ -11,7 +11,7 @@ const bad = (text: string) => {
   try {
     parsePipeline(text, 'p.yaml');
   } catch (e) {
-    return e as SchemaError;
+    return e as PipelineError;
   }
   return expect.unreachable('expected an error');
 };

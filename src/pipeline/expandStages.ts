@@ -1,4 +1,4 @@
-import { SchemaError } from '../core/errors/index.js';
+import { PipelineError } from '../core/errors/index.js';
 import type { PipelineSpec, PipelineStageSpec } from '../core/schemas/pipeline.js';
 
 /** One stage after fan-out: as written, with `${item}` substituted and without foreach/matrix. */
@@ -96,15 +96,13 @@ export function expandStages(stages: PipelineSpec['stages'], o: ExpandStagesOpti
     const unique = [
       ...new Map(issues.map((i) => [`${i.path.join('.')}\n${i.message}`, i] as const)).values(),
     ];
-    throw new SchemaError('A pipeline stage with foreach or matrix does not expand.', {
-      code: 'PIPELINE_INVALID',
-      metaMessages: o.file === undefined ? [] : [`File: ${o.file}`],
-      issues: unique.map((i) => ({ path: i.path.join('.'), message: i.message, line: o.lineOf?.(i.path) })),
-      fix:
-        'Use ${item} (a foreach list), ${key} and ${item} (a foreach map) or ${item.NAME} (a matrix, or a ' +
-        'foreach map of maps) in with, deps, outs and description of a stage with foreach or matrix, ' +
-        'and give each item its own name.',
-    });
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      { problem: 'expand', file: o.file },
+      {
+        issues: unique.map((i) => ({ path: i.path.join('.'), message: i.message, line: o.lineOf?.(i.path) })),
+      },
+    );
   }
   return out;
 }

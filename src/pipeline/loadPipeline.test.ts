@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { SchemaError } from '../core/errors/index.js';
+import type { PipelineError } from '../core/errors/index.js';
 import { parsePipeline } from './loadPipeline.js';
 
 const bad = (text: string) => {
   try {
     parsePipeline(text, 'p.yaml');
   } catch (e) {
-    return e as SchemaError;
+    return e as PipelineError;
   }
   return expect.unreachable('expected an error');
 };

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
-import { PipelineError, SchemaError } from '../core/errors/index.js';
+import { PipelineError } from '../core/errors/index.js';
 import { type PipelineSpec, PipelineSpecSchema } from '../core/schemas/pipeline.js';
 import { type ExpandedStages, expandStages } from './expandStages.js';
 
@@ -30,12 +30,7 @@ export async function loadPipeline(file: string): Promise<LoadedPipeline> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new PipelineError('The pipeline file could not be read.', {
-      code: 'PIPELINE_NOT_FOUND',
-      cause: err,
-      metaMessages: [`File: ${file}`],
-      fix: 'Check the path; pipelines live in pipelines/*.yaml.',
-    });
+    throw new PipelineError('PIPELINE_NOT_FOUND', { file }, { cause: err });
   }
   return parsePipeline(text, file);
 }
@@ -45,16 +40,17 @@ export function parsePipeline(text: string, file: string): LoadedPipeline {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new SchemaError('The pipeline file is not valid YAML.', {
-      code: 'PIPELINE_INVALID',
-      metaMessages: [`File: ${file}`],
-      issues: doc.errors.map((e) => ({
-        path: '',
-        message: e.code === 'DUPLICATE_KEY' ? 'a key appears twice' : (e.message.split('\n')[0] ?? e.code),
-        line: lineCounter.linePos(e.pos[0]).line,
-      })),
-      fix: 'Fix the YAML syntax at the line shown.',
-    });
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      { problem: 'yaml', file },
+      {
+        issues: doc.errors.map((e) => ({
+          path: '',
+          message: e.code === 'DUPLICATE_KEY' ? 'a key appears twice' : (e.message.split('\n')[0] ?? e.code),
+          line: lineCounter.linePos(e.pos[0]).line,
+        })),
+      },
+    );
   }
   const lineOf = (path: readonly (string | number)[]): number | undefined => {
     // the line of the deepest key (or sequence item) on the path that exists in the document
@@ -77,19 +73,20 @@ export function parsePipeline(text: string, file: string): LoadedPipeline {
   };
   const r = PipelineSpecSchema.safeParse(doc.toJS());
   if (!r.success) {
-    throw new SchemaError('The pipeline file does not match the pipeline schema.', {
-      code: 'PIPELINE_INVALID',
-      metaMessages: [`File: ${file}`],
-      issues: r.error.issues.map((i) => {
-        const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-        return {
-          path: path.join('.'),
-          message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
-          line: lineOf(i.code === 'unrecognized_keys' ? [...path, i.keys[0] ?? ''] : path),
-        };
-      }),
-      fix: 'Each stage needs `uses:` and may have `with:`, `deps:`, `outs:`, `description:`, and `foreach:` or `matrix:`. See README → Pipelines.',
-    });
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      { problem: 'schema', file },
+      {
+        issues: r.error.issues.map((i) => {
+          const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+          return {
+            path: path.join('.'),
+            message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
+            line: lineOf(i.code === 'unrecognized_keys' ? [...path, i.keys[0] ?? ''] : path),
+          };
+        }),
+      },
+    );
   }
   const abs = resolve(file);
   function rangeLine(n: unknown): number | undefined {

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { PipelineError, SchemaError } from '../core/errors/index.js';
+import { PipelineError } from '../core/errors/index.js';
 import { canonicalJson } from '../core/hash.js';
 import { flagSpecs } from '../core/optionSpecs.js';
 import type { StageDefinition } from '../core/stage.js';
@@ -50,11 +50,11 @@ export function planPipeline(
     const at = (...path: (string | number)[]) => p.lineOf(['stages', spec.group, ...path]);
     const stage = registry.get(spec.uses);
     if (!stage) {
-      throw new SchemaError('A pipeline stage uses an unknown stage.', {
-        code: 'PIPELINE_UNKNOWN_STAGE',
-        issues: [{ path: `stages.${id}.uses`, message: 'no such built-in stage', line: at('uses') }],
-        fix: `Use one of: ${[...registry.keys()].join(', ')}.`,
-      });
+      throw new PipelineError(
+        'PIPELINE_UNKNOWN_STAGE',
+        { stage: id, uses: spec.uses, known: [...registry.keys()] },
+        { issues: [{ path: `stages.${id}.uses`, message: 'no such built-in stage', line: at('uses') }] },
+      );
     }
     const bindings: Record<string, unknown> = {};
     const deps: PlannedPath[] = [];
@@ -67,41 +67,50 @@ export function planPipeline(
       if (typeof raw === 'string' || Array.isArray(raw)) {
         // a plain list binds to the stage's first slot (its main inputs or output)
         if (slots.length === 0) {
-          throw new SchemaError(`A pipeline stage gives ${field} to a stage that takes none.`, {
-            code: 'PIPELINE_INVALID',
-            issues: [
-              {
-                path: `stages.${id}.${field}`,
-                message: `stage ${stage.name} has no ${field === 'deps' ? 'input' : 'output'} slots`,
-                line: at(field),
-              },
-            ],
-          });
+          throw new PipelineError(
+            'PIPELINE_INVALID',
+            { problem: 'slots' },
+            {
+              issues: [
+                {
+                  path: `stages.${id}.${field}`,
+                  message: `stage ${stage.name} has no ${field === 'deps' ? 'input' : 'output'} slots`,
+                  line: at(field),
+                },
+              ],
+            },
+          );
         }
         map = { [slots[0] as string]: raw };
       } else map = raw;
       for (const [key, value] of Object.entries(map)) {
         if (!slots.includes(key)) {
-          throw new SchemaError(`A pipeline stage binds an unknown ${field} slot.`, {
-            code: 'PIPELINE_INVALID',
-            issues: [
-              {
-                path: `stages.${id}.${field}.${key}`,
-                message: `stage ${stage.name} has ${field === 'deps' ? 'input' : 'output'} slots: ${slots.join(', ') || 'none'}`,
-                line: at(field, key),
-              },
-            ],
-          });
+          throw new PipelineError(
+            'PIPELINE_INVALID',
+            { problem: 'slots' },
+            {
+              issues: [
+                {
+                  path: `stages.${id}.${field}.${key}`,
+                  message: `stage ${stage.name} has ${field === 'deps' ? 'input' : 'output'} slots: ${slots.join(', ') || 'none'}`,
+                  line: at(field, key),
+                },
+              ],
+            },
+          );
         }
         const list = typeof value === 'string' ? [value] : value;
         const many = specs.find((s) => s.key === key)?.kind === 'list';
         if (!many && list.length !== 1) {
-          throw new SchemaError(`A pipeline stage gives several paths for a single-path slot.`, {
-            code: 'PIPELINE_INVALID',
-            issues: [
-              { path: `stages.${id}.${field}.${key}`, message: 'takes exactly one path', line: at(field) },
-            ],
-          });
+          throw new PipelineError(
+            'PIPELINE_INVALID',
+            { problem: 'slots' },
+            {
+              issues: [
+                { path: `stages.${id}.${field}.${key}`, message: 'takes exactly one path', line: at(field) },
+              ],
+            },
+          );
         }
         const abs = list.map(expand);
         for (const [i, display] of list.entries()) into.push({ key, display, abs: abs[i] as string });
@@ -112,50 +121,56 @@ export function planPipeline(
     bind('outs', stage.outputs, outs);
     for (const key of [...stage.inputs, ...stage.outputs]) {
       if (key in spec.with) {
-        throw new SchemaError('A pipeline stage gives a path in `with:` that belongs in deps/outs.', {
-          code: 'PIPELINE_INVALID',
-          issues: [
-            {
-              path: `stages.${id}.with.${key}`,
-              message: `${key} is a path slot: declare it under ${stage.inputs.includes(key) ? 'deps' : 'outs'}`,
-              line: at('with', key),
-            },
-          ],
-        });
+        throw new PipelineError(
+          'PIPELINE_INVALID',
+          { problem: 'slots' },
+          {
+            issues: [
+              {
+                path: `stages.${id}.with.${key}`,
+                message: `${key} is a path slot: declare it under ${stage.inputs.includes(key) ? 'deps' : 'outs'}`,
+                line: at('with', key),
+              },
+            ],
+          },
+        );
       }
     }
     for (const key of stage.outputs) {
       if (!(key in bindings)) {
-        throw new SchemaError('A pipeline stage does not declare all of its outputs.', {
-          code: 'PIPELINE_INVALID',
-          issues: [{ path: `stages.${id}.outs`, message: `missing output slot: ${key}`, line: at() }],
-        });
+        throw new PipelineError(
+          'PIPELINE_INVALID',
+          { problem: 'slots' },
+          { issues: [{ path: `stages.${id}.outs`, message: `missing output slot: ${key}`, line: at() }] },
+        );
       }
     }
     const r = stage.options.safeParse({ ...spec.with, ...bindings });
     if (!r.success) {
-      throw new SchemaError('A pipeline stage has invalid parameters.', {
-        code: 'PIPELINE_INVALID',
-        issues: r.error.issues.map((i) => {
-          const path = i.path.map(String);
-          const key = i.code === 'unrecognized_keys' ? (i.keys[0] ?? '') : (path[0] ?? '');
-          const where =
-            key in spec.with
-              ? 'with'
-              : stage.inputs.includes(key)
-                ? 'deps'
-                : stage.outputs.includes(key)
-                  ? 'outs'
-                  : 'with';
-          return {
-            path: `stages.${id}.${where}${i.code === 'unrecognized_keys' ? '' : `.${path.join('.')}`}`,
-            message:
-              i.code === 'unrecognized_keys' ? `unknown parameter(s): ${i.keys.join(', ')}` : i.message,
-            line: at(where, ...(i.code === 'unrecognized_keys' ? [key] : path)),
-          };
-        }),
-        fix: `See \`sinso ${stage.name.replaceAll('.', ' ')} --help\` for the parameters of ${stage.name}.`,
-      });
+      throw new PipelineError(
+        'PIPELINE_INVALID',
+        { problem: 'params', uses: stage.name },
+        {
+          issues: r.error.issues.map((i) => {
+            const path = i.path.map(String);
+            const key = i.code === 'unrecognized_keys' ? (i.keys[0] ?? '') : (path[0] ?? '');
+            const where =
+              key in spec.with
+                ? 'with'
+                : stage.inputs.includes(key)
+                  ? 'deps'
+                  : stage.outputs.includes(key)
+                    ? 'outs'
+                    : 'with';
+            return {
+              path: `stages.${id}.${where}${i.code === 'unrecognized_keys' ? '' : `.${path.join('.')}`}`,
+              message:
+                i.code === 'unrecognized_keys' ? `unknown parameter(s): ${i.keys.join(', ')}` : i.message,
+              line: at(where, ...(i.code === 'unrecognized_keys' ? [key] : path)),
+            };
+          }),
+        },
+      );
     }
     const options = r.data as Record<string, unknown>;
     const params = Object.fromEntries(
@@ -180,10 +195,10 @@ export function planPipeline(
       for (const oa of a.outs) {
         for (const ob of b.outs) {
           if (within(oa.abs, ob.abs)) {
-            throw new PipelineError('Two pipeline stages write the same output.', {
-              code: 'PIPELINE_INVALID',
-              metaMessages: [`Stages: ${a.id}, ${b.id}`, `Output: ${relative(p.dir, oa.abs) || oa.display}`],
-              fix: 'Give each stage its own output path.',
+            throw new PipelineError('PIPELINE_INVALID', {
+              problem: 'shared-output',
+              stages: [a.id, b.id],
+              output: relative(p.dir, oa.abs) || oa.display,
             });
           }
         }
@@ -202,11 +217,7 @@ function topoSort(stages: PlannedStage[]): PlannedStage[] {
     const st = state.get(s.id);
     if (st === 'done') return;
     if (st === 'visiting') {
-      throw new PipelineError('The pipeline has a cycle.', {
-        code: 'PIPELINE_CYCLE',
-        metaMessages: [`Cycle: ${[...trail.slice(trail.indexOf(s.id)), s.id].join(' → ')}`],
-        fix: 'A stage cannot depend, directly or not, on its own outputs.',
-      });
+      throw new PipelineError('PIPELINE_CYCLE', { cycle: [...trail.slice(trail.indexOf(s.id)), s.id] });
     }
     state.set(s.id, 'visiting');
     for (const a of s.after) visit(byId.get(a) as PlannedStage, [...trail, s.id]);

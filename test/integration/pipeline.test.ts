@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PipelineError, SchemaError } from '../../src/core/errors/index.js';
+import { PipelineError } from '../../src/core/errors/index.js';
 import { LineageEventSchema, PipelineLockSchema } from '../../src/core/schemas/pipeline.js';
 import { runPipeline } from '../../src/pipeline/runPipeline.js';
 import { runCounts, testContext, testRegistry } from '../utils/stages.js';
@@ -148,8 +148,8 @@ describe('runPipeline', () => {
       suffix: 12
 `);
     const err = await run().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SchemaError);
-    expect((err as SchemaError).issues[0]).toMatchObject({ path: 'stages.a.with.suffix', line: 6 });
+    expect(err).toBeInstanceOf(PipelineError);
+    expect((err as PipelineError).issues[0]).toMatchObject({ path: 'stages.a.with.suffix', line: 6 });
     await expect(readFile(join(dir, 'p.lock.json'))).rejects.toThrow();
     await expect(readFile(join(dir, 'o.txt'))).rejects.toThrow();
     await mkdir(join(dir, 'x'), { recursive: true });
@@ -249,8 +249,8 @@ stages:
       suffix: '\${item}'
 `);
     const err = await run().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SchemaError);
-    expect((err as SchemaError).issues[0]).toMatchObject({ path: 'stages.x@7.with.suffix', line: 7 });
+    expect(err).toBeInstanceOf(PipelineError);
+    expect((err as PipelineError).issues[0]).toMatchObject({ path: 'stages.x@7.with.suffix', line: 7 });
     await expect(readFile(join(dir, 'p.lock.json'))).rejects.toThrow();
   });
 });

@@ -250,6 +250,9 @@ const PIPELINE_PROBLEMS = {
   yaml: 'The pipeline file is not valid YAML.',
   schema: 'The pipeline file does not match the pipeline schema.',
   stage: 'A pipeline stage is not valid.',
+  slots: 'A pipeline stage binds its deps or outs to slots the stage does not have.',
+  params: 'A pipeline stage has invalid parameters.',
+  expand: 'A pipeline stage with foreach or matrix does not expand.',
   'shared-output': 'Two pipeline stages write the same output.',
 } as const;
 
@@ -266,18 +269,30 @@ export const pipelineErrors = defineErrorCodes({
       file?: string | undefined;
       stages?: readonly string[] | undefined;
       output?: string | undefined;
+      /** The registered stage a `params` problem is about (its name, e.g. deid.dicom). */
+      uses?: string | undefined;
     }) => PIPELINE_PROBLEMS[f.problem],
     meta: (f) => [
       ...(f.file ? [`File: ${f.file}`] : []),
       ...(f.stages ? [`Stages: ${f.stages.join(', ')}`] : []),
       ...(f.output ? [`Output: ${f.output}`] : []),
     ],
-    fix: (f) =>
-      f.problem === 'shared-output'
-        ? 'Give each stage its own output path.'
-        : f.problem === 'yaml'
-          ? 'Fix the YAML syntax at the line shown.'
-          : 'Each stage needs `uses:` and may have `with:`, `deps:` and `outs:`. See README → Pipelines.',
+    fix: (f) => {
+      switch (f.problem) {
+        case 'shared-output':
+          return 'Give each stage its own output path.';
+        case 'yaml':
+          return 'Fix the YAML syntax at the line shown.';
+        case 'params':
+          return `See \`sinso ${(f.uses ?? 'COMMAND').replaceAll('.', ' ')} --help\` for the parameters.`;
+        case 'slots':
+          return "Bind paths under deps and outs to the stage's own slots (a list binds to its one slot); see README → Pipelines.";
+        case 'expand':
+          return 'Use ${item} (a foreach list), ${key} and ${item} (a foreach map) or ${item.NAME} (a matrix, or a foreach map of maps) in with, deps, outs and description of a stage with foreach or matrix, and give each item its own name.';
+        default:
+          return 'Each stage needs `uses:` and may have `with:`, `deps:`, `outs:`, `description:`, and `foreach:` or `matrix:`. See README → Pipelines.';
+      }
+    },
   },
   PIPELINE_CYCLE: {
     message: () => 'The pipeline has a cycle.',
