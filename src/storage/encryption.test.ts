@@ -126,7 +126,13 @@ describe('encryption at rest (format v1)', () => {
     } catch (err) {
       expect((err as Error).message).toContain('format version this sinso does not read');
     }
-    expect(() => encryptBytes(bytesOf(1), new Uint8Array(16))).toThrow(/32 bytes/);
-    expect(() => encryptBytes(bytesOf(1), datasetKey, { segmentSize: 1000 })).toThrow(/segment size/);
+    const usage = (problem: string) =>
+      expect.objectContaining({ code: 'USAGE', fields: expect.objectContaining({ problem }) });
+    expect(() => encryptBytes(bytesOf(1), new Uint8Array(16))).toThrow(
+      usage('A dataset key must be 32 bytes.'),
+    );
+    expect(() => encryptBytes(bytesOf(1), datasetKey, { segmentSize: 1000 })).toThrow(
+      usage('The encryption segment size must be a whole number from 65536 to 1048576.'),
+    );
   });
 });

@@ -66,7 +66,9 @@ describe('ECIES key wrapping (secp256k1)', () => {
     expect(() => unwrapKey(otherKey, wrapped)).toThrow(
       expect.objectContaining({ code: 'STORAGE_KEY_UNWRAP_FAILED' }),
     );
-    expect(() => unwrapKey(otherKey, wrapped)).toThrow(/for another account/);
+    expect(() => unwrapKey(otherKey, wrapped)).toThrow(
+      expect.objectContaining({ fields: { problem: 'other-account', recipient: consumer.address } }),
+    );
     const redirected = { ...wrapped, recipient: other.address };
     expect(() => unwrapKey(otherKey, redirected)).toThrow(
       expect.objectContaining({ code: 'STORAGE_KEY_UNWRAP_FAILED' }),
