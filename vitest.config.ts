@@ -24,8 +24,12 @@ export default defineConfig({
       // covers less): the coverage measured when they were set, rounded down. The style guide
       // asks for >= 95% lines and >= 90% branches; raise these as tests close the gap.
       thresholds: {
-        'src/core/**': { lines: 84, statements: 83, functions: 88, branches: 69 },
-        'src/deid/**': { lines: 93, statements: 91, functions: 94, branches: 84 },
+        // about a point below what the whole suite measures (property tests draw random inputs,
+        // so branch counts move a little between runs); the codec moved from deid to ingest and
+        // keeps its own gate there
+        'src/core/**': { lines: 86, statements: 85, functions: 89, branches: 71 },
+        'src/deid/**': { lines: 92, statements: 90, functions: 93, branches: 80 },
+        'src/ingest/dicom/**': { lines: 96, statements: 94, functions: 97, branches: 89 },
       },
     },
     projects: [
