@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { CarBlockIterator, CarWriter } from '@ipld/car';
 import { exporter } from 'ipfs-unixfs-exporter';
 import { CID } from 'multiformats/cid';
-import { isSinsoError, wrapIoError } from '../core/errors/index.js';
+import { InternalError, isSinsoError, wrapIoError } from '../core/errors/index.js';
 import { abortStaged, beginStaged, commitStaged } from '../core/fs.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { assertBlock, type Blockstore } from './blockstore.js';
@@ -85,7 +85,8 @@ export async function* carStream(
         onBlock();
       }
     } catch (err) {
-      failure.err = err ?? new Error('walk failed');
+      // a throw of nothing still fails the stream, as a typed error
+      failure.err = err ?? new InternalError('INTERNAL', { what: 'the CAR walk failed without an error' });
     }
     await writer.close();
   })();
