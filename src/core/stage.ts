@@ -196,7 +196,6 @@ export function defineStage<
     secrets: (options) => secrets?.(options as z.output<S>) ?? {},
     cli: {
       ...spec.cli,
-      positional: spec.cli.positional,
       render:
         render && ((result, options) => render(result as StageResult<z.output<R>>, options as z.output<S>)),
     },

@@ -1,25 +1,12 @@
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bytesOf, keyOf as key } from '../../test/utils/bytes.js';
 import { decryptBytes, ENCRYPTION_FORMAT, encryptBytes } from './encryption.js';
 
 const SEG = ENCRYPTION_FORMAT.defaultSegmentSize;
 const HEADER = ENCRYPTION_FORMAT.headerBytes;
 const TAG = ENCRYPTION_FORMAT.tagBytes;
-const key = (s: string) => new Uint8Array(createHash('sha256').update(s).digest());
 const datasetKey = key('dataset-1');
-
-function bytesOf(n: number, seed = 0): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = (seed * 2654435761 + 1) >>> 0;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 function fails(fn: () => unknown): string | undefined {
   try {

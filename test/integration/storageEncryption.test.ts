@@ -1,27 +1,14 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decryptFile, ENCRYPTION_FORMAT, encryptBytes, encryptFile } from '../../src/storage/index.js';
+import { bytesOf, keyOf as key } from '../utils/bytes.js';
 import { tempDir } from '../utils/tmp.js';
 
 const SEG = ENCRYPTION_FORMAT.defaultSegmentSize;
 const HEADER = ENCRYPTION_FORMAT.headerBytes;
 const TAG = ENCRYPTION_FORMAT.tagBytes;
-const key = (s: string) => new Uint8Array(createHash('sha256').update(s).digest());
 const datasetKey = key('dataset-1');
-
-function bytesOf(n: number, seed = 0): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = (seed * 2654435761 + 1) >>> 0;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 describe('encryption at rest of files (format v1)', () => {
   it('round-trips files, with a bigger segment size, atomically', async () => {
