@@ -53,6 +53,11 @@ export { type DeidFhirReport, DeidFhirReportSchema } from './schemas/deidFhirRep
 export { type Inventory, InventorySchema } from './schemas/inventory.js';
 export { type KeyMeta, KeyMetaSchema, type KeystoreV3, KeystoreV3Schema } from './schemas/keystore.js';
 export {
+  IdentifierSystemSchema,
+  type PatientIdNamespace,
+  PatientIdNamespaceSchema,
+} from './schemas/patientIdNamespace.js';
+export {
   type LineageEvent,
   LineageEventSchema,
   type PipelineLock,

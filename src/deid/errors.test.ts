@@ -9,6 +9,7 @@ it('renders every deid error code', () => {
     [
       renderErrorSamples(DeidError, {
         DEID_PIXEL_RULES_INVALID: {},
+        DEID_ISSUER_MAP_INVALID: { problem: 'invalid' },
       }),
       renderErrorSamples(DicomCodecError, {
         DEID_DICOM_UNREADABLE: { reason: 'truncated: an element runs past the end of the file', offset: 132 },
@@ -24,6 +25,11 @@ it('renders every deid error code', () => {
     The pixel rules file is not valid.
 
     Fix: Give a JSON file like {"schema":"1","rules":[…]} (see README → deid dicom).
+
+    [DEID_ISSUER_MAP_INVALID]
+    The issuer map file is not valid.
+
+    Fix: Give a JSON or YAML file like {"schema":"1","issuers":{"SITE01":"http://hospital.example.org/mrn"}}: each DICOM IssuerOfPatientID name once, with the FHIR identifier system (an absolute URI) of its PatientIDs (see README → Patient ID namespaces).
 
     [DEID_DICOM_UNREADABLE]
     The DICOM file cannot be read (truncated: an element runs past the end of the file).

@@ -1,10 +1,12 @@
 export { type DeidDicomReport, DeidDicomReportSchema } from '../core/schemas/deidDicomReport.js';
+export { readPatientIdNamespace } from './adapters/readPatientIdNamespace.js';
 export { deidentifyDicomFiles } from './dicom/deidentifyDicomFiles.js';
 export {
   type DeidentifyContext,
   type DeidentifyFileReturnType,
   deidentifyFile,
   SINSO_IMPLEMENTATION_CLASS_UID,
+  UNMAPPED_ISSUER_REASON,
 } from './dicom/deidentifyFile.js';
 export { findLeaks } from './dicom/findLeaks.js';
 export { blankRectangles, findPixelRule, type PixelRule, PixelRulesFileSchema } from './dicom/pixelRules.js';
@@ -29,3 +31,12 @@ export {
   DeidFhirResultSchema,
 } from './fhir/schema.js';
 export { deidFhirStage } from './fhir/stage.js';
+export { IssuerMapFileSchema, parseIssuerMap } from './parseIssuerMap.js';
+export {
+  createPatientIdNamespace,
+  IssuerMapOptionSchema,
+  type PatientIdNamespaceResolver,
+  type PatientIdNamespaceSettings,
+  PatientIdSystemOptionSchema,
+  SHARED_NAMESPACE,
+} from './patientIdNamespace.js';

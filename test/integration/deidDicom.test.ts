@@ -16,6 +16,7 @@ import { verifyDeidentified } from '../../src/deid/dicom/verifyDeidentified.js';
 import { SynthOptionsSchema } from '../../src/synth/schema.js';
 import { synthesize } from '../../src/synth/synthesize.js';
 import { repoRoot } from '../utils/cli.js';
+import { dicomText, rewriteDicomText } from '../utils/dicomTags.js';
 import { tempDir } from '../utils/tmp.js';
 
 const secretHex = '5e'.repeat(32);
@@ -101,9 +102,9 @@ describe('deid dicom on a synthetic multi-file cohort', () => {
       const series = mapUid(secret, String(input['SeriesInstanceUID']));
       const output = readDcm(await readFile(join(out, study, series, `${sop}.dcm`))).ds;
       expect(output['FrameOfReferenceUID']).toBe(mapUid(secret, String(input['FrameOfReferenceUID'])));
-      expect(output['PatientID']).toBe(
-        pseudonymizePatientId(secret, String(input['IssuerOfPatientID'] ?? ''), String(input['PatientID'])),
-      );
+      // no namespace option: one shared namespace, whatever IssuerOfPatientID says
+      expect(output['PatientID']).toBe(pseudonymizePatientId(secret, '', String(input['PatientID'])));
+      expect(output['IssuerOfPatientID']).toBeUndefined();
       const ref = (input['ReferencedImageSequence'] as Ds[] | undefined)?.[0];
       if (ref) {
         const outRef = (output['ReferencedImageSequence'] as Ds[])[0] as Ds;
@@ -218,11 +219,7 @@ describe('deid dicom on a synthetic multi-file cohort', () => {
           ),
         ),
       ).ds;
-      const shift = dateShiftDays(
-        secret,
-        `pid\u0000${i['IssuerOfPatientID'] ?? ''}\u0000${i['PatientID']}`,
-        365,
-      );
+      const shift = dateShiftDays(secret, `pid\u0000\u0000${i['PatientID']}`, 365);
       const day = (s: unknown) =>
         Date.UTC(
           Number(String(s).slice(0, 4)),
@@ -235,6 +232,94 @@ describe('deid dicom on a synthetic multi-file cohort', () => {
       const codes = (o['DeidentificationMethodCodeSequence'] as Ds[]).map((c) => c['CodeValue']);
       expect(codes).toContain('113107');
     }
+  });
+});
+
+const PATIENT_ID = 0x00100020;
+const ISSUER = 0x00100021;
+const STUDY_UID = 0x0020000d;
+
+/** The output of an input file: the path named by its mapped UIDs. */
+async function outputOf(out: string, input: string): Promise<string> {
+  const uid = async (tag: number) => mapUid(secret, await dicomText(input, tag));
+  return join(out, await uid(STUDY_UID), await uid(0x0020000e), `${await uid(0x00080018)}.dcm`);
+}
+
+const dayOf = (da: string) =>
+  Date.UTC(Number(da.slice(0, 4)), Number(da.slice(4, 6)) - 1, Number(da.slice(6, 8))) / 86_400_000;
+
+describe('one patient, one pseudonym: IssuerOfPatientID in some of their objects only', () => {
+  /**
+   * Three objects of one patient, as a real archive holds them: two of one study (one with the
+   * issuer, a site code, and one without) and one of another study, without the issuer.
+   */
+  async function onePatient(name: string): Promise<{ inputs: string[]; pid: string }> {
+    const files = (await listFiles(join(cohort, 'owner-001/dicom'))).filter((f) => f.endsWith('.dcm'));
+    const byStudy = new Map<string, string[]>();
+    for (const f of files) {
+      const s = await dicomText(f, STUDY_UID);
+      byStudy.set(s, [...(byStudy.get(s) ?? []), f]);
+    }
+    const [first, second] = [...byStudy.values()] as [string[], string[]];
+    const pid = await dicomText(first[0] as string, PATIENT_ID);
+    const inDir = join(dir, name);
+    await mkdir(inDir, { recursive: true });
+    const inputs = ['a.dcm', 'b.dcm', 'c.dcm'].map((n) => join(inDir, n));
+    await rewriteDicomText(first[0] as string, inputs[0] as string, { [ISSUER]: 'SITE01' });
+    await rewriteDicomText(first[1] as string, inputs[1] as string, { [ISSUER]: undefined });
+    await rewriteDicomText(second[0] as string, inputs[2] as string, {
+      [ISSUER]: undefined,
+      [PATIENT_ID]: pid,
+    });
+    return { inputs, pid };
+  }
+
+  it('gives one pseudonym and one date shift, so the intervals between their studies survive', async () => {
+    const { inputs, pid } = await onePatient('one-patient');
+    const out = join(dir, 'out-one-patient');
+    const r = await deid([join(dir, 'one-patient')], out, { option: ['retain-longitudinal-modified-dates'] });
+    expect(r.rejected ?? []).toEqual([]);
+    const pseudonym = pseudonymizePatientId(secret, '', pid);
+    const shift = dateShiftDays(secret, `pid\u0000\u0000${pid}`, 365);
+    const studyDates: { in: number; out: number }[] = [];
+    for (const input of inputs) {
+      const output = await outputOf(out, input);
+      expect(await dicomText(output, PATIENT_ID)).toBe(pseudonym);
+      expect(await dicomText(output, ISSUER)).toBe('');
+      const d = {
+        in: dayOf(await dicomText(input, 0x00080020)),
+        out: dayOf(await dicomText(output, 0x00080020)),
+      };
+      expect(d.out - d.in).toBe(shift);
+      studyDates.push(d);
+    }
+    const [a, , c] = studyDates as [(typeof studyDates)[0], unknown, (typeof studyDates)[0]];
+    expect(c.in).not.toBe(a.in); // two studies on different days …
+    expect(c.out - a.out).toBe(c.in - a.in); // … the same number of days apart after the shift
+  });
+
+  it('with --patient-id-system, keys the pseudonym and the shift by that system for every object', async () => {
+    const system = 'http://owner-001.example.org/mrn';
+    const { inputs, pid } = await onePatient('one-patient-system');
+    const out = join(dir, 'out-one-patient-system');
+    const r = await deid([join(dir, 'one-patient-system')], out, {
+      option: ['retain-longitudinal-modified-dates'],
+      patientIdSystem: system,
+    });
+    expect(r.rejected ?? []).toEqual([]);
+    expect(r.summary.patientIds).toBe('patient-id-system');
+    const shift = dateShiftDays(secret, `pid\u0000${system}\u0000${pid}`, 365);
+    for (const input of inputs) {
+      const output = await outputOf(out, input);
+      expect(await dicomText(output, PATIENT_ID)).toBe(pseudonymizePatientId(secret, system, pid));
+      expect(dayOf(await dicomText(output, 0x00080020)) - dayOf(await dicomText(input, 0x00080020))).toBe(
+        shift,
+      );
+    }
+    const report = DeidDicomReportSchema.parse(
+      JSON.parse(await readFile(join(out, 'deid-report.json'), 'utf8')),
+    );
+    expect(report.settings.patientIdNamespace).toEqual({ mode: 'patient-id-system', system });
   });
 });
 

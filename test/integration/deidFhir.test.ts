@@ -136,10 +136,12 @@ describe('deid fhir on a synthetic cohort', () => {
     expect(report.counts.resourcesOut).toBe(Object.values(input).reduce((a, l) => a + l.length, 0));
   });
 
-  it('links records to images: the MRN pseudonym is the DICOM PatientID, ImagingStudy UIDs name the files', async () => {
+  it('links records to images: with --patient-id-system the MRN pseudonym is the DICOM PatientID, ImagingStudy UIDs name the files', async () => {
     const fhirOut = join(dir, 'link-fhir');
     const dicomOut = join(dir, 'link-dicom');
-    await deidFhir([join(cohort, 'owner-001/fhir')], fhirOut);
+    const mrnSystem = 'http://owner-001.example.org/mrn';
+    // the operator says which identifier system the DICOM PatientIDs belong to, to both stages
+    await deidFhir([join(cohort, 'owner-001/fhir')], fhirOut, { patientIdSystem: mrnSystem });
     await deidentifyDicomFiles(
       ctx,
       DeidDicomOptionsSchema.parse({
@@ -147,6 +149,7 @@ describe('deid fhir on a synthetic cohort', () => {
         out: dicomOut,
         secretFile,
         workers: 0,
+        patientIdSystem: mrnSystem,
       }),
     );
     const input = await readNdjsonDir(join(cohort, 'owner-001/fhir'));
@@ -159,7 +162,6 @@ describe('deid fhir on a synthetic cohort', () => {
       );
       dicomPatientIds.add(String(dcmjs.data.DicomMetaDictionary.naturalizeDataset(d.dict)['PatientID']));
     }
-    const mrnSystem = 'http://owner-001.example.org/mrn';
     const outValues = new Set(
       (output['Patient'] ?? []).flatMap((p) =>
         ((p['identifier'] as { system?: string; value: string }[]) ?? [])
@@ -184,6 +186,12 @@ describe('deid fhir on a synthetic cohort', () => {
     for (const s of input['ImagingStudy'] ?? []) {
       const uid = String((s['identifier'] as { value: string }[])[0]?.value).replace('urn:oid:', '');
       expect(dicomDirs.has(mapUid(secret, uid))).toBe(true);
+    }
+    // both reports record the one policy they shared
+    const policy = { mode: 'patient-id-system', system: mrnSystem };
+    for (const d of [fhirOut, dicomOut]) {
+      const report = JSON.parse(await readFile(join(d, 'deid-report.json'), 'utf8'));
+      expect(report.settings.patientIdNamespace).toEqual(policy);
     }
   });
 

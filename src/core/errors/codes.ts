@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'DEID_FHIR_INVALID_RESOURCE'
   // deid (shared)
   | 'DEID_PIXEL_RULES_INVALID'
+  | 'DEID_ISSUER_MAP_INVALID'
   // tables, sql, risk
   | 'TABLES_NO_INPUT'
   | 'TABLES_INPUT_INVALID'

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PatientIdNamespaceSchema } from './patientIdNamespace.js';
 
 const Code = z.strictObject({ value: z.string(), scheme: z.string(), meaning: z.string() });
 
@@ -23,6 +24,8 @@ export const DeidDicomReportSchema = z.strictObject({
     pixelRules: z.number().int(),
     allowMissingBurnedInFlag: z.boolean(),
     secretFingerprint: z.string(),
+    /** Where PatientIDs belong: the pseudonym and the date shift are keyed by it (no identifier). */
+    patientIdNamespace: PatientIdNamespaceSchema,
   }),
   counts: z.strictObject({
     inputs: z.number().int(),

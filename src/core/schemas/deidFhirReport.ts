@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PatientIdNamespaceSchema } from './patientIdNamespace.js';
 
 /**
  * `deid-report.json` of `sinso deid fhir` (the `deid.fhir` stage), beside its output: counts,
@@ -16,6 +17,8 @@ export const DeidFhirReportSchema = z.strictObject({
     asOfYear: z.number().int(),
     secretFingerprint: z.string(),
     configSha256: z.string().optional(),
+    /** Where identifiers without a system belong, and the map shared with deid dicom (no identifier). */
+    patientIdNamespace: PatientIdNamespaceSchema,
   }),
   counts: z.strictObject({
     inputs: z.number().int(),

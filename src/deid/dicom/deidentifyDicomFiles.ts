@@ -11,7 +11,9 @@ import type { DeidDicomReport } from '../../core/schemas/deidDicomReport.js';
 import type { Rejection, StageContext, StageResult } from '../../core/stage.js';
 import { version } from '../../core/version.js';
 import { walkInputs } from '../../core/walkInputs.js';
+import { readPatientIdNamespace } from '../adapters/readPatientIdNamespace.js';
 import { DeidError } from '../errors.js';
+import { createPatientIdNamespace } from '../patientIdNamespace.js';
 import type { DeidTaskResult } from './adapters/processOne.js';
 import { runPool } from './adapters/runPool.js';
 import { PixelRulesFileSchema } from './pixelRules.js';
@@ -56,6 +58,8 @@ export async function deidentifyDicomFiles(
     }).rules;
     pixelRules = rules.length;
   }
+  const patientIds = await readPatientIdNamespace(o);
+  const namespacePolicy = createPatientIdNamespace(patientIds).policy;
   await mkdir(o.out, { recursive: true });
   // Per-input state is kept compact, so memory stays small at hundreds of thousands of files:
   // one status byte per input, reasons only for inputs that were not de-identified.
@@ -127,6 +131,7 @@ export async function deidentifyDicomFiles(
       allowMissingBurnedInFlag: o.allowMissingBurnedInFlag,
       leakScan: o.leakScan,
       outDir: o.out,
+      patientIds,
     },
     tasks: tasks(),
     workers: o.workers ?? Math.max(1, availableParallelism()),
@@ -196,6 +201,7 @@ export async function deidentifyDicomFiles(
       pixelRules,
       allowMissingBurnedInFlag: o.allowMissingBurnedInFlag,
       secretFingerprint: secretFingerprint(secret),
+      patientIdNamespace: namespacePolicy,
     },
     counts: { inputs: inputsSeen, deidentified, rejected: rejected.length, skipped, pixelsCleaned: cleaned },
     rejectedBy,
@@ -213,6 +219,7 @@ export async function deidentifyDicomFiles(
       leakRejected: Object.entries(rejectedBy)
         .filter(([reason]) => reason.startsWith('leak scan'))
         .reduce((n, [, c]) => n + c, 0),
+      patientIds: namespacePolicy.mode,
     },
     rejected,
   };

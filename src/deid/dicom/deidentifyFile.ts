@@ -1,6 +1,7 @@
 import { dateShiftDays, mapUid, pseudonymizePatientId } from '../../core/pseudonym.js';
 import { version } from '../../core/version.js';
 import { type DicomElement, type DicomFile, decodeText, encodeText, lookupVr } from '../../ingest/index.js';
+import { createPatientIdNamespace, type PatientIdNamespaceResolver } from '../patientIdNamespace.js';
 import { collectIdentifying, elementActions } from './collectIdentifying.js';
 import { DEID_METHOD_CODES, dummyValue, type Profile } from './profile/index.js';
 import { shiftDicomDate, shiftDicomDateTime } from './shiftDates.js';
@@ -11,7 +12,18 @@ export type DeidentifyContext = {
   profile: Profile;
   /** Largest date shift in days for retain-longitudinal-modified-dates. */
   maxShiftDays: number;
+  /**
+   * Where PatientIDs belong (`--patient-id-system`, `--issuer-map`): the pseudonym and the date
+   * shift are keyed by (namespace, PatientID). Default: one shared namespace for the run.
+   */
+  patientIds?: PatientIdNamespaceResolver | undefined;
 };
+
+const SHARED = createPatientIdNamespace();
+
+/** The rejection of an object whose IssuerOfPatientID the issuer map does not hold (no value named). */
+export const UNMAPPED_ISSUER_REASON =
+  'IssuerOfPatientID is not in the issuer map (--issuer-map): add the issuer name with the identifier system of its PatientIDs';
 
 export type DeidentifyFileOptions = {
   /** Pixel data was cleaned by a pixel rule: record CID 7050 113101 Clean Pixel Data Option. */
@@ -72,7 +84,8 @@ const REGISTRY_ROOT = '1.2.840.10008.';
  * De-identifies one parsed DICOM file with the profile: every element at any depth gets its
  * resolved action; UIDs map through the keyed function (references inside sequences follow the
  * same mapping); PatientID becomes the keyed patient pseudonym shared with the FHIR
- * de-identifier; dates shift by the patient's keyed offset when the profile says 'S'; markers
+ * de-identifier, in the namespace `ctx.patientIds` resolves (an object whose issuer the issuer
+ * map does not hold is rejected); dates shift by the patient's keyed offset when the profile says 'S'; markers
  * are added; the file meta is rewritten (transfer syntax kept). Pixel data is never decoded.
  *
  * @example
@@ -94,10 +107,14 @@ export function deidentifyFile(
   if (!sop || !study || !series) {
     return { ok: false, reason: 'missing SOPInstanceUID, StudyInstanceUID or SeriesInstanceUID' };
   }
-  const patientId = text(T.PatientID);
-  const issuer = text(T.IssuerOfPatientID);
+  const patientId = text(T.PatientID).trim();
+  // The PatientID's namespace comes from the run's policy, never from the issuer alone: the
+  // issuer is present in some objects of a patient and absent in others, and keying by it would
+  // give one patient two pseudonyms and two date shifts.
+  const namespace = patientId ? (ctx.patientIds ?? SHARED).dicom(text(T.IssuerOfPatientID)) : '';
+  if (namespace === undefined) return { ok: false, reason: UNMAPPED_ISSUER_REASON };
   // one shift per patient across studies; without a PatientID, per study
-  const patientKey = patientId ? `pid\u0000${issuer}\u0000${patientId}` : `study\u0000${study}`;
+  const patientKey = patientId ? `pid\u0000${namespace}\u0000${patientId}` : `study\u0000${study}`;
   const shift = dateShiftDays(ctx.secret, patientKey, ctx.maxShiftDays);
 
   let shifted = false;
@@ -185,7 +202,7 @@ export function deidentifyFile(
         out.push({
           tag: el.tag,
           vr: 'LO',
-          value: put('LO', patientId ? pseudonymizePatientId(ctx.secret, issuer, patientId) : ''),
+          value: put('LO', patientId ? pseudonymizePatientId(ctx.secret, namespace, patientId) : ''),
         });
         continue;
       }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WorkersOptionSchema } from '../../core/options.js';
 import { SecretFileOptionSchema } from '../../core/secretFile.js';
+import { IssuerMapOptionSchema, PatientIdSystemOptionSchema } from '../patientIdNamespace.js';
 import { DeidDicomOptionSchema } from './profile/index.js';
 
 /** Options of `sinso deid dicom` and of the `deid.dicom` pipeline stage (one schema for both). */
@@ -39,6 +40,8 @@ export const DeidDicomOptionsSchema = z.strictObject({
     .max(3650)
     .default(365)
     .describe('Largest per-patient date shift in days (with retain-longitudinal-modified-dates)'),
+  patientIdSystem: PatientIdSystemOptionSchema,
+  issuerMap: IssuerMapOptionSchema,
   workers: WorkersOptionSchema,
 });
 export type DeidDicomOptions = z.output<typeof DeidDicomOptionsSchema>;
@@ -53,5 +56,6 @@ export const DeidDicomResultSchema = z.strictObject({
   options: z.array(z.string()).describe('profile options'),
   leakScan: z.boolean().describe('leak scan'),
   leakRejected: z.number().int().describe('rejected by the leak scan'),
+  patientIds: z.enum(['shared', 'patient-id-system', 'issuer-map']).describe('patient ID namespace'),
 });
 export type DeidDicomResult = z.output<typeof DeidDicomResultSchema>;

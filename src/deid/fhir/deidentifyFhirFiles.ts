@@ -9,6 +9,8 @@ import type { DeidFhirReport } from '../../core/schemas/deidFhirReport.js';
 import type { Rejection, StageContext, StageResult } from '../../core/stage.js';
 import { version } from '../../core/version.js';
 import { walkInputs } from '../../core/walkInputs.js';
+import { readPatientIdNamespace } from '../adapters/readPatientIdNamespace.js';
+import { createPatientIdNamespace } from '../patientIdNamespace.js';
 import { createTypeSinks } from './adapters/createTypeSinks.js';
 import { runFhirPool } from './adapters/runFhirPool.js';
 import { FhirDeidError } from './engine/errors.js';
@@ -54,12 +56,15 @@ export async function deidentifyFhirFiles(
     configSha256 = sha256Hex(text);
   }
   const asOfYear = o.asOfYear ?? ctx.clock.now().getUTCFullYear();
+  const patientIds = await readPatientIdNamespace(o);
+  const namespace = createPatientIdNamespace(patientIds);
   const engine = buildFhirDeidEngine({
     secret,
     rules,
     dateShift: o.dateShift,
     maxShiftDays: o.maxDateShiftDays,
     asOfYear,
+    patientIds: namespace,
   });
   const inputs: DeidFhirReport['inputs'] = [];
   const rejected: Rejection[] = [];
@@ -114,6 +119,7 @@ export async function deidentifyFhirFiles(
           maxShiftDays: o.maxDateShiftDays,
           asOfYear,
           leakScan: o.leakScan,
+          patientIds,
           partsDir,
         },
         tasks: candidates,
@@ -153,6 +159,7 @@ export async function deidentifyFhirFiles(
       asOfYear,
       secretFingerprint: secretFingerprint(secret),
       ...(configSha256 === undefined ? {} : { configSha256 }),
+      patientIdNamespace: namespace.policy,
     },
     counts: {
       inputs: inputs.length,
@@ -174,6 +181,7 @@ export async function deidentifyFhirFiles(
       resources: resourcesOut,
       dateShift: o.dateShift,
       leakScan: o.leakScan,
+      patientIds: namespace.policy.mode,
     },
     rejected,
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AsOfYearOptionSchema, WorkersOptionSchema } from '../../core/options.js';
 import { SecretFileOptionSchema } from '../../core/secretFile.js';
+import { IssuerMapOptionSchema, PatientIdSystemOptionSchema } from '../patientIdNamespace.js';
 
 /** Options of `sinso deid fhir` and of the `deid.fhir` pipeline stage (one schema for both). */
 export const DeidFhirOptionsSchema = z.strictObject({
@@ -29,6 +30,10 @@ export const DeidFhirOptionsSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe('Search each output resource for every identifying value of its input'),
+  patientIdSystem: PatientIdSystemOptionSchema,
+  issuerMap: IssuerMapOptionSchema.describe(
+    'The issuer map given to deid dicom (JSON or YAML): validated and recorded in the report, so both sides show one policy (identifiers carry their system, which is what the map names)',
+  ),
   workers: WorkersOptionSchema.describe(
     'Worker threads, one input file each (default: one per core; 0: in-process)',
   ),
@@ -43,5 +48,6 @@ export const DeidFhirResultSchema = z.strictObject({
   resources: z.number().int().describe('resources written'),
   dateShift: z.boolean().describe('dates shifted'),
   leakScan: z.boolean().describe('leak scan'),
+  patientIds: z.enum(['shared', 'patient-id-system', 'issuer-map']).describe('patient ID namespace'),
 });
 export type DeidFhirResult = z.output<typeof DeidFhirResultSchema>;

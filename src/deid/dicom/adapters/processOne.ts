@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { createPatientIdNamespace, type PatientIdNamespaceSettings } from '../../patientIdNamespace.js';
 import type { PixelRule } from '../pixelRules.js';
 import { type ProcessDicomContext, processDicom } from '../processDicom.js';
 import { buildProfile } from '../profile/index.js';
@@ -13,6 +14,7 @@ export type DeidJobSettings = {
   allowMissingBurnedInFlag: boolean;
   leakScan: boolean;
   outDir: string;
+  patientIds: PatientIdNamespaceSettings;
 };
 
 export type DeidTaskResult =
@@ -29,6 +31,7 @@ export function makeProcessContext(s: DeidJobSettings): ProcessDicomContext {
     pixelRules: s.pixelRules,
     allowMissingBurnedInFlag: s.allowMissingBurnedInFlag,
     leakScan: s.leakScan,
+    patientIds: createPatientIdNamespace(s.patientIds),
   };
 }
 

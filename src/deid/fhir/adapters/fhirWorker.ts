@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { serveTasks } from '../../../core/workerPool.js';
+import { createPatientIdNamespace, type PatientIdNamespaceSettings } from '../../patientIdNamespace.js';
 import { buildFhirDeidEngine, type FhirRulesFile } from '../engine/index.js';
 import { type FhirFileOutcome, processFhirFile } from '../processFhirFile.js';
 import { createTypeSinks } from './createTypeSinks.js';
@@ -13,6 +14,7 @@ export type FhirWorkerSettings = {
   maxShiftDays: number;
   asOfYear: number;
   leakScan: boolean;
+  patientIds: PatientIdNamespaceSettings;
   /** Each input's output goes to `<partsDir>/<ordinal>/`, merged in input order by the caller. */
   partsDir: string;
 };
@@ -29,6 +31,7 @@ const engine = buildFhirDeidEngine({
   dateShift: s.dateShift,
   maxShiftDays: s.maxShiftDays,
   asOfYear: s.asOfYear,
+  patientIds: createPatientIdNamespace(s.patientIds),
 });
 serveTasks<FhirTask, FhirTaskResult>(async (t) => {
   const sinks = createTypeSinks(join(s.partsDir, String(t.ordinal)));

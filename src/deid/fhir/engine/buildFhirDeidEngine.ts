@@ -1,4 +1,5 @@
 import { dateShiftDays } from '../../../core/pseudonym.js';
+import type { PatientIdNamespaceResolver } from '../../patientIdNamespace.js';
 import { applyRules, withLabels } from './applyRules.js';
 import { compileRules } from './compileRules.js';
 import { createKeyedContext, type IdentifyingValue, patientKeyOf } from './context.js';
@@ -20,6 +21,11 @@ export type BuildFhirDeidEngineParameters = {
    * meta.lastUpdated. Required, so output does not depend on the clock.
    */
   asOfYear: number;
+  /**
+   * The run's patient-ID namespace policy (`--patient-id-system`, `--issuer-map`): the namespace
+   * of an Identifier without a system. Default: the shared namespace.
+   */
+  patientIds?: PatientIdNamespaceResolver | undefined;
 };
 
 export type FhirDeidResult = {
@@ -60,7 +66,8 @@ export type BuildFhirDeidEngineErrorType = FhirDeidError;
  *   a birthDate 90+ years before the reference year (meta.lastUpdated's, else asOfYear) becomes
  *   that year − 90; a Quantity of 90+ years (`a`, `yr`, `years`) becomes 90;
  * - resource ids and references (relative, absolute, urn:uuid via `refs`, `?identifier=`) become
- *   keyed pseudonyms; Identifier.value → pseudonymizePatientId(secret, system, value), except
+ *   keyed pseudonyms; Identifier.value → pseudonymizePatientId(secret, system, value), a missing
+ *   system taking the run's default namespace (`patientIds`), except
  *   `urn:dicom:uid` identifiers and ImagingStudy uids, which get mapUid (as DICOM does);
  * - extensions other than US Core race/ethnicity/birthsex are removed (modifierExtension too,
  *   which can change meaning), meta.source and meta.versionId are removed, and meta.security
@@ -77,7 +84,7 @@ export type BuildFhirDeidEngineErrorType = FhirDeidError;
  * }
  */
 export function buildFhirDeidEngine(p: BuildFhirDeidEngineParameters): BuildFhirDeidEngineReturnType {
-  const ctx = createKeyedContext(p.secret);
+  const ctx = createKeyedContext(p.secret, p.patientIds);
   const compiled = p.rules ? compileRules(p.rules) : undefined;
   const maxShift = p.rules?.settings?.dateShiftMaxDays ?? p.maxShiftDays ?? 365;
   const encryptKey = p.rules?.settings?.encryptKey

@@ -1,4 +1,5 @@
 import { mapUid, pseudonymize, pseudonymizePatientId } from '../../../core/pseudonym.js';
+import { createPatientIdNamespace, type PatientIdNamespaceResolver } from '../../patientIdNamespace.js';
 
 /** One identifying value the engine removed or replaced (for the leak scan; never logged). */
 export type IdentifyingValue = { text: string; kind: string };
@@ -12,6 +13,12 @@ export type IdentifyingValue = { text: string; kind: string };
 export type KeyedContext = {
   secret: Uint8Array;
   newId(type: string, id: string): string;
+  /**
+   * The pseudonym of an Identifier.value: `pseudonymizePatientId` in the namespace of its system
+   * (`''` when it has none, which the run's namespace policy places: `--patient-id-system`, else
+   * the shared namespace), the function deid dicom applies to PatientID in the namespace its
+   * policy gives, so an MRN and the PatientID of the same patient get one pseudonym.
+   */
   identifierValue(system: string, value: string): string;
   uid(uid: string): string;
   hash(domain: string, value: string): string;
@@ -19,7 +26,10 @@ export type KeyedContext = {
 
 const CACHE_MAX = 100_000;
 
-export function createKeyedContext(secret: Uint8Array): KeyedContext {
+export function createKeyedContext(
+  secret: Uint8Array,
+  patientIds: PatientIdNamespaceResolver = createPatientIdNamespace(),
+): KeyedContext {
   const cache = new Map<string, string>();
   const memo = (key: string, f: () => string): string => {
     const hit = cache.get(key);
@@ -34,7 +44,9 @@ export function createKeyedContext(secret: Uint8Array): KeyedContext {
     newId: (type, id) =>
       memo(`r\u0000${type}/${id}`, () => pseudonymize(secret, 'resource-id', `${type}/${id}`)),
     identifierValue: (system, value) =>
-      memo(`i\u0000${system}\u0000${value}`, () => pseudonymizePatientId(secret, system, value)),
+      memo(`i\u0000${system}\u0000${value}`, () =>
+        pseudonymizePatientId(secret, patientIds.fhir(system), value),
+      ),
     uid: (uid) => memo(`u\u0000${uid}`, () => mapUid(secret, uid)),
     hash: (domain, value) =>
       memo(`h\u0000${domain}\u0000${value}`, () => pseudonymize(secret, domain, value)),
