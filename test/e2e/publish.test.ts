@@ -15,6 +15,7 @@ import { runMain, tempDir } from '../utils/cli.js';
 import { withSession } from '../utils/duckdb.js';
 
 const PASS = 'publish-e2e';
+const MRN_SYSTEM = 'http://owner-001.example.org/mrn';
 let dir: string;
 let ws: string;
 let tables: string;
@@ -45,8 +46,18 @@ beforeAll(async () => {
     '--out',
     join(dir, 'cohort'),
   ]);
-  await ok(['deid', 'fhir', join(dir, 'cohort/owner-001/fhir'), '--out', join(dir, 'dfhir'), '--date-shift']);
-  await ok(['deid', 'dicom', join(dir, 'cohort/owner-001/dicom'), '--out', join(dir, 'ddicom')]);
+  // one namespace policy for both, so the images link to the records
+  const mrn = ['--patient-id-system', MRN_SYSTEM];
+  await ok([
+    'deid',
+    'fhir',
+    join(dir, 'cohort/owner-001/fhir'),
+    '--out',
+    join(dir, 'dfhir'),
+    '--date-shift',
+    ...mrn,
+  ]);
+  await ok(['deid', 'dicom', join(dir, 'cohort/owner-001/dicom'), '--out', join(dir, 'ddicom'), ...mrn]);
   tables = join(dir, 'tables');
   await ok(['tables', join(dir, 'dfhir'), join(dir, 'ddicom'), '--out', tables]);
 }, 120_000);
@@ -107,6 +118,12 @@ describe('sinso publish', () => {
     expect(record.commitmentRoot).toBe(commitment.root);
     expect(manifest.properties.privacy.kAnonymity.k).toBeGreaterThanOrEqual(5);
     expect(manifest.properties.privacy.suppression?.patientsDropped).toBe(summary.patientsDropped);
+    // how patient IDs were pseudonymized travels from the deid reports through the tables
+    const policy = { mode: 'patient-id-system', system: MRN_SYSTEM };
+    expect(manifest.properties.deidentification.map((s) => [s.modality, s.patientIdNamespace])).toEqual([
+      ['fhir', policy],
+      ['dicom', policy],
+    ]);
 
     // the CAR holds every root; imported into a fresh blockstore, a table comes back byte for byte
     const car = await verifyCar(join(out, 'dataset.car'));

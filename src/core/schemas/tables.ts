@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PatientIdNamespaceSchema } from './patientIdNamespace.js';
 
 /**
  * The logical type of a column: what a value means, and so how the commitment encodes it into a
@@ -62,6 +63,11 @@ export const DeidSourceSchema = z.strictObject({
   options: z.array(z.string()),
   /** Fingerprint of the pseudonymisation secret the source was de-identified with. */
   secretFingerprint: z.string().optional(),
+  /**
+   * Where its patient identifiers were pseudonymized (the deid report's policy: mode and
+   * systems, no identifier): DICOM and FHIR sources link up when these agree.
+   */
+  patientIdNamespace: PatientIdNamespaceSchema.optional(),
 });
 export type DeidSource = z.infer<typeof DeidSourceSchema>;
 

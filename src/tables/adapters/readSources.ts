@@ -49,6 +49,7 @@ export async function readSources(inputs: readonly string[]): Promise<TablesInpu
         profile: fhir.data.profile.name,
         options: fhir.data.profile.dateShift ? ['date-shift'] : [],
         secretFingerprint: fhir.data.settings.secretFingerprint,
+        patientIdNamespace: fhir.data.settings.patientIdNamespace,
       });
       for (const [table, type] of Object.entries(FHIR_TABLES) as [FhirTableName, string][]) {
         const file = `${type}.ndjson`;
@@ -63,6 +64,7 @@ export async function readSources(inputs: readonly string[]): Promise<TablesInpu
       profile: `${dicom.data.profile.standard} ${dicom.data.profile.method}`,
       options: [...dicom.data.profile.options],
       secretFingerprint: dicom.data.settings.secretFingerprint,
+      patientIdNamespace: dicom.data.settings.patientIdNamespace,
     });
     for (const path of await listFiles(dir)) {
       if (path.endsWith('.dcm')) out.dicom.push({ path, root: dir, ordinal: ++ordinal });
