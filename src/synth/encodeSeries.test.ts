@@ -63,6 +63,30 @@ describe('encodeSeries', () => {
     });
   }
 
+  it("writes IssuerOfPatientID as a short site code, in only some of a patient's objects", () => {
+    const issuers = new Map<string, Set<string>>();
+    for (let index = 0; index < 40; index++) {
+      const p = generatePatient({
+        seed: 3,
+        index,
+        localIndex: index,
+        owner,
+        asOfMs: parseDateMs('2025-01-01'),
+        imaging: { fraction: 1, slices: 1, imageSize: '64', modality: 'auto' },
+      });
+      const study = p.study!;
+      for (const series of study.series) {
+        const [slice] = [...encodeSeries({ owner, patient: p, study, series })];
+        const issuer = read(slice!.bytes).ds['IssuerOfPatientID'];
+        expect(issuer).toBe(series.writesIssuer ? owner.siteCode : undefined);
+        issuers.set(p.mrn, (issuers.get(p.mrn) ?? new Set()).add(String(issuer)));
+      }
+    }
+    expect(owner.siteCode).toBe('SITE001'); // a site code, not the FHIR system URL
+    const mixed = [...issuers.values()].filter((s) => s.size === 2).length;
+    expect(mixed, 'patients with the issuer in some objects and not in others').toBeGreaterThan(0);
+  });
+
   // its speed (a floor of 50 slices/s at 512×512) is measured by `npm run bench -- encode-series`
   it('is deterministic at 512×512', () => {
     const p = patientWith('CT', '512', 12);

@@ -114,7 +114,8 @@ export function* encodeSeries({
     },
     { tag: 0x00100010, vr: 'PN', value: dicomName(p.name) },
     { tag: 0x00100020, vr: 'LO', value: p.mrn },
-    { tag: 0x00100021, vr: 'LO', value: owner.mrnSystem.slice(0, 64) },
+    // some devices write the issuer (a short site code), others leave it out
+    ...(se.writesIssuer ? [{ tag: 0x00100021, vr: 'LO', value: owner.siteCode } as const] : []),
     { tag: 0x00100030, vr: 'DA', value: formatDicomDate(p.birthMs) },
     { tag: 0x00100040, vr: 'CS', value: p.sex === 'female' ? 'F' : 'M' },
     {

@@ -90,6 +90,7 @@ export function generateOwner({ seed, number }: GenerateOwnerParameters): Genera
     postalCode,
     phone,
     mrnSystem: `${systemBase}/mrn`,
+    siteCode: `SITE${String(number).padStart(3, '0')}`,
     systemBase,
     mrnOffset: rng.int(0, 99_999_999),
     aeTitle: `OWNER${String(number).padStart(3, '0')}_PACS`,

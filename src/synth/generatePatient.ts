@@ -436,6 +436,8 @@ function drawStudy(params: {
       kvp,
       repetitionTime,
       echoTime,
+      // drawn last on the series stream, so every other draw is what it was before it existed
+      writesIssuer: srng.bernoulli(0.5),
     });
   }
   return {

@@ -50,6 +50,11 @@ export type SynthOwner = {
   phone: string;
   /** `http://owner-001.example.org/mrn`. */
   mrnSystem: string;
+  /**
+   * The short local name of the MRN's assigning authority, `SITE001`: what devices that set
+   * IssuerOfPatientID write there (a site code, as in real archives — never the FHIR system URL).
+   */
+  siteCode: string;
   /** Base URL of the owner's identifier systems, `http://owner-001.example.org`. */
   systemBase: string;
   /** Added to the MRN bijection so owners' MRNs differ. */
@@ -117,6 +122,11 @@ export type SynthSeries = {
   kvp: number;
   repetitionTime: number;
   echoTime: number;
+  /**
+   * The device that made the series writes IssuerOfPatientID (the owner's site code). As in real
+   * archives, some of a patient's objects carry the issuer and others do not.
+   */
+  writesIssuer: boolean;
 };
 
 export type SynthStudy = {

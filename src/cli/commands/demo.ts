@@ -131,7 +131,10 @@ function summary(root: string, created: boolean, run: RunPipelineReturnType): st
               r.leakScan ? 'leak scan: no identifier found' : 'leak scan off',
             ]),
           ),
-          'Records and images link up: each patient’s MRN pseudonym is the PatientID of their images.',
+          // they link only where both sides were told which identifier system PatientIDs belong to
+          [...deid, ...fhir].every(({ result }) => result.patientIds !== 'shared')
+            ? 'Records and images link up: each patient’s MRN pseudonym is the PatientID of their images.'
+            : 'Records and images do not link: give deid dicom and deid fhir the same --patient-id-system.',
         ]
       : []),
     ...(published.length > 0
