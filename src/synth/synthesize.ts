@@ -27,7 +27,7 @@ import { splitPatients } from './splitPatients.js';
 import { parseDateMs } from './time.js';
 
 /** Version of the generator's output: bump whenever the same options would give other bytes. */
-export const SYNTH_VERSION = '1';
+export const SYNTH_VERSION = '2';
 
 /** What synthesize needs from its caller. */
 export type SynthesizeContext = {

@@ -6,7 +6,7 @@ import { DeidDicomOptionsSchema, DeidDicomResultSchema } from './schema.js';
 /** `deid.dicom` / `sinso deid dicom`: PS3.15 Annex E de-identification of DICOM files. */
 export const deidDicomStage = defineStage({
   name: 'deid.dicom',
-  version: '1',
+  version: '2',
   summary: 'De-identify DICOM files by the PS3.15 Annex E profile (keyed UIDs and pseudonyms, leak scan)',
   options: DeidDicomOptionsSchema,
   result: DeidDicomResultSchema,

@@ -6,7 +6,7 @@ import { DeidFhirOptionsSchema, DeidFhirResultSchema } from './schema.js';
 /** `deid.fhir` / `sinso deid fhir`: HIPAA Safe Harbor (or rules-file) de-identification of FHIR R4. */
 export const deidFhirStage = defineStage({
   name: 'deid.fhir',
-  version: '1',
+  version: '2',
   summary: 'De-identify FHIR R4 (Bundles, resources, NDJSON) by HIPAA Safe Harbor or FHIRPath rules',
   options: DeidFhirOptionsSchema,
   result: DeidFhirResultSchema,
