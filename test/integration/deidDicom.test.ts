@@ -321,6 +321,52 @@ describe('one patient, one pseudonym: IssuerOfPatientID in some of their objects
     );
     expect(report.settings.patientIdNamespace).toEqual({ mode: 'patient-id-system', system });
   });
+
+  it('worker threads resolve namespaces as one thread does (an issuer map and a default system)', async () => {
+    const many = join(dir, 'many');
+    await synthesize(
+      { progress: silentProgress, log: silentLogger },
+      SynthOptionsSchema.parse({
+        out: many,
+        owners: 1,
+        patients: 12,
+        imagingFraction: 1,
+        slices: 5,
+        imageSize: '64',
+        seed: 8,
+      }),
+    );
+    const map = join(dir, 'site-map.json');
+    const siteSystem = 'http://site001.example.org/mrn';
+    const mrnSystem = 'http://owner-001.example.org/mrn';
+    await writeFile(map, JSON.stringify({ schema: '1', issuers: { SITE001: siteSystem } }));
+    const opts = { issuerMap: map, patientIdSystem: mrnSystem };
+    const inputs = (await listFiles(join(many, 'owner-001/dicom'))).filter((f) => f.endsWith('.dcm'));
+    const pooled = await deid([join(many, 'owner-001/dicom')], join(dir, 'many-pooled'), {
+      ...opts,
+      workers: 2,
+    });
+    const single = await deid([join(many, 'owner-001/dicom')], join(dir, 'many-single'), {
+      ...opts,
+      workers: 0,
+    });
+    expect(pooled.summary.deidentified).toBe(inputs.length);
+    expect(single.summary.deidentified).toBe(inputs.length);
+    expect(inputs.length).toBeGreaterThan(48); // more than a batch the calling thread runs alone
+    expect((await digestPath(join(dir, 'many-pooled'))).sha256).toBe(
+      (await digestPath(join(dir, 'many-single'))).sha256,
+    );
+    const systems = new Set<string>();
+    for (const input of inputs) {
+      const system = (await dicomText(input, ISSUER)) === 'SITE001' ? siteSystem : mrnSystem;
+      systems.add(system);
+      const output = await outputOf(join(dir, 'many-pooled'), input);
+      expect(await dicomText(output, PATIENT_ID)).toBe(
+        pseudonymizePatientId(secret, system, await dicomText(input, PATIENT_ID)),
+      );
+    }
+    expect(systems.size).toBe(2);
+  });
 });
 
 describe('deid dicom on every public sample file', () => {
