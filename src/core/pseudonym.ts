@@ -24,9 +24,12 @@ export function mapUid(secret: Uint8Array, uid: string): string {
 }
 
 /**
- * The pseudonym of a patient identifier: the same for DICOM PatientID and FHIR Patient ids and
- * identifiers, so records link up. `system` is the issuer (DICOM IssuerOfPatientID or FHIR
- * Identifier.system), empty when unknown. 26 base32 characters (130 bits, collision-free in practice).
+ * The pseudonym of a patient identifier: the same for DICOM PatientID and FHIR identifiers, so
+ * records link up. `system` is the identifier's namespace as the run's policy resolves it (see
+ * deid's createPatientIdNamespace): a FHIR Identifier.system, the system `--patient-id-system`
+ * or `--issuer-map` gives a DICOM PatientID, or `''`, the shared namespace — never the raw
+ * IssuerOfPatientID, which real archives write in some objects of a patient only. 26 base32
+ * characters (130 bits, collision-free in practice).
  */
 export function pseudonymizePatientId(secret: Uint8Array, system: string, value: string): string {
   return base32(hmac(secret, 'patient-id', `${system}\u0000${value.trim()}`)).slice(0, 26);
