@@ -28,7 +28,7 @@ export const sqlCommand = defineCommand({
   path: ['sql'],
   summary: 'Run a read-only SQL query (DuckDB) over the workspace tables',
   description:
-    "Queries the workspace DuckDB (store/sinso.duckdb) read-only, with --dataset first on the search path. Output: an aligned table (first 1000 rows unless --max-rows), CSV with --csv, JSON rows with --json; CSV and JSON stream every row. A failing query exits 1 with DuckDB's message.",
+    "Queries the workspace DuckDB (store/sinso.duckdb) read-only, with --dataset first on the search path. Output: an aligned table (first 1000 rows unless --max-rows), CSV with --csv, JSON rows with --json; CSV and JSON stream every row. A failing query exits 1 with DuckDB's error kind and position (line, column); DuckDB's message only for binder and catalog errors (names of tables and columns), since the others can quote a value of the data.",
   options: SqlOptionsSchema,
   positional: { key: 'query', name: 'QUERY', many: false },
   examples: [
