@@ -9,6 +9,7 @@ it('renders every tables error code', () => {
       TABLES_INPUT_INVALID: { ordinal: 2 },
       TABLES_NOT_FOUND: { where: 'workspace' },
       TABLES_INVALID: { problem: 'version' },
+      TABLES_DATABASE_BUSY: { access: 'read', holderPid: 4242, waitedSeconds: 60 },
       SQL_FAILED: {
         kind: 'Catalog',
         line: 1,
@@ -41,6 +42,14 @@ it('renders every tables error code', () => {
     Expected tables version 1.
 
     Fix: Rebuild the folder with this version of \`sinso tables\`.
+
+    [TABLES_DATABASE_BUSY]
+    Another process is writing the workspace database.
+
+    Held by process 4242.
+    Waited 60 s for it.
+
+    Fix: Run the query again when the other sinso command (\`sinso tables\`, \`sinso run\`) has finished writing the tables, or wait longer with \`--wait SECONDS\`.
 
     [SQL_FAILED]
     The SQL query failed.
@@ -83,6 +92,7 @@ it('renders every tables error code', () => {
       new TablesError('SQL_FAILED', { kind: 'Invalid Input' }),
       new TablesError('SQL_FAILED', { kind: 'Unknown' }),
       new TablesError('TABLES_NOT_FOUND', { where: 'dataset' }),
+      new TablesError('TABLES_DATABASE_BUSY', { access: 'write', holderPid: undefined, waitedSeconds: 0 }),
     ]
       .map((e) => e.message.split('\n').slice(0, -1).join('\n'))
       .join('\n\n'),
@@ -125,6 +135,10 @@ it('renders every tables error code', () => {
 
     The workspace has no dataset of that name.
 
-    Fix: Pass --dataset with a dataset built by \`sinso tables … --dataset ID\` (list them with \`sinso sql "SELECT schema_name FROM duckdb_schemas()"\`)."
+    Fix: Pass --dataset with a dataset built by \`sinso tables … --dataset ID\` (list them with \`sinso sql "SELECT schema_name FROM duckdb_schemas()"\`).
+
+    Another process is using the workspace database.
+
+    Fix: Run this again when the other sinso command (a \`sinso sql\` query, or another \`sinso tables\`) has finished: DuckDB lets one process write the database, or several read it, not both at once."
   `);
 });

@@ -86,6 +86,20 @@ export const tablesErrors = defineErrorCodes({
     ],
     fix: (f) => INVALID[f.problem][1],
   },
+  TABLES_DATABASE_BUSY: {
+    message: (f: { access: 'read' | 'write'; holderPid?: number | undefined; waitedSeconds: number }) =>
+      f.access === 'read'
+        ? 'Another process is writing the workspace database.'
+        : 'Another process is using the workspace database.',
+    meta: (f) => [
+      ...(f.holderPid === undefined ? [] : [`Held by process ${f.holderPid}.`]),
+      ...(f.waitedSeconds > 0 ? [`Waited ${f.waitedSeconds} s for it.`] : []),
+    ],
+    fix: (f) =>
+      f.access === 'read'
+        ? 'Run the query again when the other sinso command (`sinso tables`, `sinso run`) has finished writing the tables, or wait longer with `--wait SECONDS`.'
+        : 'Run this again when the other sinso command (a `sinso sql` query, or another `sinso tables`) has finished: DuckDB lets one process write the database, or several read it, not both at once.',
+  },
   SQL_FAILED: {
     message: () => 'The SQL query failed.',
     /**

@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { runMain } from '../utils/cli.js';
+import { holdDatabase } from '../utils/duckdb.js';
 import { deidFhirReport } from '../utils/reports.js';
 import { tempDir } from '../utils/tmp.js';
 import { initTestWorkspace, TEST_PASSPHRASE } from '../utils/workspace.js';
@@ -10,6 +12,8 @@ import { initTestWorkspace, TEST_PASSPHRASE } from '../utils/workspace.js';
 const VALUE = 'JOHN QZX SMITH';
 
 let ws: string;
+let fhirDir: string;
+let outDir: string;
 
 beforeAll(async () => {
   process.env['SINSO_PASSPHRASE'] = TEST_PASSPHRASE;
@@ -17,6 +21,8 @@ beforeAll(async () => {
   ws = join(dir, 'ws');
   await initTestWorkspace(ws);
   const fhir = join(dir, 'deid-fhir');
+  fhirDir = fhir;
+  outDir = join(dir, 'tables');
   await mkdir(fhir, { recursive: true });
   await writeFile(join(fhir, 'deid-report.json'), JSON.stringify(deidFhirReport()));
   await writeFile(
@@ -117,5 +123,63 @@ describe('sinso sql errors carry no data value', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('The workspace has no dataset of that name.');
     expect(r.stderr).not.toContain('bug');
+  });
+});
+
+describe('sinso sql while another sinso process writes the workspace', () => {
+  const database = () => join(ws, 'store', 'sinso.duckdb');
+
+  it('waits for the writer, saying so on stderr, then answers', async () => {
+    const held = await holdDatabase(database());
+    let stdout = '';
+    let stderr = '';
+    let released: Promise<void> | undefined;
+    try {
+      const code = await main(['sql', '--workspace', ws, '--csv', 'SELECT count(*) AS n FROM observations'], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => {
+          stderr += t;
+          // the writer finishes once sql has said that it waits
+          if (t.includes('waiting up to')) released ??= held.release();
+        },
+        stdoutIsTTY: false,
+        stderrIsTTY: false,
+      });
+      expect(code).toBe(0);
+      expect(stdout).toBe('n\r\n1\r\n');
+      expect(stderr).toBe(
+        `sql: another process (PID ${held.pid}) is writing the workspace database; waiting up to 60 s for it (--wait).\n`,
+      );
+    } finally {
+      await (released ?? held.release());
+    }
+  });
+
+  it('gives up after --wait with a typed error and a fix', async () => {
+    const held = await holdDatabase(database());
+    try {
+      const r = await runMain(['sql', '--workspace', ws, '--wait', '0', 'SELECT 1']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('error: Another process is writing the workspace database.');
+      expect(r.stderr).toContain(`Held by process ${held.pid}.`);
+      expect(r.stderr).toContain('--wait SECONDS');
+    } finally {
+      await held.release();
+    }
+  });
+
+  it('a tables run meets a clear error, not a misleading one, while a query reads the database', async () => {
+    const held = await holdDatabase(database(), 'read');
+    try {
+      const r = await runMain(['tables', '--workspace', ws, fhirDir, '--out', outDir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('error: Another process is using the workspace database.');
+      expect(r.stderr).toContain(`Held by process ${held.pid}.`);
+    } finally {
+      await held.release();
+    }
+    // and the tables still answer
+    const ok = await runMain(['sql', '--workspace', ws, 'SELECT count(*) AS n FROM patients']);
+    expect(ok.stdout).toContain('1');
   });
 });

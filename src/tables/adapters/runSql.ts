@@ -1,7 +1,7 @@
 import { exists } from '../../core/fs.js';
 import { TablesError } from '../errors.js';
 import { sqlString } from '../quoteSql.js';
-import { DuckDBSession } from './DuckDBSession.js';
+import { DuckDBSession, type LockWait } from './DuckDBSession.js';
 import { describeDuckDBError } from './describeDuckDBError.js';
 
 export type SqlRow = readonly unknown[];
@@ -16,6 +16,13 @@ export type RunSqlParameters = {
   onColumns(names: readonly string[]): void;
   /** Called per chunk of rows (values as JSON: numbers, strings, booleans, null; DECIMAL as exact strings, 64-bit integers as numbers when exact). Return false to stop. */
   onRows(rows: readonly SqlRow[]): boolean | undefined;
+  /**
+   * While another process writes the database (a `sinso tables` run holds it from start to end),
+   * wait for it this long, in milliseconds, then fail with TABLES_DATABASE_BUSY. Default 0.
+   */
+  lockWaitMs?: number | undefined;
+  /** Called while waiting for that process: once at first, then at each retry. */
+  onLockWait?: ((wait: LockWait) => void) | undefined;
 };
 
 /**
@@ -31,7 +38,12 @@ export async function runSql(p: RunSqlParameters): Promise<{ rows: number }> {
   if (!(await exists(p.database))) {
     throw new TablesError('TABLES_NOT_FOUND', { where: 'workspace' });
   }
-  const session = await DuckDBSession.open({ path: p.database, readOnly: true });
+  const session = await DuckDBSession.open({
+    path: p.database,
+    readOnly: true,
+    lockWaitMs: p.lockWaitMs,
+    onLockWait: p.onLockWait,
+  });
   try {
     const schemas = await session.rows(
       `SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND schema_name = ${sqlString(p.dataset)}`,
