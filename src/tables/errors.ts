@@ -7,6 +7,10 @@ const NOT_FOUND = {
     'Build them with `sinso tables IN... --out DIR` in this workspace first.',
   ],
   folder: ['The folder holds no tables.json.', 'Pass the --out folder of `sinso tables`.'],
+  dataset: [
+    'The workspace has no dataset of that name.',
+    'Pass --dataset with a dataset built by `sinso tables … --dataset ID` (list them with `sinso sql "SELECT schema_name FROM duckdb_schemas()"`).',
+  ],
 } as const;
 
 /** What can be wrong with a tables folder, and how to fix it. */
@@ -34,6 +38,21 @@ const INVALID = {
     'Store decimal columns as DECIMAL(18, scale): a float cannot be encoded exactly.',
   ],
 } as const;
+
+/** How to fix a failed query, by DuckDB's error kind. */
+const SQL_FIX: Record<string, string> = {
+  Binder:
+    'Correct the names in the query: `sinso sql "SHOW TABLES"` lists the tables, `sinso sql "DESCRIBE observations"` the columns of one.',
+  Catalog:
+    'Correct the names in the query: `sinso sql "SHOW TABLES"` lists the tables, `sinso sql "DESCRIBE observations"` the columns of one.',
+  Parser: 'Correct the SQL syntax (DuckDB dialect).',
+  Conversion:
+    'A value does not convert to the type asked for: use TRY_CAST (NULL where it does not convert); `WHERE TRY_CAST(col AS type) IS NULL AND col IS NOT NULL` finds those rows.',
+  'Invalid Input':
+    'Check the function arguments (patterns, formats, JSON, a scalar subquery of one row); `sinso sql` only reads, so statements that write are refused.',
+  'Out of Range': 'A result does not fit its type: cast to a wider type (BIGINT, HUGEINT, DOUBLE) first.',
+  default: 'Correct the query; `sinso sql "SHOW TABLES"` lists the tables.',
+};
 
 /** The codes of the tables stage, `sinso sql` and `sinso risk`. */
 export const tablesErrors = defineErrorCodes({
@@ -67,11 +86,54 @@ export const tablesErrors = defineErrorCodes({
     ],
     fix: (f) => INVALID[f.problem][1],
   },
+  TABLES_DATABASE_BUSY: {
+    message: (f: { access: 'read' | 'write'; holderPid?: number | undefined; waitedSeconds: number }) =>
+      f.access === 'read'
+        ? 'Another process is writing the workspace database.'
+        : 'Another process is using the workspace database.',
+    meta: (f) => [
+      ...(f.holderPid === undefined ? [] : [`Held by process ${f.holderPid}.`]),
+      ...(f.waitedSeconds > 0 ? [`Waited ${f.waitedSeconds} s for it.`] : []),
+    ],
+    fix: (f) =>
+      f.access === 'read'
+        ? 'Run the query again when the other sinso command (`sinso tables`, `sinso run`) has finished writing the tables, or wait longer with `--wait SECONDS`.'
+        : 'Run this again when the other sinso command (a `sinso sql` query, or another `sinso tables`) has finished: DuckDB lets one process write the database, or several read it, not both at once.',
+  },
   SQL_FAILED: {
     message: () => 'The SQL query failed.',
-    /** DuckDB's own message: about the query the operator wrote (it may quote the query). */
-    meta: (f: { engine: string }) => [`DuckDB: ${f.engine}`],
-    fix: 'Correct the query; list the tables with `sinso sql "SHOW TABLES"`.',
+    /**
+     * Only what cannot hold a value of the data: DuckDB's error kind and position, its message
+     * for binder and catalog errors (names of columns, tables, functions), its fixed phrase for
+     * parser errors, the column and type of a failed conversion. Never the query text.
+     */
+    meta: (f: {
+      kind: string;
+      line?: number | undefined;
+      column?: number | undefined;
+      engine?: readonly string[] | undefined;
+      castColumn?: string | undefined;
+      castType?: string | undefined;
+    }) => [
+      `DuckDB ${f.kind === 'Unknown' ? 'error' : `${f.kind} Error`}${
+        f.line === undefined
+          ? ''
+          : ` at line ${f.line}${f.column === undefined ? '' : `, column ${f.column}`}`
+      }.`,
+      ...(f.engine === undefined
+        ? [
+            f.kind === 'Parser'
+              ? "DuckDB's message is not shown: it quotes the query."
+              : "DuckDB's message is not shown: errors of this kind can quote a value of the data.",
+          ]
+        : f.engine.map((l, i) => (i === 0 ? `DuckDB: ${l}` : l))),
+      ...(f.castColumn === undefined && f.castType === undefined
+        ? []
+        : [
+            `Column: ${f.castColumn ?? '(an expression)'}${f.castType === undefined ? '' : ` (to ${f.castType})`}`,
+          ]),
+    ],
+    fix: (f) => SQL_FIX[f.kind] ?? SQL_FIX['default'],
   },
   RISK_INVALID_QUASI_IDENTIFIER: {
     message: (f: { problem: 'unknown' | 'none' }) =>

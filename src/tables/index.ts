@@ -2,6 +2,7 @@
 export {
   appendArrowTable,
   type DuckDBSession,
+  type LockWait,
   type OpenSessionParameters,
   withSession,
 } from './adapters/DuckDBSession.js';

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { ExitCode } from '../../core/errors/index.js';
+import type { ProgressTask } from '../../core/progress.js';
 import {
   assessRisk,
   RiskOptionsSchema,
@@ -24,12 +26,25 @@ function cell(v: unknown): string {
 
 const TABLE_VIEW_ROWS = 1000;
 
+/** Seconds `sinso sql` waits by default for a process that writes the workspace database. */
+const SQL_WAIT_SECONDS = 60;
+
+const SqlCommandOptionsSchema = SqlOptionsSchema.extend({
+  wait: z
+    .number()
+    .min(0)
+    .default(SQL_WAIT_SECONDS)
+    .describe(
+      'Seconds to wait while another sinso process (`sinso tables`, `sinso run`) writes the workspace database; 0: fail at once',
+    ),
+});
+
 export const sqlCommand = defineCommand({
   path: ['sql'],
   summary: 'Run a read-only SQL query (DuckDB) over the workspace tables',
   description:
-    "Queries the workspace DuckDB (store/sinso.duckdb) read-only, with --dataset first on the search path. Output: an aligned table (first 1000 rows unless --max-rows), CSV with --csv, JSON rows with --json; CSV and JSON stream every row. A failing query exits 1 with DuckDB's message.",
-  options: SqlOptionsSchema,
+    "Queries the workspace DuckDB (store/sinso.duckdb) read-only, with --dataset first on the search path. While another sinso process writes that database (`sinso tables`, `sinso run`), it waits for it (--wait seconds, then exits 1). Output: an aligned table (first 1000 rows unless --max-rows), CSV with --csv, JSON rows with --json; CSV and JSON stream every row. A failing query exits 1 with DuckDB's error kind and position (line, column); DuckDB's message only for binder and catalog errors (names of tables and columns), since the others can quote a value of the data.",
+  options: SqlCommandOptionsSchema,
   positional: { key: 'query', name: 'QUERY', many: false },
   examples: [
     'sinso sql "SELECT gender, count(*) AS n FROM patients GROUP BY gender ORDER BY gender"',
@@ -45,11 +60,32 @@ export const sqlCommand = defineCommand({
     const shown: SqlRow[] = [];
     let written = 0;
     let firstJson = true;
+    let waiting: ProgressTask | undefined;
+    let waitedSeconds = 0;
+    const stopWaiting = () => {
+      waiting?.done();
+      waiting = undefined;
+    };
     const r = await runSql({
       database,
       query: o.query,
       dataset: o.dataset,
+      lockWaitMs: o.wait * 1000,
+      onLockWait(w) {
+        if (!waiting) {
+          const holder =
+            w.holderPid === undefined ? 'another process' : `another process (PID ${w.holderPid})`;
+          ctx.log.info(
+            `sql: ${holder} is writing the workspace database; waiting up to ${o.wait} s for it (--wait).`,
+          );
+          waiting = ctx.progress.start('sql: waiting for the workspace database (s)', Math.ceil(o.wait));
+        }
+        const s = Math.floor(w.waitedMs / 1000);
+        if (s > waitedSeconds) waiting.tick(s - waitedSeconds);
+        waitedSeconds = Math.max(s, waitedSeconds);
+      },
       onColumns(names) {
+        stopWaiting();
         columns = names;
         if (mode === 'csv') ctx.io.stdout(`${names.map(csvField).join(',')}\r\n`);
         if (mode === 'json') ctx.io.stdout('[');
@@ -69,7 +105,7 @@ export const sqlCommand = defineCommand({
         } else shown.push(...take);
         return written < limit;
       },
-    });
+    }).finally(stopWaiting);
     if (mode === 'json') ctx.io.stdout(firstJson ? ']\n' : '\n]\n');
     if (mode === 'table') {
       ctx.io.stdout(

@@ -44,6 +44,7 @@ export type ErrorCode =
   | 'TABLES_INPUT_INVALID'
   | 'TABLES_NOT_FOUND'
   | 'TABLES_INVALID'
+  | 'TABLES_DATABASE_BUSY'
   | 'SQL_FAILED'
   | 'RISK_INVALID_QUASI_IDENTIFIER'
   // commit

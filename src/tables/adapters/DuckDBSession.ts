@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BIGINT,
   type DuckDBConnection,
@@ -23,7 +24,43 @@ export type OpenSessionParameters = {
   readOnly?: boolean | undefined;
   /** Worker threads (default: DuckDB's, one per core). */
   threads?: number | undefined;
+  /**
+   * How long to wait, in milliseconds, while another process holds the file (DuckDB lets one
+   * process write a database file, or several read it, never both): the open is retried until
+   * then, and TABLES_DATABASE_BUSY after. Default 0: fail at once.
+   */
+  lockWaitMs?: number | undefined;
+  /** Called while waiting for another process's lock: once at first, then at each retry. */
+  onLockWait?: ((wait: LockWait) => void) | undefined;
 };
+
+/** A wait for another process's lock on the database file. */
+export type LockWait = {
+  /** The process DuckDB names as holding the lock, when it names one. */
+  holderPid: number | undefined;
+  /** Milliseconds waited so far. */
+  waitedMs: number;
+  /** The longest wait (OpenSessionParameters.lockWaitMs). */
+  limitMs: number;
+};
+
+/** Milliseconds between two tries to open a file another process holds. */
+const LOCK_RETRY_MS = 200;
+
+/**
+ * Whether DuckDB refused to open a file because another process holds its lock (`IO Error:
+ * Could not set lock on file "…": Conflicting lock is held in <program> (PID n)`), and by which
+ * process.
+ *
+ * @example
+ * lockHolderOf(err); // { pid: 4242 } or undefined
+ */
+export function lockHolderOf(err: unknown): { pid: number | undefined } | undefined {
+  const message = err instanceof Error ? err.message : '';
+  if (!/^IO Error: Could not set lock on file /.test(message)) return undefined;
+  const pid = /Conflicting lock is held in [^\n]*\(PID (\d+)\)/.exec(message)?.[1];
+  return { pid: pid === undefined ? undefined : Number(pid) };
+}
 
 /**
  * One DuckDB database and connection, with the settings sinso relies on: UTC for every
@@ -43,19 +80,7 @@ export class DuckDBSession {
     const options: Record<string, string> = { preserve_insertion_order: 'true' };
     if (p.readOnly) options['access_mode'] = 'READ_ONLY';
     if (p.threads !== undefined) options['threads'] = String(p.threads);
-    let instance: DuckDBInstance;
-    try {
-      if (p.path !== undefined && !p.readOnly) await mkdir(dirname(p.path), { recursive: true });
-      instance = await DuckDBInstance.create(p.path ?? ':memory:', options);
-    } catch (err) {
-      throw new TablesError('The DuckDB database could not be opened.', {
-        code: p.readOnly ? 'TABLES_NOT_FOUND' : 'IO_FAILED',
-        fix: p.readOnly
-          ? 'Build the tables first with `sinso tables IN... --out DIR` in this workspace.'
-          : 'Check that the workspace store folder is writable and no other sinso process holds the database.',
-        cause: err,
-      });
-    }
+    const instance = await createInstance(p, options);
     const connection = await instance.connect();
     // every TIMESTAMPTZ → TIMESTAMP cast in UTC, whatever the machine's zone (ICU is built in)
     await connection.run("SET TimeZone = 'UTC'");
@@ -85,6 +110,47 @@ export class DuckDBSession {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/** DuckDBInstance.create, retried while another process holds the file (up to p.lockWaitMs). */
+async function createInstance(
+  p: OpenSessionParameters,
+  options: Record<string, string>,
+): Promise<DuckDBInstance> {
+  const limitMs = p.lockWaitMs ?? 0;
+  const start = performance.now();
+  for (;;) {
+    try {
+      if (p.path !== undefined && !p.readOnly) await mkdir(dirname(p.path), { recursive: true });
+      return await DuckDBInstance.create(p.path ?? ':memory:', options);
+    } catch (err) {
+      const holder = lockHolderOf(err);
+      const waitedMs = performance.now() - start;
+      if (holder && waitedMs < limitMs) {
+        p.onLockWait?.({ holderPid: holder.pid, waitedMs, limitMs });
+        await sleep(Math.min(LOCK_RETRY_MS, limitMs - waitedMs));
+        continue;
+      }
+      if (holder) {
+        throw new TablesError(
+          'TABLES_DATABASE_BUSY',
+          {
+            access: p.readOnly ? 'read' : 'write',
+            holderPid: holder.pid,
+            waitedSeconds: Math.round(limitMs / 1000),
+          },
+          { cause: err },
+        );
+      }
+      throw new TablesError('The DuckDB database could not be opened.', {
+        code: p.readOnly ? 'TABLES_NOT_FOUND' : 'IO_FAILED',
+        fix: p.readOnly
+          ? 'Build the tables first with `sinso tables IN... --out DIR` in this workspace.'
+          : 'Check that the workspace store folder is writable.',
+        cause: err,
+      });
+    }
   }
 }
 
