@@ -81,14 +81,21 @@ describe('buildFhirDeidEngine (HIPAA Safe Harbor)', () => {
     expect(p['birthDate']).toBe('1935');
     const young = engine.deidentify({ resourceType: 'Patient', id: 'y', birthDate: '1990-03-04' }).resource;
     expect(young['birthDate']).toBe('1990');
-    // against meta.lastUpdated's year when present
+    // against the run's one year, not a resource's meta.lastUpdated: one 90+ category for all
     const lu = engine.deidentify({
       resourceType: 'Patient',
       id: 'lu',
       meta: { lastUpdated: '2000-01-01T00:00:00Z' },
       birthDate: '1905',
     }).resource;
-    expect(lu['birthDate']).toBe('1910');
+    expect(lu['birthDate']).toBe('1935');
+    // no year known (no date in the data): a birth date cannot be judged, so it is removed
+    const none = buildFhirDeidEngine({ secret, asOfYear: undefined }).deidentify({
+      resourceType: 'Patient',
+      id: 'n',
+      birthDate: '1990',
+    }).resource;
+    expect(none['birthDate']).toBeUndefined();
     expect((lu['meta'] as R)['lastUpdated']).toBeUndefined(); // an instant cannot hold a year: removed
     const shiftEngine = buildFhirDeidEngine({ secret, asOfYear: 2025, dateShift: true });
     expect(

@@ -17,10 +17,12 @@ export type BuildFhirDeidEngineParameters = {
   /** Largest shift in days (default 365; a rules file's settings.dateShiftMaxDays wins). */
   maxShiftDays?: number | undefined;
   /**
-   * The year ages are computed against for the over-89 rule, when a resource has no
-   * meta.lastUpdated. Required, so output does not depend on the clock.
+   * The year ages are judged against for the over-89 rule, the same for every resource of a run
+   * (so a birth date 90 years before it is one category for all; `sinso deid fhir` defaults it to
+   * the latest year in its inputs). Required, so output never depends on the clock; undefined
+   * only when the data holds no date, and then a birth date, which cannot be judged, is removed.
    */
-  asOfYear: number;
+  asOfYear: number | undefined;
 };
 
 export type FhirDeidResult = {
@@ -60,8 +62,8 @@ export type BuildFhirDeidEngineErrorType = FhirDeidError;
  *   code/system/version/url/id/reference) becomes its year, and every instant is removed (an
  *   instant cannot hold a year); with `dateShift` both are shifted whole by the patient's keyed
  *   offset;
- *   a birthDate 90+ years before the reference year (meta.lastUpdated's, else asOfYear) becomes
- *   that year − 90; a Quantity of 90+ years (`a`, `yr`, `years`) becomes 90;
+ *   a birthDate 90+ years before `asOfYear` becomes that year − 90; a Quantity of 90+ years (`a`,
+ *   `yr`, `years`) becomes 90;
  * - resource ids and references (relative, absolute, urn:uuid via `refs`, `?identifier=`) become
  *   keyed pseudonyms; Identifier.value → pseudonymizePatientId(secret, system, value), except
  *   `urn:dicom:uid` identifiers and ImagingStudy uids, which get mapUid (as DICOM does);
@@ -134,7 +136,7 @@ export function buildFhirDeidEngine(p: BuildFhirDeidEngineParameters): BuildFhir
         found,
         labels,
         shiftDays: dateShift ? shiftFor(patientKeyOf(ctx, resource, refs)) : undefined,
-        refYear: refYearOf(resource, p.asOfYear),
+        refYear: p.asOfYear,
         person: false,
         kept: new Set(),
       };
@@ -185,12 +187,4 @@ function pathOf(resource: Record<string, unknown>, parent: object, key: string):
   };
   const type = String(resource['resourceType']);
   return `${find(resource, isFhirResourceType(type) ? type : 'Resource') ?? '*'}.${seg(key)}`;
-}
-
-function refYearOf(resource: Record<string, unknown>, asOfYear: number): number {
-  const meta = resource['meta'];
-  const lu =
-    meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>)['lastUpdated'] : undefined;
-  const y = typeof lu === 'string' ? Number(lu.slice(0, 4)) : Number.NaN;
-  return Number.isInteger(y) && y > 0 ? y : asOfYear;
 }
