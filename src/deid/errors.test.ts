@@ -17,6 +17,7 @@ it('renders every deid error code', () => {
       }),
       renderErrorSamples(FhirDeidError, {
         DEID_FHIR_INVALID_RESOURCE: { problem: 'no-resource-type' },
+        DEID_FHIR_OUTPUT_INVALID: { path: 'Observation.component[1].valueDateTime', type: 'dateTime' },
         DEID_FHIR_RULES_INVALID: { problem: 'fhirpath' },
       }),
     ].join('\n\n'),
@@ -46,6 +47,11 @@ it('renders every deid error code', () => {
     The input is not a FHIR resource (no valid resourceType).
 
     Fix: Each resource needs a resourceType such as "Patient".
+
+    [DEID_FHIR_OUTPUT_INVALID]
+    The de-identified resource would not be valid FHIR R4: Observation.component[1].valueDateTime is not a valid dateTime.
+
+    Fix: Correct that element in the input (it is not a valid FHIR R4 value there either), then run again.
 
     [DEID_FHIR_RULES_INVALID]
     The FHIR de-identification rules file is not valid.

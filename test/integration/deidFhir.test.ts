@@ -306,3 +306,49 @@ describe('FHIR worker threads', () => {
     expect((await readdir(two)).includes('.parts')).toBe(false);
   });
 });
+
+describe('the over-89 rule without --as-of-year', () => {
+  it('is judged against the latest year in the data, never the clock, whichever worker sees which file', async () => {
+    const inDir = join(dir, 'as-of');
+    await mkdir(inDir, { recursive: true });
+    const patients = [
+      { resourceType: 'Patient', id: 'p85', birthDate: '1930-05-06' },
+      { resourceType: 'Patient', id: 'p91', birthDate: '1924-01-01' },
+    ];
+    const encounter = {
+      resourceType: 'Encounter',
+      id: 'e1',
+      status: 'finished',
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+      subject: { reference: 'Patient/p85' },
+      period: { start: '2015-03-04T10:00:00Z' },
+    };
+    // a product's expiry is no date of a person's life: it does not move the year
+    const device = { resourceType: 'Device', id: 'd1', expirationDate: '2047-11-05' };
+    await writeFile(join(inDir, 'Patient.ndjson'), `${patients.map((p) => JSON.stringify(p)).join('\n')}\n`);
+    await writeFile(join(inDir, 'Encounter.ndjson'), `${JSON.stringify(encounter)}\n`);
+    await writeFile(join(inDir, 'Device.ndjson'), `${JSON.stringify(device)}\n`);
+    // a clock far from the data: the old default (the clock's year) would make both patients 90+
+    const later = { ...ctx, clock: fixedClock('2099-06-01T00:00:00Z') };
+    const run = async (name: string, extra: Record<string, unknown>) => {
+      const out = join(dir, name);
+      await deidentifyFhirFiles(
+        later,
+        DeidFhirOptionsSchema.parse({ inputs: [inDir], out, secretFile, ...extra }),
+      );
+      const births = (await readNdjsonDir(out))['Patient']?.map((p) => p['birthDate']);
+      const report = DeidFhirReportSchema.parse(
+        JSON.parse(await readFile(join(out, 'deid-report.json'), 'utf8')),
+      );
+      return { births, settings: report.settings, digest: (await digestPath(out)).sha256 };
+    };
+    const one = await run('as-of-one', { workers: 0 });
+    expect(one.births).toEqual(['1930', '1925']); // 85 in 2015: kept; 91: the 90+ category (2015 − 90)
+    expect(one.settings).toMatchObject({ asOfYear: 2015, asOfYearSource: 'data' });
+    const two = await run('as-of-two', { workers: 2 });
+    expect(two.digest).toBe(one.digest);
+    const given = await run('as-of-given', { workers: 0, asOfYear: 2030 });
+    expect(given.births).toEqual(['1940', '1940']);
+    expect(given.settings).toMatchObject({ asOfYear: 2030, asOfYearSource: 'option' });
+  });
+});

@@ -36,6 +36,7 @@ export type ErrorCode =
   // deid fhir
   | 'DEID_FHIR_RULES_INVALID'
   | 'DEID_FHIR_INVALID_RESOURCE'
+  | 'DEID_FHIR_OUTPUT_INVALID'
   // deid (shared)
   | 'DEID_PIXEL_RULES_INVALID'
   | 'DEID_ISSUER_MAP_INVALID'

@@ -14,7 +14,10 @@ export const DeidFhirReportSchema = z.strictObject({
   settings: z.strictObject({
     leakScan: z.boolean(),
     maxDateShiftDays: z.number().int(),
-    asOfYear: z.number().int(),
+    /** The year the over-89 rule was judged against (absent for a rules file, or data without dates). */
+    asOfYear: z.number().int().optional(),
+    /** Where it came from: `--as-of-year`, or the latest year in the data. */
+    asOfYearSource: z.enum(['option', 'data']).optional(),
     secretFingerprint: z.string(),
     configSha256: z.string().optional(),
     /** Where identifiers without a system belong, and the map shared with deid dicom (no identifier). */

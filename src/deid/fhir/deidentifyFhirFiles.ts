@@ -13,6 +13,7 @@ import { readPatientIdNamespace } from '../adapters/readPatientIdNamespace.js';
 import { createPatientIdNamespace } from '../patientIdNamespace.js';
 import { createTypeSinks } from './adapters/createTypeSinks.js';
 import { runFhirPool } from './adapters/runFhirPool.js';
+import { scanLatestYear } from './adapters/scanLatestYear.js';
 import { FhirDeidError } from './engine/errors.js';
 import { buildFhirDeidEngine, parseFhirRules } from './engine/index.js';
 import { type FhirFileOutcome, processFhirFile } from './processFhirFile.js';
@@ -55,17 +56,8 @@ export async function deidentifyFhirFiles(
     rules = parseFhirRules(json);
     configSha256 = sha256Hex(text);
   }
-  const asOfYear = o.asOfYear ?? ctx.clock.now().getUTCFullYear();
   const patientIds = await readPatientIdNamespace(o);
   const namespace = createPatientIdNamespace(patientIds);
-  const engine = buildFhirDeidEngine({
-    secret,
-    rules,
-    dateShift: o.dateShift,
-    maxShiftDays: o.maxDateShiftDays,
-    asOfYear,
-    patientIds: namespace,
-  });
   const inputs: DeidFhirReport['inputs'] = [];
   const rejected: Rejection[] = [];
   let resourcesIn = 0;
@@ -79,6 +71,20 @@ export async function deidentifyFhirFiles(
       rejected.push({ ordinal: f.ordinal, reason: 'not found', path: f.path });
     } else candidates.push({ ordinal: f.ordinal, path: f.path, size: f.size });
   }
+  // the over-89 rule's year: given, or the latest in the data (a pre-pass over the text of every
+  // input, so it does not depend on which worker sees which file), never the clock; a rules file
+  // does not use it
+  const asOfYear =
+    o.asOfYear ?? (rules === undefined ? await scanLatestYear(candidates.map((c) => c.path)) : undefined);
+  const asOfYearSource = o.asOfYear !== undefined ? 'option' : asOfYear !== undefined ? 'data' : undefined;
+  const engine = buildFhirDeidEngine({
+    secret,
+    rules,
+    dateShift: o.dateShift,
+    maxShiftDays: o.maxDateShiftDays,
+    asOfYear,
+    patientIds: namespace,
+  });
   const record = (c: Candidate, outcome: FhirFileOutcome) => {
     if (outcome.status === 'deidentified') {
       resourcesIn += outcome.resources;
@@ -156,7 +162,8 @@ export async function deidentifyFhirFiles(
     settings: {
       leakScan: o.leakScan,
       maxDateShiftDays: o.maxDateShiftDays,
-      asOfYear,
+      ...(asOfYear === undefined ? {} : { asOfYear }),
+      ...(asOfYearSource === undefined ? {} : { asOfYearSource }),
       secretFingerprint: secretFingerprint(secret),
       ...(configSha256 === undefined ? {} : { configSha256 }),
       patientIdNamespace: namespace.policy,

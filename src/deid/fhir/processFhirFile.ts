@@ -32,12 +32,12 @@ export async function processFhirFile(p: {
     return { status: 'skipped', reason: 'not FHIR JSON or NDJSON (by file type)' };
   const mark = p.sinks.mark();
   let count = 0;
-  const emit = (resource: Record<string, unknown>, refs?: ReadonlyMap<string, string>) => {
+  const emit: Emit = (resource, where, refs) => {
     let r: ReturnType<FhirDeidEngine['deidentify']>;
     try {
       r = p.engine.deidentify(resource, refs);
     } catch (err) {
-      if (err instanceof SinsoError) throw new InputRejected(err.shortMessage);
+      if (err instanceof SinsoError) throw new InputRejected(`${where}: ${err.shortMessage}`);
       throw err;
     }
     const line = JSON.stringify(r.resource);
@@ -45,7 +45,7 @@ export async function processFhirFile(p: {
       const scan = findFhirLeaks({ json: line, identifying: r.identifying });
       if (scan.leaks > 0) {
         throw new InputRejected(
-          `leak scan: ${scan.leaks} identifying value(s) survive in an output resource (${scan.kinds.join(', ')})`,
+          `${where}: leak scan: ${scan.leaks} identifying value(s) survive in an output resource (${scan.kinds.join(', ')})`,
         );
       }
     }
@@ -74,7 +74,8 @@ class InputRejected extends Error {}
 /** Thrown for a JSON document that is not a FHIR resource: the input is skipped, not rejected. */
 class NotFhir extends Error {}
 
-type Emit = (resource: Record<string, unknown>, refs?: ReadonlyMap<string, string>) => void;
+/** De-identifies one resource; `where` (`line 3`, `entry 2`, `the document`) names it in a rejection. */
+type Emit = (resource: Record<string, unknown>, where: string, refs?: ReadonlyMap<string, string>) => void;
 
 function asResource(json: unknown, where: string): Record<string, unknown> {
   if (!json || typeof json !== 'object' || Array.isArray(json))
@@ -106,7 +107,7 @@ async function readNdjson(path: string, emit: Emit): Promise<void> {
       const r = asResource(json, `line ${n}`);
       if (r['resourceType'] === 'Bundle')
         throw new InputRejected(`line ${n} is a Bundle: NDJSON holds resources`);
-      emit(r);
+      emit(r, `line ${n}`);
     }
   } finally {
     rl.close();
@@ -139,7 +140,7 @@ async function readJsonDocument(
   }
   const doc = asResource(json, 'the document');
   if (doc['resourceType'] !== 'Bundle') {
-    emit(doc);
+    emit(doc, 'the document');
     return;
   }
   const entries = Array.isArray(doc['entry']) ? (doc['entry'] as unknown[]) : [];
@@ -160,7 +161,8 @@ async function readJsonDocument(
     const r = asResource(res, `entry ${i + 1}`);
     const full = (e as { fullUrl?: unknown }).fullUrl;
     // a resource known only by its urn:uuid gets the id its references were mapped to
-    if (typeof r['id'] !== 'string' && typeof full === 'string') emit({ ...r, id: full }, refs);
-    else emit(r, refs);
+    if (typeof r['id'] !== 'string' && typeof full === 'string')
+      emit({ ...r, id: full }, `entry ${i + 1}`, refs);
+    else emit(r, `entry ${i + 1}`, refs);
   });
 }

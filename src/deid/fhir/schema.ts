@@ -24,7 +24,7 @@ export const DeidFhirOptionsSchema = z.strictObject({
     .optional()
     .describe('Rules file (JSON) replacing the default HIPAA Safe Harbor profile'),
   asOfYear: AsOfYearOptionSchema.describe(
-    'Year ages are computed against for the over-89 rule (default: the current year)',
+    'Year ages are judged against for the over-89 rule (default: the latest year in the data, never the clock)',
   ),
   leakScan: z
     .boolean()

@@ -12,7 +12,7 @@ export type FhirWorkerSettings = {
   rules: FhirRulesFile | undefined;
   dateShift: boolean;
   maxShiftDays: number;
-  asOfYear: number;
+  asOfYear: number | undefined;
   leakScan: boolean;
   patientIds: PatientIdNamespaceSettings;
   /** Each input's output goes to `<partsDir>/<ordinal>/`, merged in input order by the caller. */

@@ -81,15 +81,22 @@ describe('buildFhirDeidEngine (HIPAA Safe Harbor)', () => {
     expect(p['birthDate']).toBe('1935');
     const young = engine.deidentify({ resourceType: 'Patient', id: 'y', birthDate: '1990-03-04' }).resource;
     expect(young['birthDate']).toBe('1990');
-    // against meta.lastUpdated's year when present
+    // against the run's one year, not a resource's meta.lastUpdated: one 90+ category for all
     const lu = engine.deidentify({
       resourceType: 'Patient',
       id: 'lu',
       meta: { lastUpdated: '2000-01-01T00:00:00Z' },
       birthDate: '1905',
     }).resource;
-    expect(lu['birthDate']).toBe('1910');
-    expect((lu['meta'] as R)['lastUpdated']).toBe('2000');
+    expect(lu['birthDate']).toBe('1935');
+    // no year known (no date in the data): a birth date cannot be judged, so it is removed
+    const none = buildFhirDeidEngine({ secret, asOfYear: undefined }).deidentify({
+      resourceType: 'Patient',
+      id: 'n',
+      birthDate: '1990',
+    }).resource;
+    expect(none['birthDate']).toBeUndefined();
+    expect((lu['meta'] as R)['lastUpdated']).toBeUndefined(); // an instant cannot hold a year: removed
     const shiftEngine = buildFhirDeidEngine({ secret, asOfYear: 2025, dateShift: true });
     expect(
       shiftEngine.deidentify({ resourceType: 'Patient', id: 'old', birthDate: '1920-03-04' }).resource[
@@ -236,6 +243,52 @@ describe('buildFhirDeidEngine (HIPAA Safe Harbor)', () => {
     expect(other['id']).not.toBe(JSON.parse(a).id);
     // running it twice changes nothing but the (already pseudonymous) ids
     expect(engine.describe()).toEqual({ profile: 'hipaa-safe-harbor', dateShift: false, rules: 0 });
+  });
+
+  it('removes instants under Safe Harbor and shifts them whole with --date-shift', () => {
+    const input = {
+      resourceType: 'Observation',
+      id: 'i',
+      meta: { lastUpdated: '2021-03-04T05:06:07.5+02:00' },
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+      subject: { reference: 'Patient/p' },
+      effectiveDateTime: '2021-03-04T05:00:00+02:00',
+      issued: '2021-03-04T05:06:07Z',
+    };
+    const sh = engine.deidentify(input).resource;
+    expect(sh['issued']).toBeUndefined();
+    expect(sh['effectiveDateTime']).toBe('2021');
+    expect(Object.keys(sh['meta'] as R)).toEqual(['security']);
+    const shift = buildFhirDeidEngine({ secret, asOfYear: 2025, dateShift: true }).deidentify(input).resource;
+    expect(shift['issued']).toMatch(/^\d{4}-\d{2}-\d{2}T05:06:07Z$/);
+    expect((shift['meta'] as R)['lastUpdated']).toMatch(/^\d{4}-\d{2}-\d{2}T05:06:07\.5\+02:00$/);
+  });
+
+  it('raises DEID_FHIR_OUTPUT_INVALID with the path and type where the output would be invalid', () => {
+    const bad = {
+      resourceType: 'Encounter',
+      id: 'e',
+      status: 'finished',
+      period: { start: '2021-03-04', end: '04/03/2021' },
+    };
+    expect(() => engine.deidentify(bad)).toThrow(
+      expect.objectContaining({
+        code: 'DEID_FHIR_OUTPUT_INVALID',
+        fields: { path: 'Encounter.period.end', type: 'dateTime' },
+      }),
+    );
+    // an instant that is no instant cannot be shifted whole
+    const shift = buildFhirDeidEngine({ secret, asOfYear: 2025, dateShift: true });
+    expect(() =>
+      shift.deidentify({
+        resourceType: 'Observation',
+        id: 'o',
+        status: 'final',
+        code: {},
+        issued: '2021-03-04',
+      }),
+    ).toThrow(expect.objectContaining({ fields: { path: 'Observation.issued', type: 'instant' } }));
   });
 
   it('rejects input that is not a resource', () => {

@@ -4,7 +4,8 @@ import { applyRules, withLabels } from './applyRules.js';
 import { compileRules } from './compileRules.js';
 import { createKeyedContext, type IdentifyingValue, patientKeyOf } from './context.js';
 import { FhirDeidError } from './errors.js';
-import { type SafeHarborState, safeHarborResource } from './safeHarbor.js';
+import { isFhirMemberName, isFhirResourceType } from './fhirTypes.js';
+import { InvalidOutput, type SafeHarborState, safeHarborResource } from './safeHarbor.js';
 import type { FhirRulesFile } from './schema.js';
 
 export type BuildFhirDeidEngineParameters = {
@@ -17,10 +18,12 @@ export type BuildFhirDeidEngineParameters = {
   /** Largest shift in days (default 365; a rules file's settings.dateShiftMaxDays wins). */
   maxShiftDays?: number | undefined;
   /**
-   * The year ages are computed against for the over-89 rule, when a resource has no
-   * meta.lastUpdated. Required, so output does not depend on the clock.
+   * The year ages are judged against for the over-89 rule, the same for every resource of a run
+   * (so a birth date 90 years before it is one category for all; `sinso deid fhir` defaults it to
+   * the latest year in its inputs). Required, so output never depends on the clock; undefined
+   * only when the data holds no date, and then a birth date, which cannot be judged, is removed.
    */
-  asOfYear: number;
+  asOfYear: number | undefined;
   /**
    * The run's patient-ID namespace policy (`--patient-id-system`, `--issuer-map`): the namespace
    * of an Identifier without a system. Default: the shared namespace.
@@ -61,10 +64,12 @@ export type BuildFhirDeidEngineErrorType = FhirDeidError;
  *   photos, `_x` primitive extensions, Location.position and device serial/lot/UDI are removed;
  * - Address loses line/city/district/text; postalCode becomes its zip3 (`000` for the 17
  *   restricted areas); state and country stay;
- * - every date (any string shaped `YYYY-MM…`, under any key but code/system/version/url/id/
- *   reference) becomes its year, or with `dateShift` is shifted by the patient's keyed offset;
- *   a birthDate 90+ years before the reference year (meta.lastUpdated's, else asOfYear) becomes
- *   that year − 90; a Quantity of 90+ years (`a`, `yr`, `years`) becomes 90;
+ * - every date and dateTime (and any other string shaped `YYYY-MM…`, under any key but
+ *   code/system/version/url/id/reference) becomes its year, and every instant is removed (an
+ *   instant cannot hold a year); with `dateShift` both are shifted whole by the patient's keyed
+ *   offset;
+ *   a birthDate 90+ years before `asOfYear` becomes that year − 90; a Quantity of 90+ years (`a`,
+ *   `yr`, `years`) becomes 90;
  * - resource ids and references (relative, absolute, urn:uuid via `refs`, `?identifier=`) become
  *   keyed pseudonyms; Identifier.value → pseudonymizePatientId(secret, system, value), a missing
  *   system taking the run's default namespace (`patientIds`), except
@@ -72,6 +77,12 @@ export type BuildFhirDeidEngineErrorType = FhirDeidError;
  * - extensions other than US Core race/ethnicity/birthsex are removed (modifierExtension too,
  *   which can change meaning), meta.source and meta.versionId are removed, and meta.security
  *   gets one v3-ObservationValue label per kind of change (REDACTED, PSEUDED, GENERALIZED, PERTURBED).
+ *
+ * The walk is typed by the FHIR R4 definitions of the official JSON schema (fhirTypes.ts) where
+ * the resource type and its members are known, by member name elsewhere. A required element it
+ * removed comes back as a data-absent reason (`masked`), and every value it writes is checked
+ * against its type's pattern: where the output would not be valid FHIR R4, deidentify throws
+ * DEID_FHIR_OUTPUT_INVALID with the element's path and type (never the value).
  *
  * With `rules`, only the rules apply (first rule selecting a node decides; unselected nodes are kept).
  *
@@ -132,11 +143,20 @@ export function buildFhirDeidEngine(p: BuildFhirDeidEngineParameters): BuildFhir
         found,
         labels,
         shiftDays: dateShift ? shiftFor(patientKeyOf(ctx, resource, refs)) : undefined,
-        refYear: refYearOf(resource, p.asOfYear),
+        refYear: p.asOfYear,
         person: false,
         kept: new Set(),
       };
-      const out = safeHarborResource(resource, st);
+      let out: Record<string, unknown>;
+      try {
+        out = safeHarborResource(resource, st);
+      } catch (err) {
+        if (!(err instanceof InvalidOutput)) throw err;
+        throw new FhirDeidError('DEID_FHIR_OUTPUT_INVALID', {
+          path: pathOf(resource, err.parent, err.key),
+          type: err.type,
+        });
+      }
       if (labels.size > 0) out['meta'] = withLabels(out['meta'], labels);
       return { resource: out, identifying: found };
     },
@@ -149,10 +169,29 @@ export function buildFhirDeidEngine(p: BuildFhirDeidEngineParameters): BuildFhir
   };
 }
 
-function refYearOf(resource: Record<string, unknown>, asOfYear: number): number {
-  const meta = resource['meta'];
-  const lu =
-    meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>)['lastUpdated'] : undefined;
-  const y = typeof lu === 'string' ? Number(lu.slice(0, 4)) : Number.NaN;
-  return Number.isInteger(y) && y > 0 ? y : asOfYear;
+/**
+ * The path of member `key` of `parent` in `resource` (`Observation.component[1].valueDateTime`),
+ * found by identity; only FHIR element names appear in it (any other key is written `*`), never a
+ * value.
+ */
+function pathOf(resource: Record<string, unknown>, parent: object, key: string): string {
+  const seg = (k: string) => (isFhirMemberName(k) ? k : '*');
+  const find = (v: unknown, path: string): string | undefined => {
+    if (v === parent) return path;
+    if (v === null || typeof v !== 'object') return undefined;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const p = find(v[i], `${path}[${i}]`);
+        if (p !== undefined) return p;
+      }
+      return undefined;
+    }
+    for (const k in v as Record<string, unknown>) {
+      const p = find((v as Record<string, unknown>)[k], `${path}.${seg(k)}`);
+      if (p !== undefined) return p;
+    }
+    return undefined;
+  };
+  const type = String(resource['resourceType']);
+  return `${find(resource, isFhirResourceType(type) ? type : 'Resource') ?? '*'}.${seg(key)}`;
 }

@@ -9,7 +9,10 @@
  * from other four-digit strings.
  */
 const DATE_LIKE =
-  /^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:\.\d{1,9})?)?(Z|[+-](?:0\d|1[0-4]):[0-5]\d)?)?)?$/;
+  /^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:\.\d+)?)?(Z|[+-](?:0\d|1[0-4]):[0-5]\d)?)?)?$/;
+
+/** A year alone, as FHIR's date and dateTime allow it (`0001`…`9999`): already what Safe Harbor keeps. */
+export const FHIR_YEAR = /^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)$/;
 
 /**
  * Whether a string is a FHIR date/dateTime/instant with at least year and month.

@@ -29,6 +29,11 @@ export const fhirDeidErrors = defineErrorCodes({
     message: (f: { problem: keyof typeof RESOURCE_PROBLEMS }) => RESOURCE_PROBLEMS[f.problem][0],
     fix: (f) => RESOURCE_PROBLEMS[f.problem][1],
   },
+  DEID_FHIR_OUTPUT_INVALID: {
+    message: (f: { path: string; type: string }) =>
+      `The de-identified resource would not be valid FHIR R4: ${f.path} is not a valid ${f.type}.`,
+    fix: 'Correct that element in the input (it is not a valid FHIR R4 value there either), then run again.',
+  },
   DEID_FHIR_RULES_INVALID: {
     message: (f: { problem: keyof typeof RULES_PROBLEMS }) => RULES_PROBLEMS[f.problem][0],
     fix: (f) => RULES_PROBLEMS[f.problem][1],
@@ -37,7 +42,8 @@ export const fhirDeidErrors = defineErrorCodes({
 
 /**
  * Raised by the FHIR de-identification engine for input it cannot process (a value that is not a
- * FHIR resource) and for a rules file that does not parse (`issues` names `rules.N.field`).
+ * FHIR resource, an element whose de-identified value would not be valid FHIR R4: its path and
+ * type) and for a rules file that does not parse (`issues` names `rules.N.field`).
  * Never carries a data value.
  *
  * @example
