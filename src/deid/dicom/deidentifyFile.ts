@@ -1,8 +1,9 @@
-import { dateShiftDays, mapUid, pseudonymizePatientId } from '../../core/pseudonym.js';
+import { dateShiftDays, pseudonymizePatientId } from '../../core/pseudonym.js';
 import { version } from '../../core/version.js';
 import { type DicomElement, type DicomFile, decodeText, encodeText, lookupVr } from '../../ingest/index.js';
 import { createPatientIdNamespace, type PatientIdNamespaceResolver } from '../patientIdNamespace.js';
 import { collectIdentifying, elementActions } from './collectIdentifying.js';
+import { mapUidCached } from './mapUidCached.js';
 import { DEID_METHOD_CODES, dummyValue, type Profile } from './profile/index.js';
 import { shiftDicomDate, shiftDicomDateTime } from './shiftDates.js';
 
@@ -134,7 +135,7 @@ export function deidentifyFile(
       .split('\\')
       .map((u) => {
         const uid = u.trim().replace(/\0+$/, '');
-        return !uid || uid.startsWith(REGISTRY_ROOT) ? uid : mapUid(ctx.secret, uid);
+        return !uid || uid.startsWith(REGISTRY_ROOT) ? uid : mapUidCached({ secret: ctx.secret, uid });
       })
       .join('\\');
     return { tag: el.tag, vr: el.vr, value: put('UI', out) };
@@ -285,7 +286,7 @@ export function deidentifyFile(
   );
   dataset.sort((a, b) => a.tag - b.tag);
 
-  const newSop = mapUid(ctx.secret, sop);
+  const newSop = mapUidCached({ secret: ctx.secret, uid: sop });
   const sopClass = text(T.SOPClassUID) || metaText(input, T.MediaStorageSOPClassUID);
   const meta: DicomElement[] = [
     { tag: T.FileMetaInformationVersion, vr: 'OB', value: Uint8Array.of(0, 1) },
@@ -298,7 +299,11 @@ export function deidentifyFile(
   return {
     ok: true,
     file: { preamble: new Uint8Array(128), meta, dataset, syntax: input.syntax },
-    uids: { study: mapUid(ctx.secret, study), series: mapUid(ctx.secret, series), sop: newSop },
+    uids: {
+      study: mapUidCached({ secret: ctx.secret, uid: study }),
+      series: mapUidCached({ secret: ctx.secret, uid: series }),
+      sop: newSop,
+    },
     identifying,
     kept,
     inserted,

@@ -1,4 +1,5 @@
 import type { IdentifyingValue } from './collectIdentifying.js';
+import { matchNeedles } from './matchNeedles.js';
 
 /** Which identifying values are worth searching for, by VR, and their shortest useful length. */
 export const MIN_LEAK_LENGTH: Readonly<Record<string, number>> = {
@@ -46,42 +47,61 @@ export type FindLeaksReturnType = { leaks: number; vrs: string[] };
 
 /**
  * Searches bytes for every identifying value read from the input (names and their components,
- * IDs, dates, UIDs, free text), case-insensitively, in UTF-8 and Latin-1 spellings. Returns how
- * many values were found and their VRs — never the values themselves.
+ * IDs, dates, UIDs, free text), case-insensitively, in UTF-8 and Latin-1 spellings, on word
+ * boundaries (`containsWord`). Returns how many values were found and their VRs — never the
+ * values themselves. One pass of a multi-needle automaton (`matchNeedles`) over the bytes
+ * finds them all, and one over the kept and written values tells which are exempt: the work grows
+ * with the header's length plus the values' total length, not with their product.
  *
  * @example
  * const { leaks } = findLeaks({ bytes: header, identifying, kept });
  * if (leaks > 0) reject('leak scan: identifying values survive');
  */
 export function findLeaks(p: FindLeaksParameters): FindLeaksReturnType {
-  const hay = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength)
-    .toString('latin1')
-    .toLowerCase();
-  const written = (p.written ?? []).map((w) => w.toLowerCase());
-  const keptValues = [...p.kept];
+  // the values to search for, once each (by their lowercase text), with the VR they first came with
   const seen = new Set<string>();
-  const vrs = new Set<string>();
-  let leaks = 0;
+  const texts: string[] = [];
+  const textVrs: string[] = [];
   for (const v of p.identifying) {
     const min = MIN_LEAK_LENGTH[v.vr];
     const t = v.text.trim().toLowerCase();
     if (min === undefined || t.length < min || seen.has(t)) continue;
     seen.add(t);
-    // a value the profile keeps is by definition not identifying: nor is a part of one
-    if (
-      PLACEHOLDER_VALUES.has(t) ||
-      written.some((w) => w.includes(t)) ||
-      keptValues.some((k) => k.includes(t))
-    )
-      continue;
-    const latin1 = Buffer.from(t, 'utf8').toString('latin1');
-    if (containsWord(hay, t) || (latin1 !== t && containsWord(hay, latin1))) {
+    if (PLACEHOLDER_VALUES.has(t)) continue;
+    texts.push(t);
+    textVrs.push(v.vr);
+  }
+  if (texts.length === 0) return { leaks: 0, vrs: [] };
+  // needles 0 … n−1 are the values; a value with non-ASCII text also has its UTF-8 bytes read
+  // as Latin-1 (the header is searched as Latin-1 text) as a needle after them
+  const n = texts.length;
+  const needles = [...texts];
+  const spelling: number[] = [];
+  for (const t of texts) {
+    const latin1 = NON_ASCII.test(t) ? Buffer.from(t, 'utf8').toString('latin1') : t;
+    spelling.push(latin1 === t ? -1 : needles.push(latin1) - 1);
+  }
+  // a value the profile keeps is by definition not identifying: nor is a part of one; nor is a
+  // part of the text sinso wrote itself
+  const { anywhere: exempt, words: inHeader } = matchNeedles({
+    needles,
+    anywhereIn: [...(p.written ?? []).map((w) => w.toLowerCase()), ...p.kept],
+    wordsInLatin1: p.bytes,
+  });
+  const vrs = new Set<string>();
+  let leaks = 0;
+  for (let i = 0; i < n; i++) {
+    if (exempt[i]) continue;
+    const s = spelling[i] as number;
+    if (inHeader[i] || (s >= 0 && inHeader[s])) {
       leaks++;
-      vrs.add(v.vr);
+      vrs.add(textVrs[i] as string);
     }
   }
   return { leaks, vrs: [...vrs].sort() };
 }
+
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 const isWordChar = (c: number | undefined) =>
   c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c >= 0xc0);
