@@ -37,7 +37,8 @@ describe('catalogue errors', () => {
 
   it('narrow code and fields with is()', () => {
     const err: unknown = new DemoError('COMMIT_ROW_NOT_FOUND', { table: 't', row: 1 });
-    if (!(err instanceof DemoError && err.is('COMMIT_ROW_NOT_FOUND'))) throw new Error('expected it');
+    if (!(err instanceof DemoError && err.is('COMMIT_ROW_NOT_FOUND')))
+      expect.unreachable('is() did not narrow');
     const row: number = err.fields.row;
     expect(row).toBe(1);
     expect(err.is('COMMIT_INVALID')).toBe(false);
