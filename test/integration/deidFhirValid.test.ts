@@ -60,25 +60,23 @@ async function outputs(out: string): Promise<Json[]> {
   return all;
 }
 
+/** De-identifies the inputs (one thread), expects no rejection and returns every output resource. */
+async function deidentifyAll(inputs: string[], out: string, dateShift: boolean): Promise<Json[]> {
+  const r = await deidentifyFhirFiles(
+    ctx,
+    DeidFhirOptionsSchema.parse({ inputs, out, secretFile, dateShift, asOfYear: 2025, workers: 0 }),
+  );
+  expect(r.rejected ?? []).toEqual([]);
+  return outputs(out);
+}
+
 describe.each([
   ['Safe Harbor', false],
   ['--date-shift', true],
 ])('every de-identified resource is valid FHIR R4 (%s)', (_mode, dateShift) => {
   it.each(['the synthetic cohort', 'the Synthea sample', 'the HL7 examples'])('%s', async (name) => {
     const out = join(dir, `${name.replaceAll(' ', '-')}-${dateShift}`);
-    const r = await deidentifyFhirFiles(
-      ctx,
-      DeidFhirOptionsSchema.parse({
-        inputs: corpora[name],
-        out,
-        secretFile,
-        dateShift,
-        asOfYear: 2025,
-        workers: 0,
-      }),
-    );
-    expect(r.rejected ?? []).toEqual([]);
-    const resources = await outputs(out);
+    const resources = await deidentifyAll(corpora[name] ?? [], out, dateShift);
     expect(resources.length).toBeGreaterThan(30);
     const invalid = resources.flatMap((res) => validate(res));
     // one line per schema error: the resource type, the element and what is wrong
@@ -177,19 +175,7 @@ describe('resources whose de-identification touches what FHIR requires', () => {
       const input = join(dir, `crafted-${dateShift}.ndjson`);
       await writeFile(input, `${crafted.map((c) => JSON.stringify(c)).join('\n')}\n`);
       const out = join(dir, `crafted-out-${dateShift}`);
-      const r = await deidentifyFhirFiles(
-        ctx,
-        DeidFhirOptionsSchema.parse({
-          inputs: [input],
-          out,
-          secretFile,
-          dateShift,
-          asOfYear: 2025,
-          workers: 0,
-        }),
-      );
-      expect(r.rejected ?? []).toEqual([]);
-      const res = await outputs(out);
+      const res = await deidentifyAll([input], out, dateShift);
       expect(res.flatMap((x) => validate(x))).toEqual([]);
       const by = (t: string) => res.find((x) => x['resourceType'] === t) as Json;
       expect(by('Goal')['description']).toEqual({ extension: DAR });
