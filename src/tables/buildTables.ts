@@ -8,8 +8,15 @@ import { type FhirFileInput, readSources, type TablesInputs } from './adapters/r
 import { arrowTable } from './arrowColumns.js';
 import { dicomArrowColumns } from './dicomMetadata.js';
 import { TablesError } from './errors.js';
-import { createStagingSql, FHIR_TABLES, type FhirTableName, fhirInsertSql, stagingTable } from './fhirSql.js';
-import { DICOM_FILES_TABLE, replaceDatasetSql } from './materializeSql.js';
+import {
+  conflictingDuplicatesSql,
+  createStagingSql,
+  FHIR_TABLES,
+  type FhirTableName,
+  fhirInsertSql,
+  stagingTable,
+} from './fhirSql.js';
+import { type DedupeTables, DICOM_FILES_TABLE, replaceDatasetSql } from './materializeSql.js';
 import { sqlIdent } from './quoteSql.js';
 import { parseQuasiIdentifiers } from './risk.js';
 import type { TablesOptions, TablesResult } from './schema.js';
@@ -43,7 +50,7 @@ export async function loadFhirFiles(
   const rejected: Rejection[] = [];
   for (const f of files) {
     try {
-      await session.connection.run(fhirInsertSql(f.table, f.path));
+      await session.connection.run(fhirInsertSql(f.table, f.path, f.ordinal));
     } catch (err) {
       rejected.push({ ordinal: f.ordinal, path: f.path, reason: ndjsonRejectReason(f.table, err) });
     }
@@ -51,6 +58,43 @@ export async function loadFhirFiles(
   }
   task?.done();
   return rejected;
+}
+
+/** The FHIR tables loaded from more than one file: their resource ids are de-duplicated. */
+export function tablesToDedupe(files: readonly FhirFileInput[]): DedupeTables {
+  const count = new Map<FhirTableName, number>();
+  for (const f of files) count.set(f.table, (count.get(f.table) ?? 0) + 1);
+  return new Set([...count].filter(([, n]) => n > 1).map(([t]) => t));
+}
+
+/**
+ * The same resource id in two input files: identical rows are kept once (silently: a folder given
+ * twice, or overlapping exports); rows that differ from the first file's are left out and their
+ * file is reported, so no resource is counted twice and none is silently replaced.
+ *
+ * @example
+ * const rejected = await duplicateRejections(session, inputs.fhir);
+ */
+export async function duplicateRejections(
+  session: DuckDBSession,
+  files: readonly FhirFileInput[],
+): Promise<Rejection[]> {
+  const byOrdinal = new Map(files.map((f) => [f.ordinal, f]));
+  const out: Rejection[] = [];
+  for (const table of tablesToDedupe(files)) {
+    for (const r of await session.rows(conflictingDuplicatesSql(table))) {
+      const file = byOrdinal.get(Number(r['ordinal']));
+      if (!file) continue;
+      out.push({
+        ordinal: file.ordinal,
+        path: file.path,
+        reason:
+          `${Number(r['n'])} ${FHIR_TABLES[table]} resource(s) have the id of a different resource in input file ` +
+          `#${Number(r['first'])} and were left out: give each resource once (one export per folder, no overlapping folders)`,
+      });
+    }
+  }
+  return out;
 }
 
 /**
@@ -97,11 +141,15 @@ async function ensureStagingTables(session: DuckDBSession): Promise<void> {
  * @example
  * await replaceDataset(session, 'main');
  */
-export async function replaceDataset(session: DuckDBSession, dataset: string): Promise<void> {
+export async function replaceDataset(
+  session: DuckDBSession,
+  dataset: string,
+  dedupe: DedupeTables = new Set(),
+): Promise<void> {
   await ensureStagingTables(session);
   await session.run('BEGIN TRANSACTION');
   try {
-    for (const sql of replaceDatasetSql(dataset)) await session.run(sql);
+    for (const sql of replaceDatasetSql(dataset, dedupe)) await session.run(sql);
     await session.run('COMMIT');
   } catch (err) {
     await session.connection.run('ROLLBACK').catch(() => undefined);
@@ -129,12 +177,13 @@ export async function buildTables(ctx: StageContext, o: TablesOptions): Promise<
   try {
     const rejected = [
       ...(await loadFhirFiles(session, inputs.fhir, ctx.progress)),
+      ...(await duplicateRejections(session, inputs.fhir)),
       ...(await loadDicomFiles(session, inputs.dicom, {
         concurrency: o.concurrency,
         progress: ctx.progress,
       })),
     ].sort((a, b) => a.ordinal - b.ordinal);
-    await replaceDataset(session, o.dataset);
+    await replaceDataset(session, o.dataset, tablesToDedupe(inputs.fhir));
     const { manifest, risk } = await exportTables(session, {
       relationOf: (t) => `${sqlIdent(o.dataset)}.${sqlIdent(t)}`,
       out: o.out,

@@ -27,9 +27,9 @@ it('renders every tables error code', () => {
     [TABLES_INPUT_INVALID]
     An input is not the output folder of \`sinso deid fhir\` or \`sinso deid dicom\`.
 
-    Input #2 has no valid deid-report.json.
+    Input #2 has no valid deid-report.json, nor any folder inside it (3 levels deep) that has one.
 
-    Fix: Pass the folders written by \`sinso deid fhir --out DIR\` or \`sinso deid dicom --out DIR\`.
+    Fix: Pass the folders written by \`sinso deid fhir --out DIR\` or \`sinso deid dicom --out DIR\`, or a folder that holds them.
 
     [TABLES_NOT_FOUND]
     The workspace has no tables yet.
@@ -39,7 +39,7 @@ it('renders every tables error code', () => {
     [TABLES_INVALID]
     The tables folder was written by another version of the table schemas.
 
-    Expected tables version 1.
+    Expected tables version 2.
 
     Fix: Rebuild the folder with this version of \`sinso tables\`.
 

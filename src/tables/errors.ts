@@ -62,8 +62,10 @@ export const tablesErrors = defineErrorCodes({
   },
   TABLES_INPUT_INVALID: {
     message: () => 'An input is not the output folder of `sinso deid fhir` or `sinso deid dicom`.',
-    meta: (f: { ordinal: number }) => [`Input #${f.ordinal} has no valid deid-report.json.`],
-    fix: 'Pass the folders written by `sinso deid fhir --out DIR` or `sinso deid dicom --out DIR`.',
+    meta: (f: { ordinal: number }) => [
+      `Input #${f.ordinal} has no valid deid-report.json, nor any folder inside it (3 levels deep) that has one.`,
+    ],
+    fix: 'Pass the folders written by `sinso deid fhir --out DIR` or `sinso deid dicom --out DIR`, or a folder that holds them.',
   },
   TABLES_NOT_FOUND: {
     message: (f: { where: keyof typeof NOT_FOUND }) => NOT_FOUND[f.where][0],

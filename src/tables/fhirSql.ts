@@ -16,6 +16,23 @@ const CODING = 'STRUCT(system VARCHAR, code VARCHAR, display VARCHAR)';
 const CONCEPT = `STRUCT(coding ${CODING}[], text VARCHAR)`;
 const REF = 'STRUCT(reference VARCHAR)';
 const PERIOD = 'STRUCT("start" VARCHAR, "end" VARCHAR)';
+const QUANTITY = 'STRUCT(value VARCHAR, unit VARCHAR, code VARCHAR)';
+/** The type of a measured value in the tables: exact to 8 decimal places (see schema.ts). */
+export const VALUE_DECIMAL = 'DECIMAL(18,8)';
+/** One flattened `Observation.component`, as the staging column `components` holds it. */
+const COMPONENT =
+  `STRUCT(code_system VARCHAR, code VARCHAR, display VARCHAR, value ${VALUE_DECIMAL}, ` +
+  'unit VARCHAR, unit_code VARCHAR, value_code VARCHAR)';
+
+/**
+ * Staging columns beyond a table's own: what a later query needs and the table does not keep
+ * (the components of `observation_components`, the identifiers that link DICOM-only studies to a
+ * patient). Final tables select their own columns only.
+ */
+const EXTRA_STAGING: Partial<Record<FhirTableName, [string, string][]>> = {
+  patients: [['identifier_values', 'VARCHAR[]']],
+  observations: [['components', `${COMPONENT}[]`]],
+};
 
 /**
  * The fields read from each resource type, as DuckDB types (explicit, not auto-detected: the
@@ -30,6 +47,7 @@ const READ_COLUMNS: Record<FhirTableName, Record<string, string>> = {
     birthDate: 'VARCHAR',
     deceasedBoolean: 'BOOLEAN',
     deceasedDateTime: 'VARCHAR',
+    identifier: 'STRUCT(system VARCHAR, value VARCHAR)[]',
     address: 'STRUCT("use" VARCHAR, state VARCHAR, postalCode VARCHAR)[]',
     extension: `STRUCT(url VARCHAR, extension STRUCT(url VARCHAR, valueCoding ${CODING})[])[]`,
   },
@@ -52,9 +70,10 @@ const READ_COLUMNS: Record<FhirTableName, Record<string, string>> = {
     encounter: REF,
     effectiveDateTime: 'VARCHAR',
     effectivePeriod: PERIOD,
-    // the number as its JSON text, so DECIMAL(18,4) gets it exactly (no binary floating point)
-    valueQuantity: 'STRUCT(value VARCHAR, unit VARCHAR, code VARCHAR)',
+    // the number as its JSON text, so the DECIMAL gets it exactly (no binary floating point)
+    valueQuantity: QUANTITY,
     valueCodeableConcept: CONCEPT,
+    component: `STRUCT(code ${CONCEPT}, valueQuantity ${QUANTITY}, valueCodeableConcept ${CONCEPT})[]`,
   },
   conditions: {
     resourceType: 'VARCHAR',
@@ -123,6 +142,8 @@ const SELECT: Record<Exclude<FhirTableName, 'imaging_studies'> | 'fhir_imaging',
     deceased: 'CASE WHEN deceasedDateTime IS NOT NULL THEN true ELSE deceasedBoolean END',
     race: ext(`${US_CORE}/us-core-race`),
     ethnicity: ext(`${US_CORE}/us-core-ethnicity`),
+    identifier_values:
+      "list_filter(list_transform(identifier, i -> i.value), v -> v IS NOT NULL AND v <> '')",
   },
   encounters: {
     encounter_id: 'id',
@@ -145,12 +166,16 @@ const SELECT: Record<Exclude<FhirTableName, 'imaging_studies'> | 'fhir_imaging',
     code_system: 'code.coding[1].system',
     code: 'code.coding[1].code',
     display: 'code.coding[1].display',
-    value: 'TRY_CAST(valueQuantity.value AS DECIMAL(18,4))',
+    value: `TRY_CAST(valueQuantity.value AS ${VALUE_DECIMAL})`,
     unit: 'valueQuantity.unit',
     unit_code: 'valueQuantity.code',
     value_code: 'valueCodeableConcept.coding[1].code',
     effective_time: time('coalesce(effectiveDateTime, effectivePeriod."start")'),
     effective_year: year('coalesce(effectiveDateTime, effectivePeriod."start")'),
+    components:
+      `list_transform(component, c -> {'code_system': c.code.coding[1].system, 'code': c.code.coding[1].code, ` +
+      `'display': c.code.coding[1].display, 'value': TRY_CAST(c.valueQuantity.value AS ${VALUE_DECIMAL}), ` +
+      `'unit': c.valueQuantity.unit, 'unit_code': c.valueQuantity.code, 'value_code': c.valueCodeableConcept.coding[1].code})`,
   },
   conditions: {
     condition_id: 'id',
@@ -199,40 +224,63 @@ export function stagingTable(table: FhirTableName): string {
   return table === 'imaging_studies' ? 'stage_fhir_imaging' : `stage_${table}`;
 }
 
+/** The staging column that numbers the input file a row came from (for duplicates). */
+export const SOURCE_ORDINAL = 'source_ordinal';
+
+/** The column that identifies a resource in a FHIR table's staging table (its `id`). */
+export function resourceIdColumn(table: FhirTableName): string {
+  const ids: Record<FhirTableName, string> = {
+    patients: 'patient_id',
+    encounters: 'encounter_id',
+    observations: 'observation_id',
+    conditions: 'condition_id',
+    medications: 'medication_request_id',
+    imaging_studies: 'imaging_study_id',
+  };
+  return ids[table];
+}
+
 /** Columns (name → DuckDB type) of a FHIR table's staging table, in select order. */
 export function stagingColumns(table: FhirTableName): [string, string][] {
+  const ordinal: [string, string] = [SOURCE_ORDINAL, 'INTEGER'];
   if (table !== 'imaging_studies') {
-    return tableDefinition(table).columns.map((c) => [c.name, c.type]);
+    return [
+      ...tableDefinition(table).columns.map((c): [string, string] => [c.name, c.type]),
+      ...(EXTRA_STAGING[table] ?? []),
+      ordinal,
+    ];
   }
   const types: Record<string, string> = Object.fromEntries(
     tableDefinition('imaging_studies').columns.map((c) => [c.name, c.type]),
   );
-  return Object.keys(SELECT.fhir_imaging).map((n) => [n, types[n] ?? 'VARCHAR']);
+  return [
+    ...Object.keys(SELECT.fhir_imaging).map((n): [string, string] => [n, types[n] ?? 'VARCHAR']),
+    ordinal,
+  ];
 }
 
 /**
  * The `INSERT … SELECT` that flattens one NDJSON file of a resource type into a FHIR table's
  * staging table: DuckDB's JSON reader parses, SQL flattens (references → ids, first codings,
- * quantities, dates → TIMESTAMP or year).
+ * quantities, dates → TIMESTAMP or year). Each row keeps the file's ordinal.
  *
  * @example
- * await connection.run(fhirInsertSql('observations', '/data/deid/Observation.ndjson'));
+ * await connection.run(fhirInsertSql('observations', '/data/deid/Observation.ndjson', 1));
  */
-export function fhirInsertSql(table: FhirTableName, files: string | readonly string[]): string {
+export function fhirInsertSql(table: FhirTableName, file: string, ordinal: number): string {
   const select = SELECT[table === 'imaging_studies' ? 'fhir_imaging' : table];
   const cols = stagingColumns(table);
   const exprs = cols.map(([name]) => {
-    const e = select[name];
+    const e = name === SOURCE_ORDINAL ? String(Math.trunc(ordinal)) : select[name];
     if (e === undefined) throw new RangeError(`no SQL for column ${table}.${name}`);
     return `${e} AS ${sqlIdent(name)}`;
   });
-  const list = (typeof files === 'string' ? [files] : files).map(sqlString).join(', ');
   const columns = Object.entries(READ_COLUMNS[table])
     .map(([k, t]) => `${sqlIdent(k)}: ${sqlString(t)}`)
     .join(', ');
   return (
     `INSERT INTO ${stagingTable(table)} SELECT ${exprs.join(', ')} ` +
-    `FROM read_json([${list}], format = 'newline_delimited', columns = {${columns}}, ` +
+    `FROM read_json([${sqlString(file)}], format = 'newline_delimited', columns = {${columns}}, ` +
     `maximum_object_size = 67108864) WHERE resourceType = ${sqlString(FHIR_TABLES[table])}`
   );
 }
@@ -241,4 +289,40 @@ export function fhirInsertSql(table: FhirTableName, files: string | readonly str
 export function createStagingSql(table: FhirTableName): string {
   const cols = stagingColumns(table).map(([n, t]) => `${sqlIdent(n)} ${t}`);
   return `CREATE OR REPLACE TEMP TABLE ${stagingTable(table)} (${cols.join(', ')})`;
+}
+
+/**
+ * The staged rows of a FHIR table, one per resource id when `dedupe`: the row from the first
+ * input file that has the id (rows of later files with the same id are identical, or were
+ * reported by `conflictingDuplicatesSql`).
+ */
+export function stagedRowsSql(table: FhirTableName, dedupe: boolean): string {
+  const from = `SELECT * FROM ${stagingTable(table)}`;
+  if (!dedupe) return from;
+  return (
+    `${from} QUALIFY row_number() OVER (PARTITION BY ${sqlIdent(resourceIdColumn(table))} ` +
+    `ORDER BY ${SOURCE_ORDINAL}) = 1`
+  );
+}
+
+/**
+ * Per input file (ordinal): how many of its resources have an id that an earlier input file
+ * already has with other content, and the first such earlier file. Rows with a NULL id are
+ * never duplicates.
+ */
+export function conflictingDuplicatesSql(table: FhirTableName): string {
+  const id = sqlIdent(resourceIdColumn(table));
+  const cols = stagingColumns(table)
+    .map(([n]) => n)
+    .filter((n) => n !== SOURCE_ORDINAL);
+  const row = (alias: string) =>
+    `{${cols.map((c) => `${sqlString(c)}: ${alias}.${sqlIdent(c)}`).join(', ')}}`;
+  const ranked =
+    `SELECT *, row_number() OVER (PARTITION BY ${id} ORDER BY ${SOURCE_ORDINAL}) AS rn ` +
+    `FROM ${stagingTable(table)} WHERE ${id} IS NOT NULL`;
+  return (
+    `WITH r AS (${ranked}) SELECT s.${SOURCE_ORDINAL} AS ordinal, count(*)::BIGINT AS n, ` +
+    `min(f.${SOURCE_ORDINAL}) AS first FROM r s JOIN r f ON f.${id} = s.${id} AND f.rn = 1 ` +
+    `WHERE s.rn > 1 AND ${row('s')} IS DISTINCT FROM ${row('f')} GROUP BY s.${SOURCE_ORDINAL} ORDER BY 1`
+  );
 }

@@ -1,4 +1,4 @@
-import { FHIR_TABLES, type FhirTableName, stagingTable } from './fhirSql.js';
+import { FHIR_TABLES, type FhirTableName, stagedRowsSql, stagingTable, VALUE_DECIMAL } from './fhirSql.js';
 import { sqlIdent } from './quoteSql.js';
 import { TABLE_NAMES, type TableDefinition, type TableName, tableDefinition } from './schema.js';
 
@@ -20,17 +20,40 @@ function castSelect(t: TableDefinition, exprs: Record<string, string>): string {
     .join(', ');
 }
 
-/** The query giving the rows of one final table from the staging tables. */
-export function finalTableQuery(name: TableName): string {
+/** Which FHIR tables had rows from more than one input file (their ids are de-duplicated). */
+export type DedupeTables = ReadonlySet<FhirTableName>;
+
+/**
+ * The query giving the rows of one final table from the staging tables; the FHIR tables in
+ * `dedupe` keep one row per resource id (the first input file's).
+ */
+export function finalTableQuery(name: TableName, dedupe: DedupeTables = new Set()): string {
   const t = tableDefinition(name);
+  const staged = (f: FhirTableName) => `(${stagedRowsSql(f, dedupe.has(f))})`;
   if (name in FHIR_TABLES && name !== 'imaging_studies') {
-    return `SELECT ${castSelect(t, {})} FROM ${stagingTable(name as FhirTableName)}`;
+    return `SELECT ${castSelect(t, {})} FROM ${staged(name as FhirTableName)}`;
+  }
+  if (name === 'observation_components') {
+    const c = (field: string) => `c.x.${sqlIdent(field)}`;
+    return (
+      `SELECT ${castSelect(t, {
+        component_index: 'c.i',
+        code_system: c('code_system'),
+        code: c('code'),
+        display: c('display'),
+        value: c('value'),
+        unit: c('unit'),
+        unit_code: c('unit_code'),
+        value_code: c('value_code'),
+      })} FROM (SELECT *, unnest(list_transform(components, (x, i) -> {'i': i, 'x': x})) AS c ` +
+      `FROM ${staged('observations')})`
+    );
   }
   if (name === 'imaging_instances') {
     return `SELECT ${castSelect(t, {
-      slice_thickness: 'TRY_CAST(slice_thickness AS DECIMAL(18,4))',
-      pixel_spacing_row: 'TRY_CAST(pixel_spacing_row AS DECIMAL(18,4))',
-      pixel_spacing_col: 'TRY_CAST(pixel_spacing_col AS DECIMAL(18,4))',
+      slice_thickness: `TRY_CAST(slice_thickness AS ${VALUE_DECIMAL})`,
+      pixel_spacing_row: `TRY_CAST(pixel_spacing_row AS ${VALUE_DECIMAL})`,
+      pixel_spacing_col: `TRY_CAST(pixel_spacing_col AS ${VALUE_DECIMAL})`,
     })} FROM ${DICOM_FILES_TABLE}`;
   }
   if (name === 'imaging_series') {
@@ -49,23 +72,31 @@ export function finalTableQuery(name: TableName): string {
     `min(study_date) AS study_date, count(DISTINCT series_uid) AS series_count, count(*) AS instance_count ` +
     `FROM ${DICOM_FILES_TABLE} GROUP BY study_uid`;
   const fhir =
-    `SELECT * FROM ${stagingTable('imaging_studies')} WHERE study_uid IS NOT NULL ` +
+    `SELECT * FROM ${staged('imaging_studies')} WHERE study_uid IS NOT NULL ` +
     'QUALIFY row_number() OVER (PARTITION BY study_uid ORDER BY imaging_study_id NULLS LAST) = 1';
-  return `SELECT ${castSelect(t, {
-    study_uid: 'coalesce(f.study_uid, d.study_uid)',
-    patient_id: 'f.patient_id',
-    imaging_study_id: 'f.imaging_study_id',
-    encounter_id: 'f.encounter_id',
-    dicom_patient_id: 'd.dicom_patient_id',
-    status: 'f.status',
-    modalities: 'coalesce(d.modalities, f.modalities)',
-    started_time: 'f.started_time',
-    started_year: 'f.started_year',
-    study_date: 'TRY_CAST(d.study_date AS DATE)',
-    series_count: 'coalesce(d.series_count, f.series_count)',
-    instance_count: 'coalesce(d.instance_count, f.instance_count)',
-    has_dicom: 'd.study_uid IS NOT NULL',
-  })} FROM (${fhir}) f FULL OUTER JOIN (${dicom}) d ON f.study_uid = d.study_uid`;
+  // identifier value → patient, where exactly one patient has it (the MRN pseudonym that equals
+  // the de-identified DICOM PatientID)
+  const byIdentifier =
+    'SELECT v, min(patient_id) AS patient_id FROM (SELECT patient_id, unnest(identifier_values) AS v ' +
+    `FROM ${stagingTable('patients')}) GROUP BY v HAVING count(DISTINCT patient_id) = 1`;
+  return (
+    `SELECT ${castSelect(t, {
+      study_uid: 'coalesce(f.study_uid, d.study_uid)',
+      patient_id: 'coalesce(f.patient_id, m.patient_id)',
+      imaging_study_id: 'f.imaging_study_id',
+      encounter_id: 'f.encounter_id',
+      dicom_patient_id: 'd.dicom_patient_id',
+      status: 'f.status',
+      modalities: 'coalesce(d.modalities, f.modalities)',
+      started_time: 'f.started_time',
+      started_year: 'f.started_year',
+      study_date: 'TRY_CAST(d.study_date AS DATE)',
+      series_count: 'coalesce(d.series_count, f.series_count)',
+      instance_count: 'coalesce(d.instance_count, f.instance_count)',
+      has_dicom: 'd.study_uid IS NOT NULL',
+    })} FROM (${fhir}) f FULL OUTER JOIN (${dicom}) d ON f.study_uid = d.study_uid ` +
+    `LEFT JOIN (${byIdentifier}) m ON f.patient_id IS NULL AND m.v = d.dicom_patient_id`
+  );
 }
 
 /**
@@ -75,12 +106,12 @@ export function finalTableQuery(name: TableName): string {
  * @example
  * for (const s of replaceDatasetSql('main')) await session.run(s);
  */
-export function replaceDatasetSql(dataset: string): string[] {
+export function replaceDatasetSql(dataset: string, dedupe: DedupeTables = new Set()): string[] {
   const ds = sqlIdent(dataset);
   const out = [`CREATE SCHEMA IF NOT EXISTS ${ds}`];
   for (const name of TABLE_NAMES) {
     out.push(
-      `CREATE OR REPLACE TABLE ${ds}.${sqlIdent(name)} AS ${finalTableQuery(name)} ` +
+      `CREATE OR REPLACE TABLE ${ds}.${sqlIdent(name)} AS ${finalTableQuery(name, dedupe)} ` +
         `ORDER BY ${orderBySql(tableDefinition(name))}`,
     );
   }

@@ -14,6 +14,10 @@ given by \`--dataset\`, default \`main\`; in memory without a workspace) and exp
 \`DIR/<table>.parquet\`, with \`DIR/tables.json\` (rows, bytes, sha256, row order and columns of every
 table) and \`DIR/risk.json\` (k-anonymity of \`patients\`). Query them with \`sinso sql\`.
 
+An input that is not itself a de-identified output stands for the outputs inside it: every folder
+(up to 3 levels down) that holds a \`deid-report.json\`, in path order. So \`sinso tables
+owners/owner-001/deid --out …\` finds \`deid/fhir\` and \`deid/dicom\`.
+
 This page is generated from \`src/tables/schema.ts\` (a test keeps it in step).
 
 ## How the tables are built
@@ -24,13 +28,24 @@ This page is generated from \`src/tables/schema.ts\` (a test keeps it in step).
   value/unit, dates. Only the resource types named below are read; others (Practitioner,
   Organization, …) are skipped. A file DuckDB cannot parse is rejected by ordinal and path (exit 2)
   and the other files still load.
+- **Components**: each \`Observation.component\` (the systolic and diastolic values of a
+  blood-pressure panel, say) is a row of \`observation_components\`, numbered from 1 in resource
+  order, with its code, value and unit and the observation's patient and time; the panel itself
+  stays one row of \`observations\` (with a NULL \`value\` when the panel has none of its own).
+- **The same resource twice**: when a resource type comes from more than one input file, each
+  resource id is kept once, from the first file that has it. A later copy identical in every
+  column is dropped silently (a folder given twice, overlapping exports); a later resource with the
+  same id and other content is left out and its file is reported (exit 2), never counted twice.
 - **Dates**: a FHIR date or dateTime with at least a full date becomes a \`TIMESTAMP\` in UTC (a
   date alone is midnight UTC); a year-only or year-month value, as HIPAA Safe Harbor leaves it
   (\`"2019"\`), gives NULL there. Every time column has a \`_year\` column beside it, filled in both
   cases. \`patients.birth_date\` is a \`DATE\` only for full (shifted) birth dates; \`birth_year\` is
   always filled when \`birthDate\` is.
-- **Decimals**: \`DECIMAL(18,4)\`, read from the JSON text of the number (exact; more than 4
-  decimal places are rounded; values beyond 14 integer digits are NULL).
+- **Decimals**: measured values (observation and component values, slice thickness, pixel
+  spacing) are \`DECIMAL(18,8)\`, read from the text of the number (no binary floating point):
+  exact to 8 decimal places (\`5.390625\` stays \`5.390625\`; further digits are rounded), NULL
+  from 10^10 up. \`tables.json\` states each decimal column's scale. (The commitment encodes a
+  decimal as the 64-bit integer value × 10^scale, so the scale is fixed per column.)
 - **DICOM**: every \`.dcm\` file's header is read up to the pixel data (sinso's DICOM codec); the file's CID
   (CIDv1, UnixFS with raw leaves and 256 KiB chunks — what \`ipfs add --cid-version 1 --raw-leaves\`
   gives) is computed over the whole file. The metadata is built as Arrow columns (typed arrays,
@@ -43,6 +58,7 @@ This page is generated from \`src/tables/schema.ts\` (a test keeps it in step).
 
 ## Join keys
 
+- \`observations.observation_id\` = \`observation_components.observation_id\`.
 - \`patients.patient_id\` = \`encounters.patient_id\` = \`observations.patient_id\` =
   \`conditions.patient_id\` = \`medications.patient_id\` = \`imaging_studies.patient_id\` (keyed
   pseudonyms of \`Patient.id\`).
@@ -52,7 +68,10 @@ This page is generated from \`src/tables/schema.ts\` (a test keeps it in step).
   de-identifiers map study UIDs with the same keyed function, so the FHIR \`ImagingStudy\`
   (identifier \`urn:dicom:uid\`) and the de-identified DICOM study meet on it and
   \`imaging_studies\` carries both the FHIR \`patient_id\` and the DICOM \`dicom_patient_id\` (the
-  MRN pseudonym). A study found only in DICOM has a NULL \`patient_id\`.
+  MRN pseudonym). A study found only in DICOM gets its \`patient_id\` through that pseudonym: the
+  one patient with an identifier equal to \`dicom_patient_id\` (de-identify both sides with the
+  same \`--patient-id-system\`), so suppression removes it with its patient; it stays NULL when
+  no patient, or more than one, has that identifier.
 - \`imaging_series.series_uid\` = \`imaging_instances.series_uid\`.
 
 ## k-anonymity and suppression

@@ -4,7 +4,7 @@ import { AsOfYearOptionSchema } from '../core/options.js';
 import type { ColumnLogicalType, TableColumn } from '../core/schemas/tables.js';
 
 /** Version of the table schemas below; bump on any change of columns, types or meaning. */
-export const TABLES_VERSION = '1';
+export const TABLES_VERSION = '2';
 
 /** One table's definition: its columns (in order), primary sort order and what a row is. */
 export type TableDefinition = {
@@ -22,6 +22,7 @@ export const TABLE_NAMES = [
   'patients',
   'encounters',
   'observations',
+  'observation_components',
   'conditions',
   'medications',
   'imaging_studies',
@@ -66,7 +67,15 @@ const timeYear = (base: string, what: string): TableColumn[] => [
   col(`${base}_year`, 'INTEGER', 'int', true, `Year of ${what.toLowerCase()} (kept by Safe Harbor too)`),
 ];
 const uid = (name: string, what: string) => col(name, ID, 'id', false, what);
-const decimal4 = (name: string, what: string) => col(name, 'DECIMAL(18,4)', 'decimal', true, what);
+/** A measured value: DECIMAL(18,8), exact to 8 decimal places, |value| < 10^10 (else NULL). */
+const measured = (name: string, what: string) =>
+  col(
+    name,
+    'DECIMAL(18,8)',
+    'decimal',
+    true,
+    `${what}, exact to 8 decimal places (more digits are rounded; NULL from 10^10 up)`,
+  );
 const int = (name: string, what: string, nullable = true) => col(name, 'INTEGER', 'int', nullable, what);
 
 /** Every table sinso builds, in the order of tables.json and docs/tables.md. */
@@ -142,11 +151,42 @@ export const TABLES: readonly TableDefinition[] = [
       codeSystem,
       code,
       display,
-      decimal4('value', '`valueQuantity.value`, exact to 4 decimal places (more digits are rounded)'),
+      measured('value', '`valueQuantity.value`'),
       col('unit', 'VARCHAR', 'categorical', true, '`valueQuantity.unit`'),
       col('unit_code', 'VARCHAR', 'categorical', true, '`valueQuantity.code` (UCUM)'),
       col('value_code', 'VARCHAR', 'categorical', true, 'Code of the first coding of `valueCodeableConcept`'),
       ...timeYear('effective', '`effectiveDateTime` (else `effectivePeriod.start`)'),
+    ],
+  },
+  {
+    name: 'observation_components',
+    row: 'one component of an observation (e.g. systolic or diastolic of a blood-pressure panel)',
+    source: 'FHIR `Observation.component`, in the order of the resource',
+    orderBy: ['patient_id', 'effective_time', 'effective_year', 'observation_id', 'component_index'],
+    columns: [
+      col('observation_id', ID, 'id', false, 'The observation (`observations.observation_id`)'),
+      col('component_index', 'INTEGER', 'int', false, 'Position of the component in `component`, from 1'),
+      patientRef,
+      col(
+        'code_system',
+        'VARCHAR',
+        'categorical',
+        true,
+        'System of the first coding of the component `code`',
+      ),
+      col('code', 'VARCHAR', 'categorical', true, 'Code (e.g. LOINC 8480-6 systolic) of that coding'),
+      col('display', 'VARCHAR', 'string', true, 'Display of that coding'),
+      measured('value', 'The component `valueQuantity.value`'),
+      col('unit', 'VARCHAR', 'categorical', true, 'The component `valueQuantity.unit`'),
+      col('unit_code', 'VARCHAR', 'categorical', true, 'The component `valueQuantity.code` (UCUM)'),
+      col(
+        'value_code',
+        'VARCHAR',
+        'categorical',
+        true,
+        'Code of the first coding of the component `valueCodeableConcept`',
+      ),
+      ...timeYear('effective', 'The observation `effectiveDateTime` (else `effectivePeriod.start`)'),
     ],
   },
   {
@@ -210,7 +250,7 @@ export const TABLES: readonly TableDefinition[] = [
         ID,
         'id',
         true,
-        'The patient, from the FHIR `ImagingStudy.subject` (NULL without one)',
+        'The patient: the FHIR `ImagingStudy.subject`, else (DICOM-only) the one patient with an identifier equal to `dicom_patient_id`',
       ),
       col('imaging_study_id', ID, 'id', true, 'Pseudonymous FHIR `ImagingStudy.id` (NULL for DICOM-only)'),
       encounterRef,
@@ -270,9 +310,9 @@ export const TABLES: readonly TableDefinition[] = [
       int('bits_stored', 'Bits Stored (0028,0101)'),
       int('samples_per_pixel', 'Samples per Pixel (0028,0002)'),
       col('photometric', 'VARCHAR', 'categorical', true, 'Photometric Interpretation (0028,0004)'),
-      decimal4('slice_thickness', 'Slice Thickness in mm (0018,0050)'),
-      decimal4('pixel_spacing_row', 'Pixel Spacing, row spacing in mm (0028,0030, first value)'),
-      decimal4('pixel_spacing_col', 'Pixel Spacing, column spacing in mm (0028,0030, second value)'),
+      measured('slice_thickness', 'Slice Thickness in mm (0018,0050)'),
+      measured('pixel_spacing_row', 'Pixel Spacing, row spacing in mm (0028,0030, first value)'),
+      measured('pixel_spacing_col', 'Pixel Spacing, column spacing in mm (0028,0030, second value)'),
       col('transfer_syntax_uid', 'VARCHAR', 'categorical', true, 'Transfer Syntax UID (0002,0010)'),
       col(
         'file',

@@ -15,7 +15,14 @@ import {
 const temp = (t: string) => `temp.main.${sqlIdent(t)}`;
 
 /** Tables whose rows belong to a patient through `patient_id`. */
-const PATIENT_TABLES = ['encounters', 'observations', 'conditions', 'medications', 'imaging_studies'];
+const PATIENT_TABLES = [
+  'encounters',
+  'observations',
+  'observation_components',
+  'conditions',
+  'medications',
+  'imaging_studies',
+];
 /** Tables whose rows belong to a patient through their study. */
 const STUDY_TABLES = ['imaging_series', 'imaging_instances'];
 

@@ -54,7 +54,7 @@ describe('sinso tables / sql / risk', () => {
       'SELECT code, value FROM observations LIMIT 1',
       '--csv',
     ]);
-    expect(csv.stdout).toBe('code,value\r\n"x,""y""",0.5000\r\n');
+    expect(csv.stdout).toBe('code,value\r\n"x,""y""",0.50000000\r\n');
     const json = await runMain(['sql', '--workspace', ws, '--json', q]);
     expect(JSON.parse(json.stdout)).toEqual([
       { gender: 'female', n: 3 },

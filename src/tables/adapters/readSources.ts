@@ -21,9 +21,52 @@ function invalidInput(ordinal: number, cause?: unknown): TablesError {
   return new TablesError('TABLES_INPUT_INVALID', { ordinal }, cause === undefined ? {} : { cause });
 }
 
+const REPORT = 'deid-report.json';
+/** How deep `findReportFolders` looks under an input that is not itself a de-identified output. */
+const DISCOVERY_DEPTH = 3;
+
+/**
+ * The folders at or under `dir` (up to `depth` levels) that hold a `deid-report.json`, sorted
+ * by path; a folder with a report is not searched further (its own files are the output).
+ */
+async function findReportFolders(dir: string, depth: number): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  if (entries.some((e) => e.isFile() && e.name === REPORT)) return [dir];
+  if (depth === 0) return [];
+  const found: string[] = [];
+  const subdirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  for (const name of subdirs) found.push(...(await findReportFolders(join(dir, name), depth - 1)));
+  return found;
+}
+
+/**
+ * Each input as the de-identified output folders it stands for: itself when it holds a
+ * `deid-report.json`, else the folders under it that do (e.g. a workspace's `deid/`, holding
+ * `fhir/` and `dicom/`).
+ */
+async function expandInputs(inputs: readonly string[]): Promise<{ dir: string; input: number }[]> {
+  const out: { dir: string; input: number }[] = [];
+  for (const [i, dir] of inputs.entries()) {
+    let found: string[];
+    try {
+      if (!(await stat(dir)).isDirectory()) throw invalidInput(i + 1);
+      found = await findReportFolders(dir, DISCOVERY_DEPTH);
+    } catch (err) {
+      throw err instanceof TablesError ? err : invalidInput(i + 1, err);
+    }
+    if (found.length === 0) throw invalidInput(i + 1);
+    for (const d of found) out.push({ dir: d, input: i + 1 });
+  }
+  return out;
+}
+
 /**
  * Classifies each input folder by its `deid-report.json` (validated against the de-identifiers'
- * contracts in core/schemas) and lists the files to load: the NDJSON
+ * contracts in core/schemas; an input without one stands for the output folders under it) and
+ * lists the files to load: the NDJSON
  * file of each resource type a table is built from, and every `.dcm` file. Files are numbered
  * from 1 in input order (ordinals for rejections).
  *
@@ -33,13 +76,12 @@ function invalidInput(ordinal: number, cause?: unknown): TablesError {
 export async function readSources(inputs: readonly string[]): Promise<TablesInputs> {
   const out: TablesInputs = { fhir: [], dicom: [], sources: [] };
   let ordinal = 0;
-  for (const [i, dir] of inputs.entries()) {
+  for (const { dir, input } of await expandInputs(inputs)) {
     let report: unknown;
     try {
-      if (!(await stat(dir)).isDirectory()) throw invalidInput(i + 1);
-      report = JSON.parse(await readFile(join(dir, 'deid-report.json'), 'utf8'));
+      report = JSON.parse(await readFile(join(dir, REPORT), 'utf8'));
     } catch (err) {
-      throw err instanceof TablesError ? err : invalidInput(i + 1, err);
+      throw invalidInput(input, err);
     }
     const fhir = DeidFhirReportSchema.safeParse(report);
     if (fhir.success) {
@@ -58,7 +100,7 @@ export async function readSources(inputs: readonly string[]): Promise<TablesInpu
       continue;
     }
     const dicom = DeidDicomReportSchema.safeParse(report);
-    if (!dicom.success) throw invalidInput(i + 1);
+    if (!dicom.success) throw invalidInput(input);
     out.sources.push({
       modality: 'dicom',
       profile: `${dicom.data.profile.standard} ${dicom.data.profile.method}`,
