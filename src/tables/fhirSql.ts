@@ -111,13 +111,21 @@ const READ_COLUMNS: Record<FhirTableName, Record<string, string>> = {
   },
 };
 
-/** `Patient/abc` (or `…/Patient/abc`, `Patient/abc/_history/2`) → `abc`; NULL otherwise. */
+/**
+ * `Patient/abc` (or `…/Patient/abc`, `Patient/abc/_history/2`) → `abc`; NULL otherwise. The
+ * plain relative form is cut out with substr; only the others pay for the regular expression.
+ */
 const refId = (expr: string, type: string) =>
-  `CASE WHEN starts_with(${expr}, '${type}/') THEN nullif(split_part(${expr}, '/', 2), '') ` +
+  `CASE WHEN starts_with(${expr}, '${type}/') AND strpos(substr(${expr}, ${type.length + 2}), '/') = 0 ` +
+  `THEN nullif(substr(${expr}, ${type.length + 2}), '') ` +
   `ELSE nullif(regexp_extract(${expr}, '(?:^|/)${type}/([^/]+)', 1), '') END`;
-/** A FHIR date/dateTime with at least a full date → TIMESTAMP (UTC); year or year-month → NULL. */
+/**
+ * A FHIR date/dateTime with at least a full date → TIMESTAMP (UTC); year or year-month → NULL.
+ * Through the instant's epoch microseconds: the same value as a cast to TIMESTAMP in a UTC
+ * session, without the time-zone conversion (several times faster, and no session setting).
+ */
 const time = (expr: string) =>
-  `CASE WHEN length(${expr}) >= 10 THEN CAST(TRY_CAST(${expr} AS TIMESTAMPTZ) AS TIMESTAMP) END`;
+  `CASE WHEN length(${expr}) >= 10 THEN make_timestamp(epoch_us(TRY_CAST(${expr} AS TIMESTAMPTZ))) END`;
 /** A FHIR date/dateTime → its year (works for year-only Safe Harbor values). */
 const year = (expr: string) =>
   `CASE WHEN regexp_full_match(substr(${expr}, 1, 4), '[0-9]{4}') THEN CAST(substr(${expr}, 1, 4) AS INTEGER) END`;
