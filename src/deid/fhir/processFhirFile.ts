@@ -3,7 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { SinsoError } from '../../core/errors/index.js';
 import type { TypeSinks } from './adapters/createTypeSinks.js';
-import { type FhirDeidEngine, findFhirLeaks } from './engine/index.js';
+import type { FhirDeidEngine } from './engine/buildFhirDeidEngine.js';
+import { findFhirLeaks } from './engine/findFhirLeaks.js';
 
 export type FhirFileOutcome =
   | { status: 'deidentified'; resources: number }

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { serveTasks } from '../../../core/workerPool.js';
-import { createPatientIdNamespace, type PatientIdNamespaceSettings } from '../../patientIdNamespace.js';
-import { buildFhirDeidEngine, type FhirRulesFile } from '../engine/index.js';
+import { createPatientIdNamespace, type PatientIdNamespaceSettings } from '../../createPatientIdNamespace.js';
+import { buildFhirDeidEngine } from '../engine/buildFhirDeidEngine.js';
+import type { FhirRulesFile } from '../engine/schema.js';
 import { type FhirFileOutcome, processFhirFile } from '../processFhirFile.js';
 import { createTypeSinks } from './createTypeSinks.js';
 

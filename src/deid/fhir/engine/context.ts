@@ -1,5 +1,5 @@
 import { mapUid, pseudonymize, pseudonymizePatientId } from '../../../core/pseudonym.js';
-import { createPatientIdNamespace, type PatientIdNamespaceResolver } from '../../patientIdNamespace.js';
+import { createPatientIdNamespace, type PatientIdNamespaceResolver } from '../../createPatientIdNamespace.js';
 
 /** One identifying value the engine removed or replaced (for the leak scan; never logged). */
 export type IdentifyingValue = { text: string; kind: string };
