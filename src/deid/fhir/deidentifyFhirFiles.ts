@@ -74,8 +74,35 @@ export async function deidentifyFhirFiles(
   // the over-89 rule's year: given, or the latest in the data (a pre-pass over the text of every
   // input, so it does not depend on which worker sees which file), never the clock; a rules file
   // does not use it
-  const asOfYear =
-    o.asOfYear ?? (rules === undefined ? await scanLatestYear(candidates.map((c) => c.path)) : undefined);
+  const scanned =
+    o.asOfYear !== undefined || rules !== undefined
+      ? Promise.resolve(o.asOfYear)
+      : scanLatestYear(candidates.map((c) => c.path));
+  // a rejection is awaited below (in the pool, or here): none is left unhandled meanwhile
+  scanned.catch(() => {});
+  const workers = o.workers ?? Math.max(1, availableParallelism());
+  const parallel = workers > 1 && candidates.length >= 2;
+  // the workers start now and load while the inputs are scanned; their tasks wait for the year
+  const pooled = parallel
+    ? runFhirPool({
+        settings: {
+          secret,
+          rules,
+          dateShift: o.dateShift,
+          maxShiftDays: o.maxDateShiftDays,
+          leakScan: o.leakScan,
+          patientIds,
+          partsDir: join(o.out, '.parts'),
+        },
+        tasks: candidates,
+        asOfYear: scanned,
+        workers: Math.min(workers, candidates.length),
+        onDone: () => task.tick(),
+        signal: ctx.signal,
+      })
+    : undefined;
+  pooled?.catch(() => {});
+  const asOfYear = await scanned;
   const asOfYearSource = o.asOfYear !== undefined ? 'option' : asOfYear !== undefined ? 'data' : undefined;
   const engine = buildFhirDeidEngine({
     secret,
@@ -97,9 +124,8 @@ export async function deidentifyFhirFiles(
     }
   };
   const sinks = createTypeSinks(o.out);
-  const workers = o.workers ?? Math.max(1, availableParallelism());
   try {
-    if (workers <= 1 || candidates.length < 2) {
+    if (pooled === undefined) {
       for (const c of candidates) {
         record(
           c,
@@ -117,22 +143,7 @@ export async function deidentifyFhirFiles(
       // one input file per task on worker threads; each writes its own parts, merged here in
       // input order, so the output bytes are those of a single-threaded run
       const partsDir = join(o.out, '.parts');
-      const results = await runFhirPool({
-        settings: {
-          secret,
-          rules,
-          dateShift: o.dateShift,
-          maxShiftDays: o.maxDateShiftDays,
-          asOfYear,
-          leakScan: o.leakScan,
-          patientIds,
-          partsDir,
-        },
-        tasks: candidates,
-        workers: Math.min(workers, candidates.length),
-        onDone: () => task.tick(),
-        signal: ctx.signal,
-      });
+      const results = await pooled;
       for (const c of candidates) {
         const r = results.get(c.ordinal);
         if (!r) continue;

@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { SinsoError } from '../../core/errors/index.js';
 import type { TypeSinks } from './adapters/createTypeSinks.js';
-import { type FhirDeidEngine, findFhirLeaks } from './engine/index.js';
+import { forEachLine } from './adapters/forEachLine.js';
+import type { FhirDeidEngine } from './engine/buildFhirDeidEngine.js';
+import { findFhirLeaks } from './engine/findFhirLeaks.js';
 
 export type FhirFileOutcome =
   | { status: 'deidentified'; resources: number }
@@ -89,29 +89,21 @@ function asResource(json: unknown, where: string): Record<string, unknown> {
 
 /** NDJSON, line by line: memory does not grow with the file. */
 async function readNdjson(path: string, emit: Emit): Promise<void> {
-  const rl = createInterface({
-    input: createReadStream(path, { encoding: 'utf8' }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
   let n = 0;
-  try {
-    for await (const text of rl) {
-      n++;
-      if (text.trim() === '') continue;
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new InputRejected(`line ${n} is not valid JSON`);
-      }
-      const r = asResource(json, `line ${n}`);
-      if (r['resourceType'] === 'Bundle')
-        throw new InputRejected(`line ${n} is a Bundle: NDJSON holds resources`);
-      emit(r, `line ${n}`);
+  await forEachLine(path, (text) => {
+    n++;
+    if (text.trim() === '') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new InputRejected(`line ${n} is not valid JSON`);
     }
-  } finally {
-    rl.close();
-  }
+    const r = asResource(json, `line ${n}`);
+    if (r['resourceType'] === 'Bundle')
+      throw new InputRejected(`line ${n} is a Bundle: NDJSON holds resources`);
+    emit(r, `line ${n}`);
+  });
 }
 
 /** A Bundle (of any type) or a single resource, read whole. */

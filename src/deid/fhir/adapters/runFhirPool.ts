@@ -6,11 +6,15 @@ export type FhirPoolResult = FhirTaskResult;
 
 /**
  * Runs one input file per task on the core worker pool, one task in flight per worker (files are
- * the unit of work and can be large). Returns each file's outcome and per-type line counts.
+ * the unit of work and can be large), the largest files first so that no large file is left to
+ * run alone at the end. The workers start at once and load while `asOfYear` (the caller's scan of
+ * the inputs) resolves; the tasks go out when it has. Returns each file's outcome and per-type
+ * line counts, by ordinal.
  */
 export async function runFhirPool(p: {
   settings: FhirWorkerSettings;
-  tasks: readonly FhirTask[];
+  tasks: readonly Omit<FhirTask, 'asOfYear'>[];
+  asOfYear: Promise<number | undefined>;
   workers: number;
   onDone?: () => void;
   signal?: AbortSignal | undefined;
@@ -25,9 +29,11 @@ export async function runFhirPool(p: {
   });
   const results = new Map<number, FhirPoolResult>();
   try {
+    const asOfYear = await p.asOfYear;
+    const largestFirst = [...p.tasks].sort((a, b) => (b.size ?? 0) - (a.size ?? 0) || a.ordinal - b.ordinal);
     const done: Promise<void>[] = [];
-    for (const t of p.tasks) {
-      const { result } = await pool.submit(t);
+    for (const t of largestFirst) {
+      const { result } = await pool.submit({ ...t, asOfYear });
       done.push(
         result.then((r) => {
           results.set(t.ordinal, r);

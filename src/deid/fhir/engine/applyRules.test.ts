@@ -1,6 +1,7 @@
 import { createDecipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dateShiftDays, pseudonymize } from '../../../core/pseudonym.js';
+import { withLabels } from './applyRules.js';
 import { buildFhirDeidEngine } from './buildFhirDeidEngine.js';
 import { FhirDeidError } from './errors.js';
 import { parseFhirRules } from './parseFhirRules.js';
@@ -208,5 +209,35 @@ describe('rules engine', () => {
       rules: parseFhirRules({ schema: '1', rules: [{ path: 'Resource.id', method: 'cryptohash' }] }),
     });
     expect(e.describe()).toEqual({ profile: 'custom', dateShift: false, rules: 1 });
+  });
+});
+
+describe('withLabels', () => {
+  const S = 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue';
+  it('adds each label once, in code order, after the labels already there, in a copy', () => {
+    const meta = { profile: ['p'], security: [{ system: S, code: 'PSEUDED' }, 'junk', null] };
+    const out = withLabels(meta, new Set(['REDACTED', 'PSEUDED', 'GENERALIZED', 'PERTURBED']));
+    expect(out).toEqual({
+      profile: ['p'],
+      security: [
+        { system: S, code: 'PSEUDED' },
+        'junk',
+        null,
+        { system: S, code: 'GENERALIZED' },
+        { system: S, code: 'PERTURBED' },
+        { system: S, code: 'REDACTED' },
+      ],
+    });
+    expect(meta.security).toHaveLength(3);
+    expect(Object.keys(withLabels({ security: [], tag: [] }, new Set(['B', 'A'])))).toEqual([
+      'security',
+      'tag',
+    ]);
+    expect(withLabels('not an object', new Set(['Z', 'Y']))).toEqual({
+      security: [
+        { system: S, code: 'Y' },
+        { system: S, code: 'Z' },
+      ],
+    });
   });
 });

@@ -160,17 +160,28 @@ export function withLabels(meta: unknown, labels: ReadonlySet<string>): Record<s
     meta !== null && typeof meta === 'object' && !Array.isArray(meta)
       ? { ...(meta as Record<string, unknown>) }
       : {};
-  const security = Array.isArray(m['security']) ? [...(m['security'] as unknown[])] : [];
-  const have = new Set(
-    security.map((s) =>
-      s !== null && typeof s === 'object' ? (s as Record<string, unknown>)['code'] : undefined,
-    ),
-  );
-  for (const code of [...labels].sort()) {
-    if (!have.has(code)) security.push({ system: SECURITY_SYSTEM, code });
+  const had = m['security'];
+  const security: unknown[] = Array.isArray(had) ? had.slice() : [];
+  // in code-unit order, as Array.prototype.sort orders strings (a handful: an insertion sort)
+  const codes: string[] = [];
+  for (const code of labels) {
+    let i = codes.length;
+    while (i > 0 && (codes[i - 1] as string) > code) i--;
+    codes.splice(i, 0, code);
+  }
+  for (const code of codes) {
+    // the labels are distinct, so only the labels already there can hold the code
+    if (!hasCode(security, code)) security.push({ system: SECURITY_SYSTEM, code });
   }
   m['security'] = security;
   return m;
+}
+
+function hasCode(security: readonly unknown[], code: string): boolean {
+  for (const s of security) {
+    if (s !== null && typeof s === 'object' && (s as Record<string, unknown>)['code'] === code) return true;
+  }
+  return false;
 }
 
 function applyLeaf(rule: FhirRule, v: unknown, path: string, key: string, st: RulesState): unknown {

@@ -1,5 +1,5 @@
 import { dateShiftDays } from '../../../core/pseudonym.js';
-import type { PatientIdNamespaceResolver } from '../../patientIdNamespace.js';
+import type { PatientIdNamespaceResolver } from '../../createPatientIdNamespace.js';
 import { applyRules, withLabels } from './applyRules.js';
 import { compileRules } from './compileRules.js';
 import { createKeyedContext, type IdentifyingValue, patientKeyOf } from './context.js';

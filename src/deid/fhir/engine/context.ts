@@ -1,5 +1,5 @@
 import { mapUid, pseudonymize, pseudonymizePatientId } from '../../../core/pseudonym.js';
-import { createPatientIdNamespace, type PatientIdNamespaceResolver } from '../../patientIdNamespace.js';
+import { createPatientIdNamespace, type PatientIdNamespaceResolver } from '../../createPatientIdNamespace.js';
 
 /** One identifying value the engine removed or replaced (for the leak scan; never logged). */
 export type IdentifyingValue = { text: string; kind: string };
@@ -7,8 +7,8 @@ export type IdentifyingValue = { text: string; kind: string };
 /**
  * The keyed functions of one engine, memoised: a bulk export repeats the same references
  * (the patient, the practitioners) thousands of times, and HMAC is the engine's main cost.
- * The cache is bounded and only ever holds pseudonyms of values seen, so output does not depend
- * on it.
+ * The caches are bounded and only ever hold pseudonyms of values seen, so output does not depend
+ * on them.
  */
 export type KeyedContext = {
   secret: Uint8Array;
@@ -22,35 +22,76 @@ export type KeyedContext = {
   identifierValue(system: string, value: string): string;
   uid(uid: string): string;
   hash(domain: string, value: string): string;
+  /**
+   * A reference that is not `#local` or `urn:…` (relative, absolute, `?identifier=`, other), as
+   * rewriteReference rewrites it: the new reference (undefined: removed) and the identifying part
+   * it replaced. Memoised, as it is a function of the reference alone.
+   */
+  plainReference(ref: string): RewrittenReference;
 };
 
-const CACHE_MAX = 100_000;
+/** A rewritten reference and what the leak scan looks for (frozen: it is shared between resources). */
+export type RewrittenReference = { readonly out: string | undefined; readonly found: IdentifyingValue };
+
+/** Entries per cache generation: each cache holds at most two generations, the latest values used. */
+const GENERATION = 50_000;
+
+/**
+ * A bounded memo of string keys within string namespaces (a type, a system, a domain), looked up
+ * without building a combined key: a hit is two map lookups on strings the caller already holds.
+ * When the current generation is full it becomes the old one (the one before is dropped); a value
+ * found in the old generation moves to the current one, so values in use (a patient referenced by
+ * every resource) survive and the cache never holds more than two generations.
+ */
+function createMemo<V>(): (space: string, key: string, compute: () => V) => V {
+  let cur = new Map<string, Map<string, V>>();
+  let old = new Map<string, Map<string, V>>();
+  let size = 0;
+  return (space, key, compute) => {
+    let m = cur.get(space);
+    const hit = m?.get(key);
+    if (hit !== undefined) return hit;
+    const v = old.get(space)?.get(key) ?? compute();
+    if (size >= GENERATION) {
+      old = cur;
+      cur = new Map();
+      size = 0;
+      m = undefined;
+    }
+    if (m === undefined) {
+      m = new Map();
+      cur.set(space, m);
+    }
+    m.set(key, v);
+    size++;
+    return v;
+  };
+}
 
 export function createKeyedContext(
   secret: Uint8Array,
   patientIds: PatientIdNamespaceResolver = createPatientIdNamespace(),
 ): KeyedContext {
-  const cache = new Map<string, string>();
-  const memo = (key: string, f: () => string): string => {
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit;
-    if (cache.size >= CACHE_MAX) cache.clear();
-    const v = f();
-    cache.set(key, v);
-    return v;
-  };
-  return {
+  const ids = createMemo<string>();
+  const values = createMemo<string>();
+  const uids = createMemo<string>();
+  const hashes = createMemo<string>();
+  const references = createMemo<RewrittenReference>();
+  const ctx: KeyedContext = {
     secret,
-    newId: (type, id) =>
-      memo(`r\u0000${type}/${id}`, () => pseudonymize(secret, 'resource-id', `${type}/${id}`)),
+    newId: (type, id) => ids(type, id, () => pseudonymize(secret, 'resource-id', `${type}/${id}`)),
     identifierValue: (system, value) =>
-      memo(`i\u0000${system}\u0000${value}`, () =>
-        pseudonymizePatientId(secret, patientIds.fhir(system), value),
-      ),
-    uid: (uid) => memo(`u\u0000${uid}`, () => mapUid(secret, uid)),
-    hash: (domain, value) =>
-      memo(`h\u0000${domain}\u0000${value}`, () => pseudonymize(secret, domain, value)),
+      values(system, value, () => pseudonymizePatientId(secret, patientIds.fhir(system), value)),
+    uid: (uid) => uids('', uid, () => mapUid(secret, uid)),
+    hash: (domain, value) => hashes(domain, value, () => pseudonymize(secret, domain, value)),
+    plainReference: (ref) =>
+      references('', ref, () => {
+        const r = rewritePlainReference(ctx, ref);
+        Object.freeze(r.found);
+        return Object.freeze(r);
+      }),
   };
+  return ctx;
 }
 
 const REL = /^([A-Z][A-Za-z]{1,63})\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
@@ -81,12 +122,11 @@ export function rewriteReference(
   found: IdentifyingValue[],
 ): string | undefined {
   if (ref.startsWith('#')) return ref;
-  let m = REL.exec(ref) ?? ABS.exec(ref);
-  if (m) {
-    const type = m[1] as string;
-    const id = m[2] as string;
-    found.push({ text: idLeakText(type, id), kind: 'reference' });
-    return `${type}/${ctx.newId(type, id)}`;
+  // no `Type/…` form starts with `urn:`, and only a urn can depend on `refs`
+  if (!ref.startsWith('urn:')) {
+    const r = ctx.plainReference(ref);
+    found.push(r.found);
+    return r.out;
   }
   if (ref.startsWith('urn:uuid:') || ref.startsWith('urn:oid:')) {
     found.push({ text: ref.slice(ref.indexOf(':', 4) + 1), kind: 'reference' });
@@ -95,15 +135,31 @@ export function rewriteReference(
     const uid = ctx.uid(ref);
     return ref.startsWith('urn:uuid:') ? `urn:uuid:${uuidFromUid(uid)}` : `urn:oid:${uid}`;
   }
+  found.push({ text: ref, kind: 'reference' });
+  return undefined;
+}
+
+/** rewriteReference of a reference that is neither `#local` nor a urn (see KeyedContext.plainReference). */
+function rewritePlainReference(ctx: KeyedContext, ref: string): RewrittenReference {
+  let m = REL.exec(ref) ?? ABS.exec(ref);
+  if (m) {
+    const type = m[1] as string;
+    const id = m[2] as string;
+    return {
+      out: `${type}/${ctx.newId(type, id)}`,
+      found: { text: idLeakText(type, id), kind: 'reference' },
+    };
+  }
   m = COND.exec(ref);
   if (m) {
     const system = m[2] ?? '';
     const value = m[3] as string;
-    found.push({ text: value, kind: 'reference' });
-    return `${m[1]}?identifier=${system ? `${system}|` : ''}${ctx.identifierValue(system, value)}`;
+    return {
+      out: `${m[1]}?identifier=${system ? `${system}|` : ''}${ctx.identifierValue(system, value)}`,
+      found: { text: value, kind: 'reference' },
+    };
   }
-  found.push({ text: ref, kind: 'reference' });
-  return undefined;
+  return { out: undefined, found: { text: ref, kind: 'reference' } };
 }
 
 /**

@@ -6,6 +6,9 @@ export type FindFhirLeaksParameters = {
   /** What deidentify returned as `identifying` for that resource. */
   identifying: readonly { text: string; kind: string }[];
 };
+/** The characters JSON.stringify writes escaped (lone surrogates too): text without any is spelt as it is. */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
 export type FindFhirLeaksReturnType = { leaks: number; kinds: string[] };
 
 /**
@@ -27,7 +30,8 @@ export function findFhirLeaks(p: FindFhirLeaksParameters): FindFhirLeaksReturnTy
     const t = v.text.trim().toLowerCase();
     if (t.length < (v.kind === 'date' ? 8 : 4) || seen.has(t) || PLACEHOLDER_VALUES.has(t)) continue;
     seen.add(t);
-    const escaped = JSON.stringify(t).slice(1, -1);
+    // its spelling inside a JSON string, where that differs (quotes, backslashes, control characters)
+    const escaped = NEEDS_ESCAPE.test(t) ? JSON.stringify(t).slice(1, -1) : t;
     if (containsWord(hay, t) || (escaped !== t && containsWord(hay, escaped))) {
       leaks++;
       kinds.add(v.kind);

@@ -288,13 +288,21 @@ export function safeHarborResource(
     // and a name part can be a word of the clinical vocabulary (a family name "Black", the US Core
     // race "Black or African American"): a name part that is a whole word of a kept value is not
     // scanned for (it would be found in the kept value, which identifies no one)
-    const found = st.found.filter((f) => {
-      const t = f.text.trim().toLowerCase();
-      if (f.kind === 'name') return !kept.some((k) => containsWord(k, t));
-      return (f.kind !== 'text' && f.kind !== 'display') || !kept.some((k) => k.includes(t));
-    });
-    st.found.length = 0;
-    st.found.push(...found);
+    // (in place: the list is the one deidentify returns)
+    const found = st.found;
+    let n = 0;
+    for (const f of found) {
+      let keep = true;
+      if (f.kind === 'name') {
+        const t = f.text.trim().toLowerCase();
+        keep = !kept.some((k) => containsWord(k, t));
+      } else if (f.kind === 'text' || f.kind === 'display') {
+        const t = f.text.trim().toLowerCase();
+        keep = !kept.some((k) => k.includes(t));
+      }
+      if (keep) found[n++] = f;
+    }
+    found.length = n;
   }
   return out;
 }
