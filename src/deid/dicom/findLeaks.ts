@@ -50,8 +50,8 @@ export type FindLeaksReturnType = { leaks: number; vrs: string[] };
  * IDs, dates, UIDs, free text), case-insensitively, in UTF-8 and Latin-1 spellings, on word
  * boundaries (`containsWord`). Returns how many values were found and their VRs — never the
  * values themselves. One pass of a multi-needle automaton (`matchNeedles`) over the bytes
- * finds them all, and one over the kept and written values tells which are exempt: the work grows
- * with the header's length plus the values' total length, not with their product.
+ * finds them all, and one over the kept and written values tells which of those found are exempt:
+ * the work grows with the header's length plus the values' total length, not with their product.
  *
  * @example
  * const { leaks } = findLeaks({ bytes: header, identifying, kept });
@@ -81,22 +81,26 @@ export function findLeaks(p: FindLeaksParameters): FindLeaksReturnType {
     const latin1 = NON_ASCII.test(t) ? Buffer.from(t, 'utf8').toString('latin1') : t;
     spelling.push(latin1 === t ? -1 : needles.push(latin1) - 1);
   }
+  const { words: inHeader } = matchNeedles({ needles, wordsInLatin1: p.bytes });
+  const found: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = spelling[i] as number;
+    if (inHeader[i] || (s >= 0 && inHeader[s])) found.push(i);
+  }
+  if (found.length === 0) return { leaks: 0, vrs: [] };
   // a value the profile keeps is by definition not identifying: nor is a part of one; nor is a
-  // part of the text sinso wrote itself
-  const { anywhere: exempt, words: inHeader } = matchNeedles({
-    needles,
+  // part of the text sinso wrote itself. Only the values found in the header need this test
+  // (usually none), so the kept and written values are searched for those alone.
+  const { anywhere: exempt } = matchNeedles({
+    needles: found.map((i) => texts[i] as string),
     anywhereIn: [...(p.written ?? []).map((w) => w.toLowerCase()), ...p.kept],
-    wordsInLatin1: p.bytes,
   });
   const vrs = new Set<string>();
   let leaks = 0;
-  for (let i = 0; i < n; i++) {
-    if (exempt[i]) continue;
-    const s = spelling[i] as number;
-    if (inHeader[i] || (s >= 0 && inHeader[s])) {
-      leaks++;
-      vrs.add(textVrs[i] as string);
-    }
+  for (let j = 0; j < found.length; j++) {
+    if (exempt[j]) continue;
+    leaks++;
+    vrs.add(textVrs[found[j] as number] as string);
   }
   return { leaks, vrs: [...vrs].sort() };
 }
