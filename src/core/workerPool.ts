@@ -4,7 +4,7 @@ import { InternalError, InterruptedError, SinsoError } from './errors/index.js';
 /** A message to a pool worker. */
 type TaskMessage<T> = { id: number; task: T };
 /** A worker's answer: the task's value, or the name of what it threw (never its message). */
-type ResultMessage<R> = { id: number; value: R } | { id: number; crash: string };
+type ResultMessage<R> = { id: number; value: R } | { id: number; crash: string } | { ready: true };
 
 export type CreateWorkerPoolParameters = {
   /** The worker module (see `workerFile`); it calls `serveTasks` once. */
@@ -30,11 +30,18 @@ export type WorkerPool<T, R> = {
    * the task is sent; `result` resolves with the worker's value (or rejects if it failed).
    */
   submit(task: T, transfer?: readonly Transferable[]): Promise<{ result: Promise<R> }>;
+  /**
+   * Whether a worker that has started is waiting for work (has fewer than `perWorker` tasks): a
+   * caller that can also do the work itself runs a task in its own thread when this is false,
+   * so no task waits for a worker that is still loading.
+   */
+  hasRoom(): boolean;
   /** Stops every worker (pending tasks are rejected). Always call it, in a `finally`. */
   close(): Promise<void>;
 };
 
-type Slot = { worker: Worker; inFlight: number };
+/** `ready`: the worker has loaded its module and waits for tasks (it said so). */
+type Slot = { worker: Worker; inFlight: number; ready: boolean };
 type Waiter<R> = { resolve: (value: R) => void; reject: (err: unknown) => void; slot: Slot };
 
 /**
@@ -70,8 +77,17 @@ export function createWorkerPool<T, R>(p: CreateWorkerPoolParameters): WorkerPoo
     wake();
   };
   const slots: Slot[] = Array.from({ length: Math.max(1, p.size) }, () => {
-    const slot: Slot = { worker: new Worker(p.file, { workerData: p.workerData }), inFlight: 0 };
+    const slot: Slot = {
+      worker: new Worker(p.file, { workerData: p.workerData }),
+      inFlight: 0,
+      ready: false,
+    };
     slot.worker.on('message', (m: ResultMessage<R>) => {
+      if ('ready' in m) {
+        slot.ready = true;
+        wake();
+        return;
+      }
       const waiter = pending.get(m.id);
       if (!waiter) return;
       pending.delete(m.id);
@@ -96,13 +112,19 @@ export function createWorkerPool<T, R>(p: CreateWorkerPoolParameters): WorkerPoo
   if (p.signal?.aborted) onAbort();
   p.signal?.addEventListener('abort', onAbort, { once: true });
   const leastBusy = () => slots.reduce((best, s) => (s.inFlight < best.inFlight ? s : best));
+  // a ready worker with room, the least busy one; else any least busy one (it starts soon)
+  const pick = () =>
+    slots.reduce<Slot | undefined>(
+      (best, s) => (s.ready && s.inFlight < perWorker && (!best || s.inFlight < best.inFlight) ? s : best),
+      undefined,
+    ) ?? leastBusy();
   return {
     async submit(task, transfer) {
       while (failure === undefined && leastBusy().inFlight >= perWorker) {
         await new Promise<void>((resolve) => wakers.push(resolve));
       }
       if (failure !== undefined) throw failure;
-      const slot = leastBusy();
+      const slot = pick();
       const id = nextId++;
       const result = new Promise<R>((resolve, reject) => pending.set(id, { resolve, reject, slot }));
       // a caller that stops at the first failure may never await the others
@@ -111,6 +133,7 @@ export function createWorkerPool<T, R>(p: CreateWorkerPoolParameters): WorkerPoo
       slot.worker.postMessage({ id, task } satisfies TaskMessage<T>, transfer);
       return { result };
     },
+    hasRoom: () => failure === undefined && slots.some((s) => s.ready && s.inFlight < perWorker),
     async close() {
       closed = true;
       p.signal?.removeEventListener('abort', onAbort);
@@ -136,6 +159,7 @@ export function serveTasks<T, R>(
   if (!port) {
     throw new InternalError('INTERNAL', { what: 'a pool worker module was loaded outside a worker thread' });
   }
+  port.postMessage({ ready: true } satisfies ResultMessage<never>);
   port.on('message', async (m: TaskMessage<T>) => {
     try {
       const value = await handler(m.task);

@@ -5,13 +5,13 @@ import { createWorkerPool } from '../../src/core/workerPool.js';
 
 const file = fileURLToPath(new URL('../fixtures/workers/gate.mjs', import.meta.url));
 
-function gatedPool(o: { size: number; perWorker: number; signal?: AbortSignal }) {
+function gatedPool(o: { size: number; perWorker: number; signal?: AbortSignal; readyOnOpen?: boolean }) {
   const shared = new SharedArrayBuffer(4);
   const pool = createWorkerPool<number | string, number | string>({
     file,
     size: o.size,
     perWorker: o.perWorker,
-    workerData: { gate: shared },
+    workerData: { gate: shared, readyOnOpen: o.readyOnOpen ?? false },
     signal: o.signal,
     name: 'test',
   });
@@ -51,6 +51,26 @@ describe('createWorkerPool', () => {
       expect(await first.result).toBe('wait');
       expect(await second).toBe(6);
       expect(secondSent).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('has room only once a worker has said it is ready, and while it has fewer than perWorker tasks', async () => {
+    const { pool, open } = gatedPool({ size: 1, perWorker: 1, readyOnOpen: true });
+    const until = async (f: () => boolean) => {
+      for (let i = 0; i < 500 && !f(); i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    try {
+      await new Promise((r) => setTimeout(r, 100)); // the worker has started, but not said it is ready
+      expect(pool.hasRoom()).toBe(false);
+      open();
+      await until(() => pool.hasRoom());
+      expect(pool.hasRoom()).toBe(true);
+      const slow = await pool.submit(21);
+      expect(pool.hasRoom()).toBe(false); // its one slot is taken
+      expect(await slow.result).toBe(42);
+      expect(pool.hasRoom()).toBe(true);
     } finally {
       await pool.close();
     }

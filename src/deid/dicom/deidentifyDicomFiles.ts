@@ -134,7 +134,10 @@ export async function deidentifyDicomFiles(
       patientIds,
     },
     tasks: tasks(),
-    workers: o.workers ?? Math.max(1, availableParallelism()),
+    // by default this thread de-identifies too, joined by one worker fewer than the cores once
+    // the job turns out long enough for them to pay (see runPool)
+    workers: o.workers ?? Math.max(0, availableParallelism() - 1),
+    startWorkersAfterMs: o.workers === undefined ? 1000 : undefined,
     onResult,
     signal: ctx.signal,
   });

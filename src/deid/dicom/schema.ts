@@ -42,7 +42,9 @@ export const DeidDicomOptionsSchema = z.strictObject({
     .describe('Largest per-patient date shift in days (with retain-longitudinal-modified-dates)'),
   patientIdSystem: PatientIdSystemOptionSchema,
   issuerMap: IssuerMapOptionSchema,
-  workers: WorkersOptionSchema,
+  workers: WorkersOptionSchema.describe(
+    'Worker threads (default: the main thread, joined by one worker fewer than the cores once the job has run for a second; 0: the main thread only)',
+  ),
 });
 export type DeidDicomOptions = z.output<typeof DeidDicomOptionsSchema>;
 

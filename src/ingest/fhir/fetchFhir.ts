@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Client } from 'fhir-kit-client';
+import type { Client } from 'fhir-kit-client';
 import type { Clock } from '../../core/clock.js';
 import { InternalError, isSinsoError, wrapIoError } from '../../core/errors/index.js';
 import { writeFileAtomic } from '../../core/fs.js';
@@ -70,7 +70,10 @@ export async function ingestFhir(
   const { baseUrl, origin, authorization } = splitServerUrl(o.server);
   const http: FhirHttp = { baseUrl, origin, authorization, timeoutMs: o.timeoutMs, signal: ctx.signal };
   const types = o.type.length ? [...new Set(o.type)] : [...DEFAULT_FHIR_TYPES];
-  const client = new Client({ baseUrl, customHeaders: authorization ? { authorization } : {} });
+  // loaded here, not at the top: every stage that imports `ingest` (deid workers too) would pay
+  // ~65 ms for it at start-up
+  const { Client: FhirClient } = await import('fhir-kit-client');
+  const client = new FhirClient({ baseUrl, customHeaders: authorization ? { authorization } : {} });
   const report: IngestFhirReport = {
     schema: '1',
     kind: 'sinso-fhir-ingest',
