@@ -114,7 +114,8 @@ export function render() {
   for (const name of CONTRACTS) {
     const c = contracts[name];
     if (!c) throw new Error(`contract ${name} not found`);
-    const id = name[0]?.toLowerCase() + name.slice(1);
+    // DataNFT → dataNft, PledgeMarket → pledgeMarket
+    const id = (name[0]?.toLowerCase() + name.slice(1)).replace(/NFT/g, 'Nft');
     lines.push(
       '',
       `export const ${id}Abi = ${JSON.stringify(c.abi)} as const;`,

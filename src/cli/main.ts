@@ -3,6 +3,7 @@ import { version } from '../core/version.js';
 import type { StageRegistry } from '../pipeline/index.js';
 import { builtinRegistry } from '../pipeline/index.js';
 import { type Command, stageCommand } from './command.js';
+import { chainCommands } from './commands/chain.js';
 import { proveInclusionCommand, verifyInclusionCommand } from './commands/commit.js';
 import { deidVerifyCommand } from './commands/deid.js';
 import { demoCommand } from './commands/demo.js';
@@ -28,6 +29,7 @@ const toolCommands: readonly Command[] = [
   carCommand,
   runCommand,
   demoCommand,
+  ...chainCommands,
 ];
 
 /**

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain JS build script without declarations
 import { GENERATED, inputsHash, render } from '../../scripts/compileContracts.js';
 import { repoRoot } from '../utils/cli.js';
 

@@ -65,6 +65,14 @@ export type ErrorCode =
   // publish
   | 'PUBLISH_BELOW_MIN_K'
   | 'PUBLISH_INPUT_INVALID'
+  // chain
+  | 'CHAIN_REVERTED'
+  | 'CHAIN_NOT_DEPLOYED'
+  | 'CHAIN_JOURNAL_CORRUPT'
+  | 'CHAIN_BUSY'
+  | 'CHAIN_RPC_FAILED'
+  | 'CHAIN_DATASET_MISMATCH'
+  | 'CHAIN_TX_FAILED'
   // pipeline
   | 'PIPELINE_NOT_FOUND'
   | 'PIPELINE_INVALID'

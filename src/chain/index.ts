@@ -1,0 +1,20 @@
+export { EMBEDDED_CHAIN, type EmbeddedChain, openEmbeddedChain } from './adapters/embeddedChain.js';
+export { serveChain } from './adapters/rpcServer.js';
+export { amountJson, formatAmount, parseAmount } from './amounts.js';
+export { type ChainSession, type Deployment, DeploymentSchema, openChain } from './connect.js';
+export { dataNftAbi, pledgeMarketAbi, SOLC_VERSION } from './contracts.generated.js';
+export { ChainError, chainErrors } from './errors.js';
+export {
+  deployContracts,
+  type Market,
+  OPERATIONS,
+  type Operation,
+  openMarket,
+  opsBits,
+  opsOf,
+  PLEDGE_STATES,
+  type PledgeTerms,
+  type PledgeView,
+} from './market.js';
+export { mintPublished } from './mintPublished.js';
+export { type MintedToken, readMinted, recordMinted } from './records.js';

@@ -1,0 +1,276 @@
+import {
+  type Abi,
+  type Account,
+  BaseError,
+  ContractFunctionRevertedError,
+  decodeEventLog,
+  type Hex,
+  type TransactionReceipt,
+} from 'viem';
+import type { ChainSession, Deployment } from './connect.js';
+import { dataNftAbi, dataNftBytecode, pledgeMarketAbi, pledgeMarketBytecode } from './contracts.generated.js';
+import { ChainError } from './errors.js';
+
+/** The operations a pledge may allow, by name, and their bits in the contract. */
+export const OPERATIONS = { 'he-query': 1, 'zk-query': 2, train: 4, access: 8 } as const;
+export type Operation = keyof typeof OPERATIONS;
+
+export const PLEDGE_STATES = ['none', 'offered', 'accepted', 'revoked'] as const;
+
+/** A pledge's terms as the owner gives them. */
+export type PledgeTerms = {
+  ops: readonly Operation[];
+  pricePerRow: bigint;
+  maxRows: bigint;
+  /** Unix seconds. */
+  expiresAt: bigint;
+  minCohort: number;
+  compute: `0x${string}`;
+  /** `undefined`: the native currency; else the market's ERC-20. */
+  asset?: `0x${string}` | undefined;
+};
+
+/** The result of a mined transaction that sinso sent. */
+export type Sent = { tx: Hex; gasUsed: bigint; block: bigint; receipt: TransactionReceipt };
+
+const ZERO = '0x0000000000000000000000000000000000000000' as const;
+
+/** The bits of a list of operations. */
+export function opsBits(ops: readonly Operation[]): number {
+  return ops.reduce((b, o) => b | OPERATIONS[o], 0);
+}
+
+/** The operations of a bit set. */
+export function opsOf(bits: number): Operation[] {
+  return (Object.keys(OPERATIONS) as Operation[]).filter((o) => (bits & OPERATIONS[o]) !== 0);
+}
+
+/**
+ * Deploys DataNFT and PledgeMarket (taking `token` as its ERC-20, or the native currency only)
+ * from `account`, and returns where they are.
+ *
+ * @example
+ * const d = await deployContracts(chain, owner);
+ * await chain.saveDeployment(d);
+ */
+export async function deployContracts(
+  chain: ChainSession,
+  account: Account,
+  token?: `0x${string}` | undefined,
+): Promise<Deployment & { gas: { dataNft: bigint; pledgeMarket: bigint } }> {
+  await chain.ensureGas(account.address);
+  const wallet = chain.wallet(account);
+  const deploy = async (abi: Abi, bytecode: Hex, args: readonly unknown[], name: string) => {
+    const tx = await wallet.deployContract({ abi, bytecode, args } as Parameters<
+      typeof wallet.deployContract
+    >[0]);
+    const receipt = await chain.client.waitForTransactionReceipt({ hash: tx });
+    if (receipt.status !== 'success' || !receipt.contractAddress) {
+      throw new ChainError('CHAIN_TX_FAILED', { contract: name, fn: 'constructor', tx });
+    }
+    return receipt;
+  };
+  const nft = await deploy(dataNftAbi, dataNftBytecode, [], 'DataNFT');
+  const market = await deploy(
+    pledgeMarketAbi,
+    pledgeMarketBytecode,
+    [nft.contractAddress, token ?? ZERO],
+    'PledgeMarket',
+  );
+  return {
+    chainId: chain.chainId,
+    dataNft: nft.contractAddress as `0x${string}`,
+    pledgeMarket: market.contractAddress as `0x${string}`,
+    ...(token ? { token } : {}),
+    deployer: account.address,
+    block: Number(market.blockNumber),
+    gas: { dataNft: nft.gasUsed, pledgeMarket: market.gasUsed },
+  };
+}
+
+type ContractName = 'DataNFT' | 'PledgeMarket';
+
+/** Typed access to the deployed contracts of one chain, as one account or read-only. */
+export type Market = ReturnType<typeof openMarket>;
+
+/**
+ * The sinso contracts on an open chain. Every write is simulated first, so a refusal is a
+ * CHAIN_REVERTED error naming the contract's custom error and its arguments (decoded), then
+ * sent, mined and checked; ids come from the events of the receipt.
+ *
+ * @example
+ * const m = openMarket(chain);
+ * const { tokenId } = await m.mint(owner, publishRecord.manifestCid, publishRecord.commitmentRoot);
+ */
+export function openMarket(chain: ChainSession) {
+  const d = chain.deployment;
+  if (!d) throw new ChainError('CHAIN_NOT_DEPLOYED', { chain: chain.label });
+  const contracts = {
+    DataNFT: { address: d.dataNft, abi: dataNftAbi },
+    PledgeMarket: { address: d.pledgeMarket, abi: pledgeMarketAbi },
+  } as const;
+
+  async function send(
+    account: Account,
+    contract: ContractName,
+    fn: string,
+    args: readonly unknown[],
+    value?: bigint,
+  ): Promise<Sent> {
+    await chain.ensureGas(account.address);
+    const c = contracts[contract];
+    let request: unknown;
+    try {
+      ({ request } = await chain.client.simulateContract({
+        address: c.address,
+        abi: c.abi as Abi,
+        functionName: fn,
+        args,
+        account,
+        ...(value !== undefined ? { value } : {}),
+      }));
+    } catch (err) {
+      throw revertError(contract, fn, err);
+    }
+    const tx = await chain.wallet(account).writeContract(request as never);
+    const receipt = await chain.client.waitForTransactionReceipt({ hash: tx });
+    if (receipt.status !== 'success') throw new ChainError('CHAIN_TX_FAILED', { contract, fn, tx });
+    return { tx, gasUsed: receipt.gasUsed, block: receipt.blockNumber, receipt };
+  }
+
+  function eventArgs(contract: ContractName, sent: Sent, eventName: string): Record<string, unknown> {
+    const c = contracts[contract];
+    for (const log of sent.receipt.logs) {
+      if (log.address.toLowerCase() !== c.address.toLowerCase()) continue;
+      try {
+        const ev = decodeEventLog({ abi: c.abi as Abi, data: log.data, topics: log.topics });
+        if (ev.eventName === eventName) return ev.args as unknown as Record<string, unknown>;
+      } catch {
+        // another event of the contract
+      }
+    }
+    throw new ChainError('CHAIN_TX_FAILED', { contract, fn: eventName, tx: sent.tx });
+  }
+
+  const read = async <T>(contract: ContractName, fn: string, args: readonly unknown[]): Promise<T> => {
+    const c = contracts[contract];
+    try {
+      return (await chain.client.readContract({
+        address: c.address,
+        abi: c.abi as Abi,
+        functionName: fn,
+        args,
+      })) as T;
+    } catch (err) {
+      throw revertError(contract, fn, err);
+    }
+  };
+
+  return {
+    deployment: d,
+    async mint(account: Account, manifestCid: string, root: Hex) {
+      const sent = await send(account, 'DataNFT', 'mint', [account.address, manifestCid, root]);
+      const ev = eventArgs('DataNFT', sent, 'VersionPublished');
+      return { ...sent, tokenId: ev['tokenId'] as bigint };
+    },
+    async publishVersion(account: Account, tokenId: bigint, manifestCid: string, root: Hex) {
+      const sent = await send(account, 'DataNFT', 'publishVersion', [tokenId, manifestCid, root]);
+      return { ...sent, version: eventArgs('DataNFT', sent, 'VersionPublished')['index'] as bigint };
+    },
+    async pledge(
+      account: Account,
+      p: { tokenId: bigint; version: bigint; consumer: `0x${string}`; terms: PledgeTerms },
+    ) {
+      const terms = {
+        ops: opsBits(p.terms.ops),
+        pricePerRow: p.terms.pricePerRow,
+        maxRows: p.terms.maxRows,
+        expiresAt: p.terms.expiresAt,
+        minCohort: p.terms.minCohort,
+        compute: p.terms.compute,
+        asset: p.terms.asset ?? ZERO,
+      };
+      const sent = await send(account, 'PledgeMarket', 'pledge', [p.tokenId, p.version, p.consumer, terms]);
+      return { ...sent, pledgeId: eventArgs('PledgeMarket', sent, 'Pledged')['pledgeId'] as bigint };
+    },
+    async accept(account: Account, pledgeId: bigint) {
+      const sent = await send(account, 'PledgeMarket', 'accept', [pledgeId]);
+      return { ...sent, locked: eventArgs('PledgeMarket', sent, 'Accepted')['locked'] as bigint };
+    },
+    revoke: (account: Account, pledgeId: bigint) => send(account, 'PledgeMarket', 'revoke', [pledgeId]),
+    async reclaim(account: Account, pledgeId: bigint) {
+      const sent = await send(account, 'PledgeMarket', 'reclaim', [pledgeId]);
+      return { ...sent, amount: eventArgs('PledgeMarket', sent, 'Reclaimed')['amount'] as bigint };
+    },
+    deposit: (account: Account, wei: bigint) => send(account, 'PledgeMarket', 'deposit', [], wei),
+    async withdraw(account: Account, asset?: `0x${string}`) {
+      const sent = await send(account, 'PledgeMarket', 'withdraw', [asset ?? ZERO]);
+      return { ...sent, amount: eventArgs('PledgeMarket', sent, 'Withdrawn')['amount'] as bigint };
+    },
+    withdrawEscrow: (account: Account, wei: bigint, asset?: `0x${string}`) =>
+      send(account, 'PledgeMarket', 'withdrawEscrow', [asset ?? ZERO, wei]),
+    freeEscrow: (who: `0x${string}`, asset?: `0x${string}`) =>
+      read<bigint>('PledgeMarket', 'freeEscrow', [who, asset ?? ZERO]),
+    owed: (who: `0x${string}`, asset?: `0x${string}`) =>
+      read<bigint>('PledgeMarket', 'owed', [who, asset ?? ZERO]),
+    pledgeCount: () => read<bigint>('PledgeMarket', 'pledgeCount', []),
+    pledgeOf: (pledgeId: bigint) => read<PledgeView>('PledgeMarket', 'pledgeOf', [pledgeId]),
+    locked: (pledgeId: bigint) => read<bigint>('PledgeMarket', 'locked', [pledgeId]),
+    ownerOf: (tokenId: bigint) => read<`0x${string}`>('DataNFT', 'ownerOf', [tokenId]),
+    tokenURI: (tokenId: bigint) => read<string>('DataNFT', 'tokenURI', [tokenId]),
+    versionCount: (tokenId: bigint) => read<bigint>('DataNFT', 'versionCount', [tokenId]),
+    versionOf: (tokenId: bigint, index: bigint) =>
+      read<readonly [Hex, string]>('DataNFT', 'versionOf', [tokenId, index]),
+    /** Every token ever minted (from the mint events), oldest first. */
+    async tokens(): Promise<bigint[]> {
+      const logs = await chain.client.getContractEvents({
+        address: d.dataNft,
+        abi: dataNftAbi,
+        eventName: 'VersionPublished',
+        fromBlock: BigInt(d.block > 0 ? d.block - 1 : 0),
+      });
+      const ids = new Set<bigint>();
+      for (const l of logs) ids.add((l.args as { tokenId: bigint }).tokenId);
+      return [...ids].sort((a, b) => (a < b ? -1 : 1));
+    },
+  };
+}
+
+/** A pledge as the contract returns it. */
+export type PledgeView = {
+  owner: `0x${string}`;
+  expiresAt: bigint;
+  ops: number;
+  state: number;
+  consumer: `0x${string}`;
+  maxRows: bigint;
+  minCohort: number;
+  compute: `0x${string}`;
+  rowsUsed: bigint;
+  receipts: number;
+  asset: `0x${string}`;
+  acceptedAt: bigint;
+  version: number;
+  pricePerRow: bigint;
+  revokedAt: bigint;
+  tokenId: bigint;
+  receiptHead: Hex;
+};
+
+/** A contract's refusal as a CHAIN_REVERTED error with its custom error decoded; else the cause. */
+export function revertError(contract: string, fn: string, err: unknown): Error {
+  if (err instanceof BaseError) {
+    const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (reverted instanceof ContractFunctionRevertedError) {
+      const name = reverted.data?.errorName ?? reverted.reason ?? 'an unknown error';
+      const args = (reverted.data?.args ?? []).map((a) => (typeof a === 'string' ? a : String(a)));
+      return new ChainError('CHAIN_REVERTED', { contract, fn, error: name, args }, { cause: err });
+    }
+    return new ChainError(
+      'CHAIN_RPC_FAILED',
+      { endpoint: 'the chain', problem: err.shortMessage.split('\n')[0] ?? 'no answer' },
+      { cause: err },
+    );
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
