@@ -55,7 +55,8 @@ export type ChainSession = {
   /** On the embedded chain, funds an account for gas; elsewhere nothing (fund it yourself). */
   ensureGas(address: `0x${string}`): Promise<void>;
   deployment: Deployment | undefined;
-  saveDeployment(d: Deployment): Promise<void>;
+  /** Records a deployment for this chain (or, `key`, another: `chain serve` records its own). */
+  saveDeployment(d: Deployment, key?: string): Promise<void>;
   /** The embedded chain, when this is one (`sinso chain serve` serves its provider). */
   embedded: EmbeddedChain | undefined;
   close(): Promise<void>;
@@ -127,12 +128,12 @@ export async function openChain(p: {
       ensureGas: async (address) => {
         await embedded?.fund(address, GAS_FUNDS);
       },
-      deployment: deployments.chains[key],
-      async saveDeployment(d) {
+      deployment: await deployedHere(probe, deployments.chains[key]),
+      async saveDeployment(d, as = key) {
         const fresh = await readDeployments(file);
-        fresh.chains[key] = p.rpc ? { ...d, endpoint: label } : d;
+        fresh.chains[as] = p.rpc ? { ...d, endpoint: label } : d;
         await writeFileAtomic(file, `${JSON.stringify(fresh, null, 2)}\n`);
-        session.deployment = fresh.chains[key];
+        if (as === key) session.deployment = fresh.chains[key];
       },
       embedded,
       close: async () => {
@@ -144,6 +145,19 @@ export async function openChain(p: {
     await embedded?.close();
     throw err;
   }
+}
+
+/**
+ * A recorded deployment, if its contracts are on this chain: another chain can have the same id
+ * (every local development node is 31337), so the code at the address is checked.
+ */
+async function deployedHere(
+  client: { getCode(a: { address: `0x${string}` }): Promise<string | undefined> },
+  d: Deployment | undefined,
+): Promise<Deployment | undefined> {
+  if (!d) return undefined;
+  const code = await client.getCode({ address: d.pledgeMarket });
+  return code && code !== '0x' ? d : undefined;
 }
 
 async function readDeployments(file: string): Promise<z.infer<typeof DeploymentsFileSchema>> {

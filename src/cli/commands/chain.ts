@@ -190,6 +190,8 @@ export const chainServeCommand = defineCommand({
       const embedded = chain.embedded;
       if (!embedded) throw new UsageError('Only the embedded chain can be served.');
       const server = await serveChain(embedded.provider, { port: o.port });
+      // commands given --rpc of this server find the contracts under its chain id
+      if (chain.deployment) await chain.saveDeployment(chain.deployment, `eip155:${chain.chainId}`);
       ctx.log.info(`serving the embedded chain (chain id ${chain.chainId}) on http://127.0.0.1:${o.port}`);
       ctx.print('', {
         url: `http://127.0.0.1:${o.port}`,
@@ -480,10 +482,8 @@ export const grantCommand = defineCommand({
       for (const [i, r] of recipients.entries()) {
         const wrapped = wrapKey({ key: datasetKey, recipientPublicKey: await publicKeyOf(r) });
         const file = join(dir, `${r.toLowerCase()}.json`);
-        await writeFileAtomic(
-          file,
-          `${JSON.stringify({ ...wrapped, pledgeId: o.pledge, tokenId: String(p.tokenId), chainId: chain.chainId }, null, 2)}\n`,
-        );
+        // the wrapped key as `unwrapKey` reads it; the pledge is in its path
+        await writeFileAtomic(file, `${JSON.stringify(wrapped, null, 2)}\n`);
         out.push({
           recipient: r,
           role: i === 0 ? 'compute' : 'consumer',
