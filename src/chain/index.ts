@@ -18,3 +18,11 @@ export {
 } from './market.js';
 export { mintPublished } from './mintPublished.js';
 export { type MintedToken, readMinted, recordMinted } from './records.js';
+export {
+  AcceptRecordSchema,
+  chainAcceptStage,
+  chainMintStage,
+  chainPledgeStage,
+  MintRecordSchema,
+  PledgeRecordSchema,
+} from './stage.js';

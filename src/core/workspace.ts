@@ -47,6 +47,11 @@ export type Keyring = {
    * In a demo workspace it is derived from the public demo seed, so demo runs reproduce.
    */
   ensureSecret(name: string): Promise<Uint8Array>;
+  /**
+   * An EVM account, created on first use (e.g. one per data owner of the demo); in a demo
+   * workspace derived from the public demo seed.
+   */
+  ensureAccount(name: string): Promise<LocalAccount>;
 };
 
 /** An opened workspace. Keys are unlocked lazily, on first use, with one passphrase. */
@@ -293,7 +298,7 @@ function makeWorkspace(
     return out;
   };
   const creating = new Map<string, Promise<void>>();
-  const ensureSecret = async (name: string): Promise<Uint8Array> => {
+  const ensureKey = async (name: string, kind: KeyMeta['kind']): Promise<Uint8Array> => {
     if (!(await exists(join(paths.keys, `${name}.json`)))) {
       let made = creating.get(name);
       if (!made) {
@@ -303,14 +308,14 @@ function makeWorkspace(
           // check the passphrase against an existing key, so every key shares it
           const first = (await listKeys())[0];
           if (first) await decryptKeystore(await readKeyFile(paths, first.name), pass);
-          await writeNewKey(paths, config, pass, name, 'secret', config.demoSeed);
+          await writeNewKey(paths, config, pass, name, kind, config.demoSeed);
         })();
         creating.set(name, made);
         made.catch(() => creating.delete(name));
       }
       await made;
     }
-    return unlock(name, 'secret');
+    return unlock(name, kind);
   };
   return {
     paths,
@@ -324,7 +329,11 @@ function makeWorkspace(
           return privateKeyToAccount(`0x${Buffer.from(k).toString('hex')}`);
         },
         evmPrivateKey: (name) => unlock(name, 'evm'),
-        ensureSecret,
+        ensureSecret: (name) => ensureKey(name, 'secret'),
+        async ensureAccount(name) {
+          const k = await ensureKey(name, 'evm');
+          return privateKeyToAccount(`0x${Buffer.from(k).toString('hex')}`);
+        },
       };
       return keyring;
     },

@@ -1,3 +1,4 @@
+import { chainAcceptStage, chainMintStage, chainPledgeStage } from '../chain/index.js';
 import { commitStage } from '../commit/index.js';
 import { InternalError } from '../core/errors/index.js';
 import type { StageDefinition } from '../core/stage.js';
@@ -41,6 +42,9 @@ export const builtinStages: readonly StageDefinition[] = [
   tablesSuppressStage,
   commitStage,
   publishStage,
+  chainMintStage,
+  chainPledgeStage,
+  chainAcceptStage,
 ];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);

@@ -117,7 +117,10 @@ async function openLocked(dir: string, clock: Clock, release: () => Promise<void
     try {
       await rpc('eth_sendRawTransaction', [e.tx]);
     } catch {
-      throw new ChainError('CHAIN_JOURNAL_CORRUPT', { entry: e.n, problem: 'is a transaction the chain refuses' });
+      throw new ChainError('CHAIN_JOURNAL_CORRUPT', {
+        entry: e.n,
+        problem: 'is a transaction the chain refuses',
+      });
     }
     lastTime = e.t;
     lastTx = e;

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { chainAcceptStage, chainMintStage, chainPledgeStage, formatAmount } from '../../chain/index.js';
 import { fixedPassphrase } from '../../core/passphrase.js';
 import type { StageDefinition } from '../../core/stage.js';
 import { initWorkspace, isWorkspace, openWorkspace } from '../../core/workspace.js';
@@ -77,6 +78,9 @@ function summary(root: string, created: boolean, run: RunPipelineReturnType): st
   const deid = resultsOf(run, deidDicomStage);
   const fhir = resultsOf(run, deidFhirStage);
   const published = resultsOf(run, publishStage);
+  const minted = resultsOf(run, chainMintStage);
+  const pledged = resultsOf(run, chainPledgeStage);
+  const accepted = resultsOf(run, chainAcceptStage);
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   const indent = (rows: string[][]) => formatTable(rows).trimEnd().replace(/^/gm, '  ');
   const lines = [
@@ -152,9 +156,27 @@ function summary(root: string, created: boolean, run: RunPipelineReturnType): st
           'Each token URI is the CID of the dataset manifest (ERC-721 metadata); dataset.car holds every block.',
         ]
       : []),
+    ...(minted.length > 0
+      ? [
+          'On the chain (the embedded EVM of the workspace; each owner its own account):',
+          indent(
+            minted.map(({ item, result: m }) => {
+              const p = pledged.find((x) => x.item === item)?.result;
+              const a = p && accepted.find((x) => x.result.pledgeId === p.pledgeId)?.result;
+              return [
+                item,
+                `DataNFT token ${m.tokenId}`,
+                `owner ${m.owner.slice(0, 10)}…`,
+                p ? `pledge ${p.pledgeId} to the consumer` : 'not pledged',
+                a ? `accepted, ${formatAmount(BigInt(a.locked))} in escrow` : 'not accepted',
+              ];
+            }),
+          ),
+        ]
+      : []),
     '',
-    'Still to come in the demo: the chain (mint, pledge, escrow), HE and ZK-proved queries,',
-    'training, receipts, settlement and each owner’s audit.',
+    'Still to come in the demo: HE and ZK-proved queries, training, receipts, settlement and each',
+    'owner’s audit.',
     '',
   ];
   return lines.join('\n');
