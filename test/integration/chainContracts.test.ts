@@ -994,6 +994,27 @@ describe('PledgeMarket payouts', () => {
     expect(await evm.client.getBalance({ address: market })).toBe(free + 70n * PRICE);
   });
 
+  it('a receipt after the consumer reclaimed is refused with TooManyRows (nothing is left locked), not a panic', async () => {
+    const { id, t } = await acceptedPledge({ maxRows: 100n });
+    const t0 = await acceptedAt(id);
+    const rs = receiptChain(id, root(0), [30n], t0);
+    await submit(id, rs);
+    await evm.setNextTimestamp(t.expiresAt);
+    await marketSend(A.consumer, 'reclaim', [id]);
+    // a job that started before expiry, its receipt submitted after the reclaim
+    const late = receiptChain(id, receiptHashOf(rs[0] as Receipt), [10n], t0 + 1n);
+    await expectRevert(submit(id, late), 'TooManyRows', [10n, 0n]);
+    // a receipt of no rows is still fine (it credits nothing)
+    await submit(id, receiptChain(id, receiptHashOf(rs[0] as Receipt), [0n], t0 + 1n));
+    expect(await marketRead('owed', [A.owner.address, ZERO_ADDRESS])).toBe(30n * PRICE);
+    // a free pledge locks nothing and takes receipts after expiry all the same
+    const free = await acceptedPledge({ pricePerRow: 0n, maxRows: 5n });
+    await evm.setNextTimestamp(free.t.expiresAt + 1n);
+    await expectRevert(marketSend(A.consumer, 'reclaim', [free.id]), 'NothingToReclaim', [free.id]);
+    await submit(free.id, receiptChain(free.id, root(0), [5n], await acceptedAt(free.id)));
+    expect((await pledgeOf(free.id)).rowsUsed).toBe(5n);
+  });
+
   it('ERC-20 pledges: deposit, accept, receipts, withdraw and reclaim in the token', async () => {
     const { id, t } = await acceptedPledge({ asset: token, maxRows: 50n });
     const cost = 50n * PRICE;
