@@ -350,6 +350,36 @@ describe('DataNFT', () => {
     await expectRevert(nftSend(A.owner, 'mint', [A.owner.address, CID1, root(0)]), 'InvalidRoot');
   });
 
+  it('keeps every CID length exactly (the packed storage of 21–100 characters), whatever pads the calldata', async () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+    const cidOf = (n: number) =>
+      `b${Array.from({ length: n - 1 }, (_, i) => alphabet[(i * 7 + n) % 32]).join('')}`;
+    const lengths = [21, 30, 31, 32, 33, 59, 62, 63, 64, 65, 95, 96, 97, 100];
+    for (const [i, n] of lengths.entries()) {
+      const cid = cidOf(n);
+      await nftSend(A.owner, 'mint', [A.owner.address, cid, ROOT1]);
+      const id = BigInt(i + 1);
+      expect(await nftRead('tokenURI', [id]), `length ${n}`).toBe(`ipfs://${cid}`);
+      expect(await nftRead('versionOf', [id, 0n])).toEqual([ROOT1, cid]);
+    }
+    // the ABI padding after the CID filled with junk: still the CID alone
+    const cid = cidOf(59);
+    const data = encodeFunctionData({
+      abi: dataNftAbi,
+      functionName: 'mint',
+      args: [A.owner.address, cid, ROOT1],
+    });
+    const junk = `${data.slice(0, data.length - 10)}ffffffffff` as Hex;
+    expect(junk.length).toBe(data.length);
+    const hash = await evm.wallet(A.owner).sendTransaction({ to: nft, data: junk, gas: 500_000n });
+    expect((await evm.client.getTransactionReceipt({ hash })).status).toBe('success');
+    const id = BigInt(lengths.length + 1);
+    expect(await nftRead('tokenURI', [id])).toBe(`ipfs://${cid}`);
+    await nftSend(A.owner, 'publishVersion', [id, cidOf(100), ROOT2]);
+    expect(await nftRead('versionOf', [id, 0n])).toEqual([ROOT1, cid]);
+    expect(await nftRead('versionOf', [id, 1n])).toEqual([ROOT2, cidOf(100)]);
+  });
+
   it('publishes versions by the owner only; the history stays readable; ERC-4906 MetadataUpdate', async () => {
     const id = await mint();
     await expectRevert(nftSend(A.other, 'publishVersion', [id, CID2, ROOT2]), 'NotTokenOwner', [
