@@ -1,5 +1,6 @@
 // @ts-check
 /** Every benchmark, by name. Each workload runs in a fresh child process (bench/child.js). */
+import { chain } from './chain.js';
 import { commit } from './commit.js';
 import { deidDicom } from './deidDicom.js';
 import { deidFhir } from './deidFhir.js';
@@ -19,4 +20,5 @@ export const benchmarks = {
   'deid-fhir-engine': deidFhirEngine,
   tables,
   commit,
+  chain,
 };

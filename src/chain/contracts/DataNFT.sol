@@ -13,9 +13,11 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
  * version 2 exists. Metadata changes are announced with ERC-4906 events.
  */
 contract DataNFT is ERC721, IERC4906 {
+    /// @dev The manifest CID is kept packed: its length in the first byte of `cid[0]`, then its
+    /// characters, so a 59-character CIDv1 takes two slots (a `string` would take three).
     struct Version {
         bytes32 root;
-        string manifestCid;
+        bytes32[4] cid;
     }
 
     /// @notice A token's versions, oldest first (version 0 is the one minted).
@@ -53,7 +55,7 @@ contract DataNFT is ERC721, IERC4906 {
 
     function versionOf(uint256 tokenId, uint256 index) external view returns (bytes32 root, string memory manifestCid) {
         Version storage v = _version(tokenId, index);
-        return (v.root, v.manifestCid);
+        return (v.root, _cidOf(v));
     }
 
     /// @notice The commitment root of a version (what proofs of that version are checked against).
@@ -65,7 +67,7 @@ contract DataNFT is ERC721, IERC4906 {
     function tokenURI(uint256 tokenId) public view override returns (string memory) {
         _requireOwned(tokenId);
         Version[] storage vs = _versions[tokenId];
-        return string.concat("ipfs://", vs[vs.length - 1].manifestCid);
+        return string.concat("ipfs://", _cidOf(vs[vs.length - 1]));
     }
 
     function supportsInterface(bytes4 interfaceId) public view override(ERC721, IERC165) returns (bool) {
@@ -73,17 +75,55 @@ contract DataNFT is ERC721, IERC4906 {
     }
 
     function _addVersion(uint256 tokenId, string calldata manifestCid, bytes32 root) private returns (uint256 index) {
-        // a CIDv1 in base32 ('b' and 20–100 characters of a-z, 2-7)
-        bytes calldata c = bytes(manifestCid);
-        if (c.length < 21 || c.length > 100 || c[0] != "b") revert InvalidCid();
-        for (uint256 i = 1; i < c.length; i++) {
-            bytes1 ch = c[i];
-            if (!((ch >= "a" && ch <= "z") || (ch >= "2" && ch <= "7"))) revert InvalidCid();
+        // a CIDv1 in base32 ('b' and 20–99 characters of a-z, 2-7)
+        uint256 len = bytes(manifestCid).length;
+        if (len < 21 || len > 100 || bytes(manifestCid)[0] != "b") revert InvalidCid();
+        bool ok = true;
+        assembly ("memory-safe") {
+            let p := manifestCid.offset
+            for { let i := 1 } lt(i, len) { i := add(i, 1) } {
+                let ch := byte(0, calldataload(add(p, i)))
+                // a-z or 2-7 (unsigned: below the range wraps around)
+                ok := and(ok, or(lt(sub(ch, 0x61), 26), lt(sub(ch, 0x32), 6)))
+            }
         }
+        if (!ok) revert InvalidCid();
         if (root == bytes32(0)) revert InvalidRoot();
-        index = _versions[tokenId].length;
-        _versions[tokenId].push(Version(root, manifestCid));
+        Version[] storage vs = _versions[tokenId];
+        index = vs.length;
+        Version storage v = vs.push();
+        v.root = root;
+        _storeCid(v, manifestCid, len);
         emit VersionPublished(tokenId, index, root, manifestCid);
+    }
+
+    /// @dev Writes the length byte and the characters, word by word (only the words they fill).
+    function _storeCid(Version storage v, string calldata cid, uint256 len) private {
+        uint256 total = len + 1;
+        uint256 words = (total + 31) / 32;
+        for (uint256 k = 0; k < words; k++) {
+            bytes32 w;
+            assembly ("memory-safe") {
+                switch k
+                case 0 { w := or(shl(248, len), shr(8, calldataload(cid.offset))) }
+                default { w := calldataload(sub(add(cid.offset, mul(k, 32)), 1)) }
+                // what lies past the CID in calldata (ABI padding) is not stored
+                let valid := sub(total, mul(k, 32))
+                if lt(valid, 32) { w := and(w, not(sub(shl(mul(sub(32, valid), 8), 1), 1))) }
+            }
+            v.cid[k] = w;
+        }
+    }
+
+    function _cidOf(Version storage v) private view returns (string memory) {
+        bytes32[4] memory w = v.cid;
+        uint256 len = uint256(w[0]) >> 248;
+        bytes memory out = new bytes(len);
+        for (uint256 i = 0; i < len; i++) {
+            uint256 j = i + 1;
+            out[i] = w[j / 32][j % 32];
+        }
+        return string(out);
     }
 
     function _version(uint256 tokenId, uint256 index) private view returns (Version storage) {

@@ -279,12 +279,16 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
         }
         bytes32 head = c.head;
         uint64 remaining = p.maxRows - p.rowsUsed;
+        uint256 price = p.pricePerRow;
+        uint256 lock = locked[pledgeId];
+        // once the consumer has reclaimed the lock (after expiry), no row-use is left to pay for
+        if (price != 0 && lock / price < remaining) remaining = uint64(lock / price);
         if (rows > remaining) revert TooManyRows(rows, remaining);
-        uint256 amount = uint256(rows) * p.pricePerRow;
+        uint256 amount = uint256(rows) * price;
         p.rowsUsed += rows;
         p.receipts += uint32(n);
         p.receiptHead = head;
-        locked[pledgeId] -= amount;
+        locked[pledgeId] = lock - amount;
         lockedTotal[p.asset] -= amount;
         owed[p.owner][p.asset] += amount;
         emit Credited(pledgeId, p.owner, p.asset, amount, p.rowsUsed);
