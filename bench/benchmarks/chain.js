@@ -12,6 +12,7 @@
  * - `mint-tps-journal`: the same on the workspace's embedded chain (dist/chain/adapters:
  *   every mined transaction appended to the journal and fsynced).
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,7 @@ import {
   pledgeMarketBytecode,
 } from '../../dist/chain/contracts.generated.js';
 import { fixedClock } from '../../dist/core/clock.js';
+import { chainStartup } from './chainStartup.js';
 
 const ZERO = /** @type {const} */ ('0x0000000000000000000000000000000000000000');
 /** A CIDv1 (dag-pb, sha256) in base32: the shape of the manifest CIDs sinso publishes. */
@@ -336,15 +338,20 @@ const mintTpsJournal = {
 export const chain = {
   name: 'chain',
   description:
-    'Contract gas per operation (targets: mint ≤ 200,000; ≤ 30,000 per receipt in 100) and mints/s',
+    'Contract gas per operation (targets: mint ≤ 200,000; ≤ 30,000 per receipt in 100), mints/s, and a command’s start-up at 10,000 transactions (target < 1 s)',
   runs: 3,
   warmup: 1,
   params: {
     mints: { default: 300, description: 'mint transactions of the throughput workloads' },
+    transactions: {
+      default: 10_000,
+      description: 'transactions in the journal of the start-up workload (target: start-up < 1 s at 10,000)',
+    },
   },
   workloads: [
     /** @type {import('../types.js').Workload} */ (/** @type {unknown} */ (gasWorkload)),
     /** @type {import('../types.js').Workload} */ (/** @type {unknown} */ (mintTps)),
     /** @type {import('../types.js').Workload} */ (/** @type {unknown} */ (mintTpsJournal)),
+    /** @type {import('../types.js').Workload} */ (/** @type {unknown} */ (chainStartup)),
   ],
 };

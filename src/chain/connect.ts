@@ -91,7 +91,8 @@ export async function openChain(p: {
   } else {
     embedded = await openEmbeddedChain({ dir: p.chainDir, clock: p.clock });
     label = 'embedded';
-    transport = custom(embedded.provider as Eip1193 & { request: never });
+    // no retries: viem would retry every refused call with back-off (~1 s each)
+    transport = custom(embedded.provider as Eip1193 & { request: never }, { retryCount: 0 });
   }
   try {
     const probe = createPublicClient({ transport });

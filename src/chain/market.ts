@@ -105,9 +105,15 @@ export type Market = ReturnType<typeof openMarket>;
 export function openMarket(chain: ChainSession) {
   const d = chain.deployment;
   if (!d) throw new ChainError('CHAIN_NOT_DEPLOYED', { chain: chain.label });
+  // each contract's calls decode the other's errors too (the market calls the NFT: a pledge of a
+  // token that does not exist is DataNFT's ERC721NonexistentToken)
+  const errorsOf = (abi: Abi) => abi.filter((x) => x.type === 'error');
   const contracts = {
-    DataNFT: { address: d.dataNft, abi: dataNftAbi },
-    PledgeMarket: { address: d.pledgeMarket, abi: pledgeMarketAbi },
+    DataNFT: { address: d.dataNft, abi: [...dataNftAbi, ...errorsOf(pledgeMarketAbi as Abi)] as Abi },
+    PledgeMarket: {
+      address: d.pledgeMarket,
+      abi: [...pledgeMarketAbi, ...errorsOf(dataNftAbi as Abi)] as Abi,
+    },
   } as const;
 
   async function send(
