@@ -17,6 +17,14 @@ export {
   type PledgeView,
 } from './market.js';
 export { mintPublished } from './mintPublished.js';
+export {
+  receiptDomain,
+  receiptHash,
+  receiptSigner,
+  signReceipt,
+  USAGE_RECEIPT_TYPES,
+  type UsageReceipt,
+} from './receipts.js';
 export { type MintedToken, readMinted, recordMinted } from './records.js';
 export {
   AcceptRecordSchema,

@@ -1,0 +1,92 @@
+import {
+  type Account,
+  type Hex,
+  hashStruct,
+  parseSignature,
+  recoverTypedDataAddress,
+  serializeSignature,
+  signatureToCompactSignature,
+} from 'viem';
+
+/**
+ * A usage receipt: one job's use of a pledge, which the pledge's compute node and consumer both
+ * sign (EIP-712) and `PledgeMarket.submitReceipts` checks. `prev` is the pledge's receipt head
+ * before it (the struct hash of the receipt before, zero for the first), so receipts form a hash
+ * chain and each counts once.
+ */
+export type UsageReceipt = {
+  pledgeId: bigint;
+  jobId: Hex;
+  /** One operation bit (1 he-query, 2 zk-query, 4 train, 8 access). */
+  op: number;
+  rows: bigint;
+  /** Unix seconds: when the job started (after acceptance, before expiry and any revocation). */
+  startedAt: bigint;
+  /** The hash of what the job produced (a result, a proof, a model). */
+  resultHash: Hex;
+  prev: Hex;
+};
+
+/** The EIP-712 types of a receipt, exactly as the contract's USAGE_RECEIPT_TYPEHASH spells them. */
+export const USAGE_RECEIPT_TYPES = {
+  UsageReceipt: [
+    { name: 'pledgeId', type: 'uint256' },
+    { name: 'jobId', type: 'bytes32' },
+    { name: 'op', type: 'uint8' },
+    { name: 'rows', type: 'uint64' },
+    { name: 'startedAt', type: 'uint64' },
+    { name: 'resultHash', type: 'bytes32' },
+    { name: 'prev', type: 'bytes32' },
+  ],
+} as const;
+
+/** The EIP-712 domain of one market on one chain: a receipt signed for another does not verify. */
+export function receiptDomain(chainId: number, market: `0x${string}`) {
+  return { name: 'sinso PledgeMarket', version: '1', chainId, verifyingContract: market } as const;
+}
+
+/** The struct hash of a receipt: what the pledge's head becomes once it is accepted. */
+export function receiptHash(r: UsageReceipt): Hex {
+  return hashStruct({ types: USAGE_RECEIPT_TYPES, primaryType: 'UsageReceipt', data: r });
+}
+
+/**
+ * Signs a receipt and returns the compact (ERC-2098) signature `submitReceipts` takes.
+ *
+ * @example
+ * const sig = await signReceipt(computeAccount, receipt, chainId, deployment.pledgeMarket);
+ */
+export async function signReceipt(
+  account: Account & { signTypedData: NonNullable<Account['signTypedData']> },
+  r: UsageReceipt,
+  chainId: number,
+  market: `0x${string}`,
+): Promise<{ r: Hex; vs: Hex }> {
+  const signature = await account.signTypedData({
+    domain: receiptDomain(chainId, market),
+    types: USAGE_RECEIPT_TYPES,
+    primaryType: 'UsageReceipt',
+    message: r,
+  });
+  const { r: rr, yParityAndS } = signatureToCompactSignature(parseSignature(signature));
+  return { r: rr, vs: yParityAndS };
+}
+
+/** Who signed a receipt (off chain, as the contract recovers it): for audits and compute nodes. */
+export async function receiptSigner(
+  r: UsageReceipt,
+  sig: { r: Hex; vs: Hex },
+  chainId: number,
+  market: `0x${string}`,
+): Promise<`0x${string}`> {
+  const vs = BigInt(sig.vs);
+  const yParity = Number(vs >> 255n);
+  const s = `0x${(vs & ((1n << 255n) - 1n)).toString(16).padStart(64, '0')}` as Hex;
+  return recoverTypedDataAddress({
+    domain: receiptDomain(chainId, market),
+    types: USAGE_RECEIPT_TYPES,
+    primaryType: 'UsageReceipt',
+    message: r,
+    signature: serializeSignature({ r: sig.r, s, yParity }),
+  });
+}
