@@ -151,11 +151,14 @@ export const chainPledgeStage = defineStage({
     out: z.string().min(1).describe('The pledge record to write (JSON)'),
     to: KeyName.default('consumer').describe('The consumer’s workspace key'),
     compute: KeyName.default('compute').describe('The compute node’s workspace key'),
-    ops: z.array(z.enum(Object.keys(OPERATIONS) as [Operation, ...Operation[]])).min(1),
+    ops: z
+      .array(z.enum(Object.keys(OPERATIONS) as [Operation, ...Operation[]]))
+      .min(1)
+      .describe('An operation the consumer may run (repeatable)'),
     price: z.string().describe('Price per row-use (ether, or with gwei / wei)'),
-    maxRows: z.number().int().min(1),
+    maxRows: z.number().int().min(1).describe('Most row-uses the consumer may pay for'),
     expires: z.iso.datetime().describe('Expiry (an ISO time: a pipeline stays reproducible)'),
-    minCohort: z.number().int().min(1).default(10),
+    minCohort: z.number().int().min(1).default(10).describe('Smallest cohort a query may aggregate'),
     as: KeyName.default('owner'),
     rpc: Rpc,
   }),

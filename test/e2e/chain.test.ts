@@ -134,6 +134,43 @@ describe('the chain commands, each in its own process on the persisted embedded 
     expect(none.stderr).toContain('NothingToWithdraw');
   }, 120_000);
 
+  it('as pipeline stages, resumes: a rerun finds the token, the pledge with the same terms, the acceptance', async () => {
+    const minted = join(dir, 'mint.json');
+    const pledged = join(dir, 'pledge.json');
+    const accepted = join(dir, 'accept.json');
+    const stages = async () => {
+      const m = await json(['chain', 'mint', '--published', published, '--out', minted]);
+      const p = await json([
+        'chain',
+        'pledge',
+        '--minted',
+        minted,
+        '--out',
+        pledged,
+        '--ops',
+        'zk-query',
+        '--ops',
+        'access',
+        '--price',
+        '2gwei',
+        '--max-rows',
+        '100',
+        '--expires',
+        '2031-01-01T00:00:00Z',
+      ]);
+      const a = await json(['chain', 'accept', '--pledge', pledged, '--out', accepted]);
+      return [m, p, a].map((r) => r.result?.summary ?? r.summary ?? r);
+    };
+    const first = await stages();
+    expect(first[0]).toMatchObject({ tokenId: '1' });
+    expect(first[1]).toMatchObject({ pledgeId: '2', maxCost: '200000000000' });
+    expect(first[2]).toMatchObject({ pledgeId: '2', locked: '200000000000' });
+    const records = await Promise.all([minted, pledged, accepted].map((f) => readFile(f, 'utf8')));
+    expect(await stages()).toEqual(first);
+    expect(await Promise.all([minted, pledged, accepted].map((f) => readFile(f, 'utf8')))).toEqual(records);
+    expect((await json(['datasets'])).pledges).toHaveLength(2);
+  }, 120_000);
+
   it('survives a kill -9 at any moment of a transaction: the chain is before or after it, and replays', async () => {
     // read in this process, which takes over the dead process's lock and replays the journal
     const escrow = freeEscrow;
@@ -190,7 +227,7 @@ describe('the chain commands, each in its own process on the persisted embedded 
       await new Promise((r) => server.on('close', r));
     }
     // the server's transactions are in the journal like any command's
-    expect((await json(['datasets'])).pledges).toHaveLength(1);
+    expect((await json(['datasets'])).pledges).toHaveLength(2);
   }, 120_000);
 
   it('works against an EVM node sinso did not write (Hardhat’s own JSON-RPC server)', async () => {
