@@ -50,7 +50,8 @@ const REVERT_FIXES: Record<string, string> = {
   WrongState: 'See the pledge’s state with `sinso datasets`.',
   NothingToWithdraw: 'Nothing is owed to this account in that currency yet.',
   NothingToReclaim: 'Nothing of this pledge is left locked.',
-  TooManyRows: 'The pledge’s row-uses are spent; the owner pledges again for more.',
+  TooManyRows:
+    'The pledge has fewer row-uses left (or the consumer reclaimed its lock after expiry); the owner pledges again for more.',
   InvalidCid: 'Mint from a folder that `sinso publish` wrote.',
   InvalidTerms: 'Check the pledge’s terms (see `sinso pledge --help`).',
   NoSuchVersion: 'List the token’s versions with `sinso datasets`.',
