@@ -258,7 +258,9 @@ function makeWorkspace(
   let keyring: Keyring | undefined;
   const cache = new Map<string, Promise<Uint8Array>>();
   const unlock = (name: string, kind: KeyMeta['kind']): Promise<Uint8Array> => {
-    let hit = cache.get(name);
+    // by kind too: a secret unlocked once must not come back as an EVM key (or the reverse)
+    const slot = `${kind}\u0000${name}`;
+    let hit = cache.get(slot);
     if (!hit) {
       hit = (async () => {
         const json = await readKeyFile(paths, name);
@@ -273,10 +275,10 @@ function makeWorkspace(
       })();
       // a failure (wrong passphrase) must not stick: clear it so a retry asks again
       hit.catch(() => {
-        cache.delete(name);
+        cache.delete(slot);
         passphrase = known === undefined ? undefined : passphrase;
       });
-      cache.set(name, hit);
+      cache.set(slot, hit);
     }
     return hit;
   };

@@ -98,6 +98,30 @@ describe('workspace and keystore', () => {
     expect((dup as KeystoreError).code).toBe('KEYSTORE_KEY_EXISTS');
   });
 
+  it('creates an EVM account on first use, the same one after, and the same from the same demo seed', async () => {
+    const dir = await tempDir('sinso-ws-');
+    const make = (name: string) =>
+      initWorkspace({
+        dir: join(dir, name),
+        passphrase: fixedPassphrase('pw'),
+        kdf: 'light',
+        demoSeed: 'seed',
+      });
+    const a = await make('a');
+    const first = await (await a.keys()).ensureAccount('owner-007');
+    expect((await a.listKeys()).find((k) => k.name === 'owner-007')).toMatchObject({
+      kind: 'evm',
+      fingerprint: first.address,
+      insecureDemo: true,
+    });
+    const reopened = await openWorkspace({ dir: join(dir, 'a'), passphrase: fixedPassphrase('pw') });
+    expect((await (await reopened.keys()).ensureAccount('owner-007')).address).toBe(first.address);
+    expect((await (await (await make('b')).keys()).ensureAccount('owner-007')).address).toBe(first.address);
+    // a name that is a secret is not an account
+    await (await a.keys()).ensureSecret('dataset-x');
+    await expect((await a.keys()).ensureAccount('dataset-x')).rejects.toBeInstanceOf(KeystoreError);
+  });
+
   it('says how to fix a missing workspace', async () => {
     const err = await openWorkspace({ dir: join(await tempDir(), 'none') }).catch((e: unknown) => e);
     expect(err).toMatchObject({
