@@ -34,6 +34,7 @@ import {
   pledgeMarketAbi,
   pledgeMarketBytecode,
 } from '../../dist/chain/contracts.generated.js';
+import { USAGE_RECEIPT_TYPES } from '../../dist/chain/receipts.js';
 import { fixedClock } from '../../dist/core/clock.js';
 import { chainStartup } from './chainStartup.js';
 
@@ -47,17 +48,7 @@ const KEYS = [1, 2, 3, 4].map((i) => /** @type {`0x${string}`} */ (`0x${i.toStri
 /** The issue's gas targets. */
 const TARGETS = { mint: 200_000, perReceiptInBatchOf100: 30_000 };
 
-const RECEIPT_TYPES = /** @type {const} */ ({
-  UsageReceipt: [
-    { name: 'pledgeId', type: 'uint256' },
-    { name: 'jobId', type: 'bytes32' },
-    { name: 'op', type: 'uint8' },
-    { name: 'rows', type: 'uint64' },
-    { name: 'startedAt', type: 'uint64' },
-    { name: 'resultHash', type: 'bytes32' },
-    { name: 'prev', type: 'bytes32' },
-  ],
-});
+const RECEIPT_TYPES = USAGE_RECEIPT_TYPES;
 
 /**
  * An in-memory EDR with the test accounts funded, and viem clients over it.
