@@ -6,6 +6,7 @@ export { dataNftAbi, pledgeMarketAbi, SOLC_VERSION } from './contracts.generated
 export { ChainError, chainErrors } from './errors.js';
 export {
   deployContracts,
+  ensureDeployed,
   type Market,
   OPERATIONS,
   type Operation,

@@ -88,6 +88,21 @@ export async function deployContracts(
   };
 }
 
+/**
+ * The contracts of this chain, deployed first when missing and the chain is the embedded one
+ * (from the account `deployer` gives); on an external chain they are deployed once with
+ * `sinso chain deploy` (CHAIN_NOT_DEPLOYED until then).
+ *
+ * @example
+ * await ensureDeployed(chain, () => keyring.account('owner'));
+ */
+export async function ensureDeployed(chain: ChainSession, deployer: () => Promise<Account>): Promise<void> {
+  if (chain.deployment) return;
+  if (chain.kind !== 'embedded') throw new ChainError('CHAIN_NOT_DEPLOYED', { chain: chain.label });
+  const { gas: _gas, ...d } = await deployContracts(chain, await deployer());
+  await chain.saveDeployment(d);
+}
+
 type ContractName = 'DataNFT' | 'PledgeMarket';
 
 /** Typed access to the deployed contracts of one chain, as one account or read-only. */
@@ -172,6 +187,19 @@ export function openMarket(chain: ChainSession) {
     }
   };
 
+  // the contracts' events since their deployment (the block before it, for a reorganised tip)
+  const fromBlock = BigInt(Math.max(0, d.block - 1));
+  async function events(name: 'VersionPublished'): Promise<(VersionPublishedArgs & { tx: Hex })[]>;
+  async function events(name: 'Pledged'): Promise<(PledgedArgs & { tx: Hex })[]>;
+  async function events(name: 'VersionPublished' | 'Pledged'): Promise<unknown[]> {
+    const logs = await chain.client.getContractEvents({
+      ...(name === 'Pledged' ? contracts.PledgeMarket : contracts.DataNFT),
+      eventName: name,
+      fromBlock,
+    } as Parameters<typeof chain.client.getContractEvents>[0]);
+    return logs.map((l) => ({ ...(l as unknown as { args: object }).args, tx: l.transactionHash }));
+  }
+
   return {
     deployment: d,
     async mint(account: Account, manifestCid: string, root: Hex) {
@@ -227,20 +255,36 @@ export function openMarket(chain: ChainSession) {
     versionCount: (tokenId: bigint) => read<bigint>('DataNFT', 'versionCount', [tokenId]),
     versionOf: (tokenId: bigint, index: bigint) =>
       read<readonly [Hex, string]>('DataNFT', 'versionOf', [tokenId, index]),
+    /** Every `VersionPublished` event of the NFT, or `Pledged` event of the market, oldest first. */
+    events,
     /** Every token ever minted (from the mint events), oldest first. */
     async tokens(): Promise<bigint[]> {
-      const logs = await chain.client.getContractEvents({
-        address: d.dataNft,
-        abi: dataNftAbi,
-        eventName: 'VersionPublished',
-        fromBlock: BigInt(d.block > 0 ? d.block - 1 : 0),
-      });
       const ids = new Set<bigint>();
-      for (const l of logs) ids.add((l.args as { tokenId: bigint }).tokenId);
+      for (const e of await events('VersionPublished')) ids.add(e.tokenId);
       return [...ids].sort((a, b) => (a < b ? -1 : 1));
     },
   };
 }
+
+/** The fields of a `VersionPublished` event. */
+export type VersionPublishedArgs = { tokenId: bigint; index: bigint; root: Hex; manifestCid: string };
+/** The fields of a `Pledged` event. */
+export type PledgedArgs = {
+  pledgeId: bigint;
+  tokenId: bigint;
+  version: bigint;
+  owner: `0x${string}`;
+  consumer: `0x${string}`;
+  terms: {
+    ops: number;
+    pricePerRow: bigint;
+    maxRows: bigint;
+    expiresAt: bigint;
+    minCohort: number;
+    compute: `0x${string}`;
+    asset: `0x${string}`;
+  };
+};
 
 /** A pledge as the contract returns it. */
 export type PledgeView = {

@@ -6,7 +6,6 @@ import { CommitmentSchema } from '../core/schemas/commitment.js';
 import { DatasetManifestSchema } from '../core/schemas/datasetManifest.js';
 import { PublishRecordSchema } from '../core/schemas/publishRecord.js';
 import type { ChainSession } from './connect.js';
-import { dataNftAbi } from './contracts.generated.js';
 import { ChainError } from './errors.js';
 import { openMarket } from './market.js';
 import { type MintedToken, recordMinted } from './records.js';
@@ -65,14 +64,7 @@ export async function mintPublished(
   }
   const market = openMarket(chain);
   // minted before (a rerun after a crash, or twice)? the mint events say
-  const d = market.deployment;
-  const events = await chain.client.getContractEvents({
-    address: d.dataNft,
-    abi: dataNftAbi,
-    eventName: 'VersionPublished',
-    fromBlock: BigInt(Math.max(0, d.block - 1)),
-  });
-  const found = events.find((e) => (e.args as { manifestCid?: string }).manifestCid === record.manifestCid);
+  const found = (await market.events('VersionPublished')).find((e) => e.manifestCid === record.manifestCid);
   const base = {
     manifestCid: record.manifestCid,
     commitmentRoot: record.commitmentRoot,
@@ -82,8 +74,8 @@ export async function mintPublished(
   if (found) {
     const t: MintedToken = {
       ...base,
-      tokenId: String((found.args as { tokenId: bigint }).tokenId),
-      tx: found.transactionHash,
+      tokenId: String(found.tokenId),
+      tx: found.tx,
     };
     await recordMinted(p.chainDir, chain.key, t);
     return { ...t, already: true };

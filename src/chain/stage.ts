@@ -6,9 +6,8 @@ import { canonicalJson } from '../core/hash.js';
 import { defineStage, type StageContext } from '../core/stage.js';
 import { amountJson, parseAmount } from './amounts.js';
 import { type ChainSession, openChain } from './connect.js';
-import { pledgeMarketAbi } from './contracts.generated.js';
 import { ChainError } from './errors.js';
-import { deployContracts, OPERATIONS, type Operation, openMarket, opsBits, PLEDGE_STATES } from './market.js';
+import { ensureDeployed, OPERATIONS, type Operation, openMarket, opsBits, PLEDGE_STATES } from './market.js';
 import { mintPublished } from './mintPublished.js';
 
 const Rpc = z
@@ -69,13 +68,7 @@ async function withStageChain<T>(
 ): Promise<T> {
   const chain = await openChain({ chainDir: ctx.workspace.paths.chain, rpc, clock: ctx.clock });
   try {
-    if (!chain.deployment && chain.kind === 'embedded') {
-      const { gas: _gas, ...d } = await deployContracts(
-        chain,
-        await (await ctx.workspace.keys()).account('owner'),
-      );
-      await chain.saveDeployment(d);
-    }
+    await ensureDeployed(chain, async () => (await ctx.workspace.keys()).account('owner'));
     return await f(chain);
   } finally {
     await chain.close();
@@ -198,29 +191,8 @@ export const chainPledgeStage = defineStage({
       };
       // pledged before (a rerun after a crash)? the same owner, token, consumer and terms
       const d = market.deployment;
-      const earlier = (
-        await chain.client.getContractEvents({
-          address: d.pledgeMarket,
-          abi: pledgeMarketAbi,
-          eventName: 'Pledged',
-          fromBlock: BigInt(Math.max(0, d.block - 1)),
-        })
-      ).find((e) => {
-        const a = e.args as {
-          tokenId: bigint;
-          owner: string;
-          consumer: string;
-          version: bigint;
-          terms: {
-            ops: number;
-            pricePerRow: bigint;
-            maxRows: bigint;
-            expiresAt: bigint;
-            minCohort: number;
-            compute: string;
-          };
-        };
-        return (
+      const earlier = (await market.events('Pledged')).find(
+        (a) =>
           a.tokenId === tokenId &&
           a.version === version &&
           a.owner.toLowerCase() === owner.address.toLowerCase() &&
@@ -230,11 +202,10 @@ export const chainPledgeStage = defineStage({
           a.terms.maxRows === terms.maxRows &&
           a.terms.expiresAt === expiresAt &&
           a.terms.minCohort === o.minCohort &&
-          a.terms.compute.toLowerCase() === compute.toLowerCase()
-        );
-      });
+          a.terms.compute.toLowerCase() === compute.toLowerCase(),
+      );
       const pledgeId = earlier
-        ? (earlier.args as { pledgeId: bigint }).pledgeId
+        ? earlier.pledgeId
         : (
             await market.pledge(owner, {
               tokenId,

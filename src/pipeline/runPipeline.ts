@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InternalError, PipelineError, SinsoError, UsageError } from '../core/errors/index.js';
+import { PipelineError, SinsoError, UsageError } from '../core/errors/index.js';
 import { exists } from '../core/fs.js';
 import { canonicalJson, digestPath } from '../core/hash.js';
+import { takePidLock } from '../core/pidLock.js';
 import type { LockedHash, LockedOut, LockedStage } from '../core/schemas/pipeline.js';
 import type { Rejection, StageContext, StageResult } from '../core/stage.js';
 import { version } from '../core/version.js';
@@ -283,30 +283,7 @@ function errorSummary(err: unknown): string {
 
 /** One run per workspace at a time; a lock left by a killed run is taken over. */
 async function acquireRunLock(runsDir: string): Promise<() => Promise<void>> {
-  const file = join(runsDir, 'run.pid');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await open(file, 'wx');
-      await fh.writeFile(String(process.pid));
-      await fh.close();
-      return () => rm(file, { force: true });
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'EEXIST') throw err;
-      const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new PipelineError('PIPELINE_BUSY', { pid });
-      }
-      await rm(file, { force: true });
-    }
-  }
-  throw new InternalError('INTERNAL', { what: 'the workspace run lock could not be taken' });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
-  }
+  const lock = await takePidLock(join(runsDir, 'run.pid'), { waitMs: 0, ownPid: 'stale' });
+  if ('heldBy' in lock) throw new PipelineError('PIPELINE_BUSY', { pid: lock.heldBy });
+  return lock.release;
 }

@@ -24,6 +24,7 @@ import {
 import type { PrivateKeyAccount } from 'viem/accounts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dataNftAbi, pledgeMarketAbi } from '../../src/chain/contracts.generated.js';
+import type { PledgeView } from '../../src/chain/market.js';
 import {
   type Address,
   type Artifact,
@@ -201,25 +202,6 @@ const marketRead = <T>(functionName: string, args: readonly unknown[] = [], at: 
   read<T>(at, pledgeMarketAbi, functionName, args);
 const tokenBalance = (a: Address) => read<bigint>(token, fx.TestToken.abi, 'balanceOf', [a]);
 
-type PledgeView = {
-  owner: Address;
-  expiresAt: bigint;
-  ops: number;
-  state: number;
-  consumer: Address;
-  maxRows: bigint;
-  minCohort: number;
-  compute: Address;
-  rowsUsed: bigint;
-  receipts: number;
-  asset: Address;
-  acceptedAt: bigint;
-  version: number;
-  pricePerRow: bigint;
-  revokedAt: bigint;
-  tokenId: bigint;
-  receiptHead: Hex;
-};
 const pledgeOf = (id: bigint, at: Address = market) => marketRead<PledgeView>('pledgeOf', [id], at);
 
 async function mint(to: PrivateKeyAccount = A.owner, cid = CID1, r = ROOT1): Promise<bigint> {

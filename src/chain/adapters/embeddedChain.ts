@@ -1,8 +1,9 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open, readFile, rm, truncate } from 'node:fs/promises';
+import { mkdir, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
+import { takePidLock } from '../../core/pidLock.js';
 import { ChainError } from '../errors.js';
 
 /** An EIP-1193 provider (what viem's `custom` transport takes). */
@@ -75,7 +76,10 @@ export type EmbeddedChain = {
 export async function openEmbeddedChain(p: { dir: string; clock: Clock }): Promise<EmbeddedChain> {
   const dir = join(p.dir, 'embedded');
   await mkdir(dir, { recursive: true });
-  const release = await acquireLock(join(dir, 'lock'));
+  // one process at a time; a live holder is waited for 10 s
+  const lock = await takePidLock(join(dir, 'lock'), { waitMs: 10_000, ownPid: 'held' });
+  if ('heldBy' in lock) throw new ChainError('CHAIN_BUSY', { pid: lock.heldBy });
+  const release = lock.release;
   try {
     return await openLocked(dir, p.clock, release);
   } catch (err) {
@@ -234,41 +238,4 @@ async function readJournal(
       throw new ChainError('CHAIN_JOURNAL_CORRUPT', { entry: i + 1, problem: 'is out of order' });
   });
   return { entries, header: { ...header, existed: true } };
-}
-
-/**
- * Takes the lock file (exclusive create, holding this process's pid). A lock whose process is
- * gone (killed) is taken over; a live one is waited for, up to 10 s, then CHAIN_BUSY.
- */
-async function acquireLock(path: string): Promise<() => Promise<void>> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      const h = await open(path, 'wx');
-      await h.writeFile(String(process.pid));
-      await h.close();
-      return () => rm(path, { force: true });
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'EEXIST') throw err;
-    }
-    const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-    if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || pid === process.pid) {
-      // a lock left by a killed process (or half-written by one): take it over
-      if (!Number.isInteger(pid) || !alive(pid)) await rm(path, { force: true });
-      if (pid === process.pid) throw new ChainError('CHAIN_BUSY', { pid });
-      continue;
-    }
-    if (Date.now() > deadline) throw new ChainError('CHAIN_BUSY', { pid });
-    // another process, in real time (not the command's clock, which may be fixed)
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
-  }
 }

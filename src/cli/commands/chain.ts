@@ -7,6 +7,7 @@ import {
   amountJson,
   type ChainSession,
   deployContracts,
+  ensureDeployed as deployIfMissing,
   formatAmount,
   mintPublished,
   OPERATIONS,
@@ -133,13 +134,9 @@ export const chainStatusCommand = defineCommand({
   },
 });
 
-/** The deployment of this chain; the embedded chain deploys on first use (as the owner). */
-async function ensureDeployed(chain: ChainSession, ws: Workspace): Promise<void> {
-  if (chain.deployment) return;
-  if (chain.kind !== 'embedded') openMarket(chain); // throws CHAIN_NOT_DEPLOYED
-  const { gas: _gas, ...d } = await deployContracts(chain, await account(ws, 'owner'));
-  await chain.saveDeployment(d);
-}
+/** The embedded chain deploys the contracts on first use, as the owner. */
+const ensureDeployed = (chain: ChainSession, ws: Workspace) =>
+  deployIfMissing(chain, () => account(ws, 'owner'));
 
 export const chainDeployCommand = defineCommand({
   path: ['chain', 'deploy'],
@@ -511,7 +508,7 @@ export const datasetsCommand = defineCommand({
   examples: ['sinso datasets', 'sinso datasets --json'],
   async run(ctx, o) {
     return withChain(ctx, o, async (chain, ws) => {
-      if (!chain.deployment && chain.kind === 'embedded') await ensureDeployed(chain, ws);
+      if (chain.kind === 'embedded') await ensureDeployed(chain, ws);
       const market = openMarket(chain);
       const tokens = [];
       for (const t of await market.tokens()) {
