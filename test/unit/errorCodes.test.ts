@@ -16,6 +16,7 @@ import {
 } from '../../src/core/errors/core.js';
 import { DeidError } from '../../src/deid/errors.js';
 import { FhirDeidError } from '../../src/deid/fhir/engine/errors.js';
+import { HeError } from '../../src/he/errors.js';
 import { DicomCodecError } from '../../src/ingest/dicom/codec/errors.js';
 import { IngestFhirError } from '../../src/ingest/fhir/errors.js';
 import { PublishError } from '../../src/publish/errors.js';
@@ -38,6 +39,7 @@ const classes = [
   DicomCodecError,
   FhirDeidError,
   TablesError,
+  HeError,
   CommitError,
   StorageError,
   PublishError,
