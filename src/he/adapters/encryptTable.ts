@@ -190,7 +190,7 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
       if (v.hasNulls) vectors.push(vectorName.present(v.column));
     }
     for (const ind of indicators)
-      ind.values.forEach((_, i) => vectors.push(vectorName.indicator(ind.column, i)));
+      for (let i = 0; i < ind.values.length; i++) vectors.push(vectorName.indicator(ind.column, i));
     const select = [...pubSql, ...valueSql, ...indicatorSql].map((e, i) => `${e} AS c${i}`);
     const order = [...pubSql.map((e) => `${e} NULLS LAST`), 'file_row_number'].join(', ');
     const total = Number((await session.rows(`SELECT count(*) AS n FROM ${base}`))[0]?.n ?? 0);
@@ -238,7 +238,7 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
         if (nPub > 0) {
           const key = cols.slice(0, nPub).map((c) => (c[r] === null ? null : String(c[r])));
           const last = cells.at(-1);
-          if (last && last.key.every((k, i) => k === key[i])) last.rows++;
+          if (last?.key.every((k, i) => k === key[i])) last.rows++;
           else cells.push({ key, start: row, rows: 1 });
         }
         let vi = 0;
