@@ -238,6 +238,8 @@ describe('parseHeQuery: what it refuses', () => {
     ['SELECT COUNT(*) §/* S3CR3T */ FROM t', /^comments are not supported/],
     ['SELECT COUNT(a§, b) FROM t', /^COUNT takes one column/],
     ['SELECT COUNT(§8675309) FROM t', /^expected a column inside COUNT\(...\), found a number/],
+    ["SELECT COUNT(§'S3CR3T') FROM t", /^expected a column inside COUNT\(...\), found a string literal/],
+    ["SELECT §'S3CR3T' FROM t", /^expected a select item .* found a string literal/],
     ["SELECT COUNT(*) FROM t WHERE 'S3CR3T'§", /^expected "=" after a literal, found the end of the query/],
     [
       'SELECT COUNT(*) FROM t WHERE a = 1 §b = 2',
@@ -505,6 +507,8 @@ describe('parseHeQuery: properties', () => {
     );
     const tails = [
       (v: string) => ` OR x = ${v}`,
+      (v: string) => ` ${v}`,
+      (v: string) => ` , ${v}`,
       (v: string) => ` AND x < ${v}`,
       (v: string) => ` AND x LIKE ${v}`,
       (v: string) => ` AND x BETWEEN ${v} AND ${v}`,
