@@ -13,6 +13,7 @@ export {
   openMarket,
   opsBits,
   opsOf,
+  opsProblem,
   PLEDGE_STATES,
   type PledgeTerms,
   type PledgeView,

@@ -11,8 +11,13 @@ import type { ChainSession, Deployment } from './connect.js';
 import { dataNftAbi, dataNftBytecode, pledgeMarketAbi, pledgeMarketBytecode } from './contracts.generated.js';
 import { ChainError } from './errors.js';
 
-/** The operations a pledge may allow, by name, and their bits in the contract. */
-export const OPERATIONS = { 'he-query': 1, 'zk-query': 2, train: 4, access: 8 } as const;
+/**
+ * The operations a pledge may allow, by name, and their bits in the contract. `he-public`
+ * qualifies `he-query` (homomorphic queries may use public group keys, k-anonymous
+ * quasi-identifiers the compute node sees, rather than encrypted ones): the contract refuses it
+ * without `he-query`, and no receipt names it (a public-mode query is receipted as `he-query`).
+ */
+export const OPERATIONS = { 'he-query': 1, 'zk-query': 2, train: 4, access: 8, 'he-public': 16 } as const;
 export type Operation = keyof typeof OPERATIONS;
 
 export const PLEDGE_STATES = ['none', 'offered', 'accepted', 'revoked'] as const;
@@ -38,6 +43,22 @@ const ZERO = '0x0000000000000000000000000000000000000000' as const;
 /** The bits of a list of operations. */
 export function opsBits(ops: readonly Operation[]): number {
   return ops.reduce((b, o) => b | OPERATIONS[o], 0);
+}
+
+/**
+ * What is wrong with a list of operations as a pledge's (what the contract would refuse as
+ * `InvalidTerms("ops")`), or `undefined` when nothing is.
+ *
+ * @example
+ * opsProblem(['he-public']); // 'he-public qualifies he-query: pledge it with he-query'
+ * opsProblem(['he-query', 'he-public']); // undefined
+ */
+export function opsProblem(ops: readonly Operation[]): string | undefined {
+  if (ops.length === 0) return 'no operation';
+  if (ops.includes('he-public') && !ops.includes('he-query')) {
+    return 'he-public qualifies he-query: pledge it with he-query';
+  }
+  return undefined;
 }
 
 /** The operations of a bit set. */

@@ -17,7 +17,7 @@ import {
 export type UsageReceipt = {
   pledgeId: bigint;
   jobId: Hex;
-  /** One operation bit (1 he-query, 2 zk-query, 4 train, 8 access). */
+  /** One operation bit (1 he-query, 2 zk-query, 4 train, 8 access; a public-mode HE query is 1, never 16). */
   op: number;
   rows: bigint;
   /** Unix seconds: when the job started (after acceptance, before expiry and any revocation). */

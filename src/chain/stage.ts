@@ -7,7 +7,15 @@ import { defineStage, type StageContext } from '../core/stage.js';
 import { amountJson, parseAmount } from './amounts.js';
 import { type ChainSession, openChain } from './connect.js';
 import { ChainError } from './errors.js';
-import { ensureDeployed, OPERATIONS, type Operation, openMarket, opsBits, PLEDGE_STATES } from './market.js';
+import {
+  ensureDeployed,
+  OPERATIONS,
+  type Operation,
+  openMarket,
+  opsBits,
+  opsProblem,
+  PLEDGE_STATES,
+} from './market.js';
 import { mintPublished } from './mintPublished.js';
 
 const Rpc = z
@@ -147,7 +155,13 @@ export const chainPledgeStage = defineStage({
     ops: z
       .array(z.enum(Object.keys(OPERATIONS) as [Operation, ...Operation[]]))
       .min(1)
-      .describe('An operation the consumer may run (repeatable)'),
+      .superRefine((ops, ctx) => {
+        const problem = opsProblem(ops);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .describe(
+        'An operation the consumer may run (repeatable; he-public, with he-query: HE queries may use public group keys)',
+      ),
     price: z.string().describe('Price per row-use (ether, or with gwei / wei)'),
     maxRows: z.number().int().min(1).describe('Most row-uses the consumer may pay for'),
     expires: z.iso.datetime().describe('Expiry (an ISO time: a pipeline stays reproducible)'),

@@ -24,7 +24,7 @@ import {
 import type { PrivateKeyAccount } from 'viem/accounts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dataNftAbi, pledgeMarketAbi } from '../../src/chain/contracts.generated.js';
-import type { PledgeView } from '../../src/chain/market.js';
+import { OPERATIONS, opsOf, type PledgeView } from '../../src/chain/market.js';
 import {
   type Address,
   type Artifact,
@@ -47,7 +47,7 @@ const root = (n: number): Hex => toHex(n, { size: 32 });
 const ROOT1 = root(0x1111);
 const ROOT2 = root(0x2222);
 
-const OP = { heQuery: 1, zkQuery: 2, train: 4, access: 8 } as const;
+const OP = { heQuery: 1, zkQuery: 2, train: 4, access: 8, hePublic: 16 } as const;
 const STATE = { None: 0, Offered: 1, Accepted: 2, Revoked: 3 } as const;
 const DAY = 86_400n;
 const PRICE = 10n ** 12n;
@@ -428,6 +428,15 @@ describe('PledgeMarket escrow', () => {
     expect(await marketRead('OP_ZK_QUERY')).toBe(OP.zkQuery);
     expect(await marketRead('OP_TRAIN')).toBe(OP.train);
     expect(await marketRead('OP_ACCESS')).toBe(OP.access);
+    expect(await marketRead('OP_HE_PUBLIC')).toBe(OP.hePublic);
+    // the names sinso uses are the contract's bits
+    expect(OPERATIONS).toEqual({
+      'he-query': OP.heQuery,
+      'zk-query': OP.zkQuery,
+      train: OP.train,
+      access: OP.access,
+      'he-public': OP.hePublic,
+    });
     expect(await marketRead('USAGE_RECEIPT_TYPEHASH')).toBe(
       keccak256(
         toHex(
@@ -591,7 +600,9 @@ describe('PledgeMarket pledges', () => {
       [{ consumer: ZERO_ADDRESS }, 'consumer'],
       [{ compute: ZERO_ADDRESS }, 'compute'],
       [{ ops: 0 }, 'ops'],
-      [{ ops: 16 }, 'ops'],
+      [{ ops: 16 }, 'ops'], // he-public alone: it only qualifies he-query
+      [{ ops: OP.hePublic | OP.zkQuery | OP.train | OP.access }, 'ops'],
+      [{ ops: 32 }, 'ops'],
       [{ ops: 0xff }, 'ops'],
       [{ maxRows: 0n }, 'maxRows'],
       [{ expiresAt: now }, 'expiresAt'],
@@ -629,9 +640,24 @@ describe('PledgeMarket pledges', () => {
       'UnknownAsset',
       [token],
     );
-    // every single operation and all of them together are valid; a free pledge too
-    for (const ops of [1, 2, 4, 8, 15]) await pledge(tokenId, await terms({ ops }));
+    // every single operation, he-query with he-public, and all of them together are valid; a free pledge too
+    for (const ops of [1, 2, 4, 8, 15, 17, 31]) await pledge(tokenId, await terms({ ops }));
     await pledge(tokenId, await terms({ pricePerRow: 0n }));
+  });
+
+  it('he-query with he-public: accepted, and read back as both operations', async () => {
+    const tokenId = await mint();
+    const t = await terms({ ops: OP.heQuery | OP.hePublic });
+    const { receipt } = await marketSend(A.owner, 'pledge', [tokenId, 0n, A.consumer.address, t]);
+    const [ev] = events(receipt, pledgeMarketAbi, 'Pledged') as [{ pledgeId: bigint; terms: Terms }];
+    expect(ev.terms.ops).toBe(17);
+    const p = await pledgeOf(ev.pledgeId);
+    expect(p.ops).toBe(17);
+    expect(opsOf(p.ops)).toEqual(['he-query', 'he-public']);
+    // without he-public a pledge allows private-keys mode only
+    expect(opsOf((await pledgeOf(await pledge(tokenId, await terms({ ops: OP.heQuery })))).ops)).toEqual([
+      'he-query',
+    ]);
   });
 
   it('accept: only the consumer, only once, before expiry, locking maxRows × price', async () => {
@@ -883,6 +909,26 @@ describe('PledgeMarket receipts', () => {
       ]);
     }
     await submit(id, receiptChain(id, root(0), [1n], t0, OP.train));
+  });
+
+  it('he-public is no operation of a receipt: a public-mode query is receipted as he-query', async () => {
+    const { id } = await acceptedPledge({ ops: OP.heQuery | OP.hePublic });
+    const t0 = await acceptedAt(id);
+    for (const op of [OP.hePublic, OP.heQuery | OP.hePublic, OP.zkQuery]) {
+      await expectRevert(submit(id, receiptChain(id, root(0), [1n], t0, op)), 'OperationNotAllowed', [
+        0n,
+        op,
+      ]);
+    }
+    const rs = receiptChain(id, root(0), [3n], t0, OP.heQuery);
+    const { receipt } = await submit(id, rs);
+    expect(events(receipt, pledgeMarketAbi, 'ReceiptAccepted')).toMatchObject([{ op: OP.heQuery, rows: 3n }]);
+    // in a batch too: the second receipt names he-public
+    const head = receiptHashOf(rs[0] as Receipt);
+    const [ok, bad] = receiptChain(id, head, [1n, 1n], t0, OP.heQuery) as [Receipt, Receipt];
+    const tampered = { ...bad, op: OP.hePublic };
+    await expectRevert(submit(id, [ok, tampered]), 'OperationNotAllowed', [1n, OP.hePublic]);
+    expect((await pledgeOf(id)).rowsUsed).toBe(3n);
   });
 
   it('jobs must start within the pledge: not before acceptance, not at or after expiry', async () => {
@@ -1212,7 +1258,7 @@ describe('PledgeMarket accounting over random sequences (fast-check)', () => {
         price: fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 1_000n })),
         maxRows: fc.bigInt({ min: 1n, max: 200n }),
         ttl: fc.integer({ min: 60, max: 3 * 86_400 }),
-        ops: fc.integer({ min: 1, max: 15 }),
+        ops: fc.integer({ min: 1, max: 31 }),
         compute: fc.integer({ min: 0, max: 1 }),
       }),
     },

@@ -33,7 +33,12 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
     uint8 public constant OP_ZK_QUERY = 2;
     uint8 public constant OP_TRAIN = 4;
     uint8 public constant OP_ACCESS = 8;
-    uint8 private constant OP_ALL = 15;
+    /// @notice Qualifies OP_HE_QUERY: homomorphic queries may use public group keys (k-anonymous
+    /// quasi-identifiers the compute node sees) rather than encrypted ones. Not an operation of
+    /// its own: a pledge allows it only with OP_HE_QUERY, and no receipt names it (a public-mode
+    /// query is receipted as OP_HE_QUERY).
+    uint8 public constant OP_HE_PUBLIC = 16;
+    uint8 private constant OP_ALL = 31;
 
     enum State {
         None,
@@ -206,6 +211,7 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
         if (consumer == address(0)) revert InvalidTerms("consumer");
         if (terms.compute == address(0)) revert InvalidTerms("compute");
         if (terms.ops == 0 || terms.ops & ~OP_ALL != 0) revert InvalidTerms("ops");
+        if (terms.ops & OP_HE_PUBLIC != 0 && terms.ops & OP_HE_QUERY == 0) revert InvalidTerms("ops");
         if (terms.maxRows == 0) revert InvalidTerms("maxRows");
         if (terms.expiresAt <= block.timestamp) revert InvalidTerms("expiresAt");
         _checkAsset(terms.asset);
@@ -361,7 +367,10 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
     ) private returns (uint64) {
         if (r.pledgeId != pledgeId) revert ReceiptForAnotherPledge(i, r.pledgeId);
         if (r.prev != c.head) revert ReceiptOutOfOrder(i, c.head, r.prev);
-        if (r.op & c.ops == 0 || r.op & (r.op - 1) != 0) revert OperationNotAllowed(i, r.op);
+        // one operation the pledge allows; OP_HE_PUBLIC qualifies OP_HE_QUERY and is no operation
+        if (r.op & c.ops == 0 || r.op & (r.op - 1) != 0 || r.op == OP_HE_PUBLIC) {
+            revert OperationNotAllowed(i, r.op);
+        }
         if (r.startedAt < c.acceptedAt || r.startedAt >= c.expiresAt) revert StartedOutsidePledge(i, r.startedAt);
         if (c.revokedAt != 0 && r.startedAt >= c.revokedAt) {
             revert StartedAfterRevocation(i, r.startedAt, c.revokedAt);

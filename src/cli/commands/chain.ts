@@ -15,6 +15,7 @@ import {
   openChain,
   openMarket,
   opsOf,
+  opsProblem,
   PLEDGE_STATES,
   parseAmount,
   readMinted,
@@ -247,7 +248,12 @@ export const pledgeCommand = defineCommand({
   options: z.strictObject({
     token: id('token'),
     to: z.string().min(1).describe('The consumer: an address or a workspace key name'),
-    ops: z.string().min(1).describe('Allowed operations, comma-separated: he-query, zk-query, train, access'),
+    ops: z
+      .string()
+      .min(1)
+      .describe(
+        'Allowed operations, comma-separated: he-query, zk-query, train, access; he-public (with he-query): HE queries may use public group keys',
+      ),
     price: z.string().min(1).describe('Price per row-use (ether, or with gwei / wei)'),
     maxRows: z.number().int().min(1).describe('Most row-uses the consumer may pay for'),
     expires: z.string().min(1).describe('Expiry: a date (2027-06-30) or a duration from now (30d)'),
@@ -269,6 +275,9 @@ export const pledgeCommand = defineCommand({
         fix: `Choose from ${Object.keys(OPERATIONS).join(', ')}.`,
       });
     }
+    const problem = opsProblem(ops as Operation[]);
+    if (problem)
+      throw new UsageError(`--ops: ${problem}.`, { fix: 'Add he-query to --ops, or drop he-public.' });
     const price = parseAmount(o.price, 'price');
     const expiresAt = parseExpiry(o.expires, ctx.clock.now());
     return withChain(ctx, o, async (chain, ws) => {
