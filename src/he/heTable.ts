@@ -41,7 +41,7 @@ export const HeTableManifestSchema = z.strictObject({
   cells: z.array(
     z.strictObject({ key: z.array(CellValue), start: z.number().int(), rows: z.number().int() }),
   ),
-  /** Numeric columns: `x` (scaled), `x^2`, and `n` (1 where not NULL) when it has NULLs. */
+  /** Numeric columns: `x` (scaled), `x^2`, and `n` (1 where not NULL). */
   values: z.array(
     z.strictObject({
       column: z.string(),

@@ -186,8 +186,7 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
     const pubSql = p.publicColumns.map((c) => `CAST(${source(c).expr} AS VARCHAR)`);
     const vectors: string[] = [];
     for (const v of values) {
-      vectors.push(vectorName.value(v.column), vectorName.square(v.column));
-      if (v.hasNulls) vectors.push(vectorName.present(v.column));
+      vectors.push(vectorName.value(v.column), vectorName.square(v.column), vectorName.present(v.column));
     }
     for (const ind of indicators)
       for (let i = 0; i < ind.values.length; i++) vectors.push(vectorName.indicator(ind.column, i));
@@ -224,7 +223,7 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
     const indicatorOffset = new Map<number, { first: number; index: Map<string | null, number> }>();
     {
       let first = 0;
-      for (const v of values) first += v.hasNulls ? 3 : 2;
+      first += values.length * 3;
       indicators.forEach((ind, k) => {
         indicatorOffset.set(k, { first, index: new Map(ind.values.map((x, i) => [x, i])) });
         first += ind.values.length;
@@ -242,20 +241,20 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
           else cells.push({ key, start: row, rows: 1 });
         }
         let vi = 0;
-        values.forEach((v, k) => {
+        values.forEach((_v, k) => {
           const x = cols[nPub + k]?.[r];
           if (bfv) {
             const n = x === null || x === undefined ? 0n : BigInt(x as bigint);
             (block[vi] as BigInt64Array)[fill] = n;
             (block[vi + 1] as BigInt64Array)[fill] = n * n;
-            if (v.hasNulls) (block[vi + 2] as BigInt64Array)[fill] = x === null ? 0n : 1n;
+            (block[vi + 2] as BigInt64Array)[fill] = x === null ? 0n : 1n;
           } else {
             const n = x === null || x === undefined ? 0 : Number(x);
             (block[vi] as Float64Array)[fill] = n;
             (block[vi + 1] as Float64Array)[fill] = n * n;
-            if (v.hasNulls) (block[vi + 2] as Float64Array)[fill] = x === null ? 0 : 1;
+            (block[vi + 2] as Float64Array)[fill] = x === null ? 0 : 1;
           }
-          vi += v.hasNulls ? 3 : 2;
+          vi += 3;
         });
         indicators.forEach((_, k) => {
           const x = cols[nPub + values.length + k]?.[r];
