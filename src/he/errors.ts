@@ -11,7 +11,7 @@ export const heErrors = defineErrorCodes({
   },
   HE_QUERY_INVALID: {
     message: (f: { problem: string }) => `The query does not fit the encrypted tables: ${f.problem}.`,
-    fix: 'List the encrypted columns with `sinso he show DIR`; encrypt the column (`sinso he encrypt --columns ...`) to query it.',
+    fix: 'See the encrypted table’s he.json (publicColumns, values, indicators); encrypt the column (`sinso he encrypt --columns ...`) to query it.',
   },
   HE_PARAMS: {
     message: (f: { problem: string }) =>

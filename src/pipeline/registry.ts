@@ -3,6 +3,7 @@ import { commitStage } from '../commit/index.js';
 import { InternalError } from '../core/errors/index.js';
 import type { StageDefinition } from '../core/stage.js';
 import { deidDicomStage, deidFhirStage } from '../deid/index.js';
+import { heDecryptStage, heEncryptStage, heKeygenStage, queryHeStage } from '../he/index.js';
 import { ingestFhirStage, scanStage } from '../ingest/index.js';
 import { publishStage } from '../publish/index.js';
 import { synthStage } from '../synth/index.js';
@@ -45,6 +46,10 @@ export const builtinStages: readonly StageDefinition[] = [
   chainMintStage,
   chainPledgeStage,
   chainAcceptStage,
+  heKeygenStage,
+  heEncryptStage,
+  queryHeStage,
+  heDecryptStage,
 ];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);
