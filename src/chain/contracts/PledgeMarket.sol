@@ -278,7 +278,11 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
         if (state != State.Accepted && !(state == State.Revoked && p.acceptedAt != 0)) {
             revert WrongState(pledgeId, state);
         }
-        Chain memory c = Chain(p.receiptHead, p.compute, p.consumer, p.ops, p.acceptedAt, p.expiresAt, p.revokedAt);
+        // a receipt names one operation the pledge allows; OP_HE_PUBLIC qualifies OP_HE_QUERY and
+        // is none (a public-mode query is receipted as OP_HE_QUERY)
+        Chain memory c = Chain(
+            p.receiptHead, p.compute, p.consumer, p.ops & ~OP_HE_PUBLIC, p.acceptedAt, p.expiresAt, p.revokedAt
+        );
         uint64 rows;
         for (uint256 i = 0; i < n; i++) {
             rows += _checkReceipt(pledgeId, i, receipts[i], computeSigs[i], consumerSigs[i], c);
@@ -350,6 +354,7 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
         bytes32 head;
         address compute;
         address consumer;
+        /// @dev the operations a receipt may name (the pledge's, less OP_HE_PUBLIC)
         uint8 ops;
         uint64 acceptedAt;
         uint64 expiresAt;
@@ -367,10 +372,7 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
     ) private returns (uint64) {
         if (r.pledgeId != pledgeId) revert ReceiptForAnotherPledge(i, r.pledgeId);
         if (r.prev != c.head) revert ReceiptOutOfOrder(i, c.head, r.prev);
-        // one operation the pledge allows; OP_HE_PUBLIC qualifies OP_HE_QUERY and is no operation
-        if (r.op & c.ops == 0 || r.op & (r.op - 1) != 0 || r.op == OP_HE_PUBLIC) {
-            revert OperationNotAllowed(i, r.op);
-        }
+        if (r.op & c.ops == 0 || r.op & (r.op - 1) != 0) revert OperationNotAllowed(i, r.op);
         if (r.startedAt < c.acceptedAt || r.startedAt >= c.expiresAt) revert StartedOutsidePledge(i, r.startedAt);
         if (c.revokedAt != 0 && r.startedAt >= c.revokedAt) {
             revert StartedAfterRevocation(i, r.startedAt, c.revokedAt);
