@@ -125,7 +125,9 @@ export function planQuery(query: HeQuery, tables: readonly HeTableManifest[], mo
     }
     if (n.sum) quantities.push(`x:${c}`);
     if (n.square) quantities.push(`x2:${c}`);
-    if (n.count) quantities.push(`n:${c}`);
+    // COUNT(x) is COUNT(*) where x has no NULL: private mode then reuses the group count
+    const nulls = tables.some((t) => t.values.find((v) => v.column === c)?.hasNulls !== false);
+    if (n.count && (chosen === 'public' || nulls)) quantities.push(`n:${c}`);
   }
   // exactness: no BFV sum may reach t/2
   const bound = exactBound(first.keys.params);

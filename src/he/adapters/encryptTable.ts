@@ -136,7 +136,6 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
     const base = `(SELECT * FROM (SELECT * FROM read_parquet(${sqlString(tablePath)}, file_row_number = true)${join_})${
       p.rowFilter ? ` WHERE (${p.rowFilter})` : ''
     })`;
-    const he = await heContext(keyManifest.params);
     const bfv = keyManifest.params.scheme === 'bfv';
     const values: HeTableManifest['values'] = [];
     const indicators: HeTableManifest['indicators'] = [];
@@ -184,18 +183,89 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
       throw new HeError('HE_QUERY_INVALID', { problem: 'no column to encrypt (give --columns)' });
     }
     const pubSql = p.publicColumns.map((c) => `CAST(${source(c).expr} AS VARCHAR)`);
-    const vectors: string[] = [];
-    for (const v of values) {
-      vectors.push(vectorName.value(v.column), vectorName.square(v.column), vectorName.present(v.column));
-    }
-    for (const ind of indicators)
-      for (let i = 0; i < ind.values.length; i++) vectors.push(vectorName.indicator(ind.column, i));
     const select = [...pubSql, ...valueSql, ...indicatorSql].map((e, i) => `${e} AS c${i}`);
     const order = [...pubSql.map((e) => `${e} NULLS LAST`), 'file_row_number'].join(', ');
     const total = Number((await session.rows(`SELECT count(*) AS n FROM ${base}`))[0]?.n ?? 0);
+    const result = await session.stream(`SELECT ${select.join(', ')} FROM ${base} ORDER BY ${order}`);
+    async function* chunks(): AsyncIterable<ColumnChunk> {
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) return;
+        yield Array.from({ length: select.length }, (_, i) => chunk.getColumnValues(i) as CellInput[]);
+      }
+    }
+    return await writeEncryptedTable({
+      keyDir: p.keyDir,
+      out: p.out,
+      total,
+      chunks: chunks(),
+      progress: p.progress,
+      meta: {
+        name: p.name,
+        dataset: {
+          id: record.datasetKey.replace(/^dataset-/, ''),
+          name: record.name,
+          manifestCid: record.manifestCid,
+          commitmentRoot: record.commitmentRoot,
+          table: p.table,
+        },
+        rowFilter: p.rowFilter ?? null,
+        asOfYear:
+          p.columns.some((c) => c in AGE_BANDS) || p.publicColumns.some((c) => c in AGE_BANDS)
+            ? (asOf ?? null)
+            : null,
+        publicColumns: [...p.publicColumns],
+        values,
+        indicators,
+      },
+    });
+  } finally {
+    session.close();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
 
-    const publicKey = loadPublicKey(he, await readPublicKeyFile(p.keyDir, keyManifest, 'publicKey'));
-    const enc = encryptor(he, publicKey);
+/** A value as the writer takes it: a BFV value column's scaled integer, a CKKS real, a category's text, or NULL. */
+export type CellInput = bigint | number | string | null;
+/** Rows column-major: the public columns, then the value columns, then the indicator columns. */
+export type ColumnChunk = readonly (readonly CellInput[])[];
+
+/** What a writer is told about the table besides its rows (he.json without the layout and the CIDs). */
+export type EncryptedTableMeta = Pick<
+  HeTableManifest,
+  'name' | 'dataset' | 'rowFilter' | 'asOfYear' | 'publicColumns' | 'values' | 'indicators'
+>;
+
+/**
+ * Packs rows (already in layout order: sorted by the public columns) into blocks, encrypts
+ * every vector of a block under the key holder's public key, writes each ciphertext as
+ * `ct/<cid>.seal` and `he.json` last. The source of the rows is the caller's (a published table
+ * through DuckDB, or a benchmark's generator).
+ *
+ * @example
+ * await writeEncryptedTable({ keyDir, out, meta, total: rows.length, chunks: [[gender, value, ageBand]] });
+ */
+export async function writeEncryptedTable(p: {
+  keyDir: string;
+  out: string;
+  meta: EncryptedTableMeta;
+  total: number;
+  chunks: AsyncIterable<ColumnChunk> | Iterable<ColumnChunk>;
+  progress?: Progress | undefined;
+}): Promise<HeTableManifest> {
+  const keyManifest = await readKeyManifest(p.keyDir);
+  const he = await heContext(keyManifest.params);
+  const bfv = keyManifest.params.scheme === 'bfv';
+  const { values, indicators, publicColumns } = p.meta;
+  const vectors: string[] = [];
+  for (const v of values) {
+    vectors.push(vectorName.value(v.column), vectorName.square(v.column), vectorName.present(v.column));
+  }
+  for (const ind of indicators)
+    for (let i = 0; i < ind.values.length; i++) vectors.push(vectorName.indicator(ind.column, i));
+  const publicKey = loadPublicKey(he, await readPublicKeyFile(p.keyDir, keyManifest, 'publicKey'));
+  const enc = encryptor(he, publicKey);
+  try {
     const slots = he.slots;
     const fresh = () => vectors.map(() => (bfv ? new BigInt64Array(slots) : new Float64Array(slots)));
     let block = fresh();
@@ -203,7 +273,7 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
     const blocks: string[][] = [];
     const cells: HeTableManifest['cells'] = [];
     await mkdir(join(p.out, 'ct'), { recursive: true });
-    const task = p.progress?.start('he encrypt (blocks)', Math.max(1, Math.ceil(total / slots)));
+    const task = p.progress?.start('he encrypt (blocks)', Math.max(1, Math.ceil(p.total / slots)));
     const flush = async () => {
       const cids: string[] = [];
       for (const v of block) {
@@ -217,53 +287,53 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
       fill = 0;
       task?.tick(1);
     };
-    const nPub = pubSql.length;
-    const result = await session.stream(`SELECT ${select.join(', ')} FROM ${base} ORDER BY ${order}`);
-    let row = 0;
-    const indicatorOffset = new Map<number, { first: number; index: Map<string | null, number> }>();
-    {
-      let first = 0;
-      first += values.length * 3;
-      indicators.forEach((ind, k) => {
-        indicatorOffset.set(k, { first, index: new Map(ind.values.map((x, i) => [x, i])) });
-        first += ind.values.length;
-      });
+    const nPub = publicColumns.length;
+    const indicatorIndex = indicators.map((ind) => new Map(ind.values.map((x, i) => [x, i])));
+    const indicatorFirst: number[] = [];
+    let first = values.length * 3;
+    for (const ind of indicators) {
+      indicatorFirst.push(first);
+      first += ind.values.length;
     }
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const cols = Array.from({ length: select.length }, (_, i) => chunk.getColumnValues(i));
-      for (let r = 0; r < chunk.rowCount; r++) {
+    let row = 0;
+    for await (const cols of p.chunks) {
+      const n = cols[0]?.length ?? 0;
+      for (let r = 0; r < n; r++) {
         if (nPub > 0) {
-          const key = cols.slice(0, nPub).map((c) => (c[r] === null ? null : String(c[r])));
+          const key = cols
+            .slice(0, nPub)
+            .map((c) => (c[r] === null || c[r] === undefined ? null : String(c[r])));
           const last = cells.at(-1);
           if (last?.key.every((k, i) => k === key[i])) last.rows++;
           else cells.push({ key, start: row, rows: 1 });
         }
-        let vi = 0;
-        values.forEach((_v, k) => {
+        for (let k = 0; k < values.length; k++) {
           const x = cols[nPub + k]?.[r];
+          const vi = 3 * k;
           if (bfv) {
-            const n = x === null || x === undefined ? 0n : BigInt(x as bigint);
-            (block[vi] as BigInt64Array)[fill] = n;
-            (block[vi + 1] as BigInt64Array)[fill] = n * n;
-            (block[vi + 2] as BigInt64Array)[fill] = x === null ? 0n : 1n;
+            const v = x === null || x === undefined ? 0n : BigInt(x as bigint);
+            (block[vi] as BigInt64Array)[fill] = v;
+            (block[vi + 1] as BigInt64Array)[fill] = v * v;
+            (block[vi + 2] as BigInt64Array)[fill] = x === null || x === undefined ? 0n : 1n;
           } else {
-            const n = x === null || x === undefined ? 0 : Number(x);
-            (block[vi] as Float64Array)[fill] = n;
-            (block[vi + 1] as Float64Array)[fill] = n * n;
-            (block[vi + 2] as Float64Array)[fill] = x === null ? 0 : 1;
+            const v = x === null || x === undefined ? 0 : Number(x);
+            (block[vi] as Float64Array)[fill] = v;
+            (block[vi + 1] as Float64Array)[fill] = v * v;
+            (block[vi + 2] as Float64Array)[fill] = x === null || x === undefined ? 0 : 1;
           }
-          vi += 3;
-        });
-        indicators.forEach((_, k) => {
+        }
+        for (let k = 0; k < indicators.length; k++) {
           const x = cols[nPub + values.length + k]?.[r];
-          const off = indicatorOffset.get(k) as { first: number; index: Map<string | null, number> };
-          const i = off.index.get(x === null || x === undefined ? null : String(x)) as number;
-          const vec = block[off.first + i] as BigInt64Array | Float64Array;
+          const i = indicatorIndex[k]?.get(x === null || x === undefined ? null : String(x));
+          if (i === undefined) {
+            throw new HeError('HE_QUERY_INVALID', {
+              problem: `a value of ${indicators[k]?.column} is not in its vocabulary`,
+            });
+          }
+          const vec = block[(indicatorFirst[k] as number) + i] as BigInt64Array | Float64Array;
           if (bfv) (vec as BigInt64Array)[fill] = 1n;
           else (vec as Float64Array)[fill] = 1;
-        });
+        }
         fill++;
         row++;
         if (fill === slots) await flush();
@@ -271,28 +341,18 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
     }
     if (fill > 0 || blocks.length === 0) await flush();
     task?.done();
-    enc.close();
-    he.free(publicKey);
+    const meta = p.meta;
     const out = HeTableManifestSchema.parse({
       schema: '1',
       kind: 'sinso-he-table',
-      name: p.name,
-      dataset: {
-        id: record.datasetKey.replace(/^dataset-/, ''),
-        name: record.name,
-        manifestCid: record.manifestCid,
-        commitmentRoot: record.commitmentRoot,
-        table: p.table,
-      },
-      rowFilter: p.rowFilter ?? null,
-      asOfYear:
-        p.columns.some((c) => c in AGE_BANDS) || p.publicColumns.some((c) => c in AGE_BANDS)
-          ? (asOf ?? null)
-          : null,
+      name: meta.name,
+      dataset: meta.dataset,
+      rowFilter: meta.rowFilter,
+      asOfYear: meta.asOfYear,
+      publicColumns: [...publicColumns],
       keys: { fingerprint: keyManifest.fingerprint, params: keyManifest.params },
       rows: row,
       slots,
-      publicColumns: [...p.publicColumns],
       cells,
       values,
       indicators,
@@ -302,8 +362,8 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
     await writeFileAtomic(join(p.out, HE_TABLE_FILE), `${canonicalJson(out, 2)}\n`);
     return out;
   } finally {
-    session.close();
-    await rm(tmp, { recursive: true, force: true });
+    enc.close();
+    he.free(publicKey);
   }
 }
 

@@ -4,7 +4,7 @@ import { createCsprng } from '../../core/csprng.js';
 import { sha256Hex } from '../../core/hash.js';
 import { HeError } from '../errors.js';
 import { ctPath } from '../heTable.js';
-import { groupScope, planQuery } from '../plan.js';
+import { groupScope, planQuery, quantitiesOf } from '../plan.js';
 import { checkDifferencing } from '../policy/differencing.js';
 import {
   gaussianSigma,
@@ -173,6 +173,12 @@ export async function releaseResult(p: ReleaseParameters): Promise<Released> {
         const m = mechanism(sensitivity);
         if (typeof v === 'bigint') exact.set(q, v);
         sums.set(q, rng && m ? noisy(plain, m, rng, kind === 'n' ? 1 : 1 / 10 ** scaleOf(column)) : plain);
+      }
+      // COUNT(x) of a column without NULLs is the group's count (the plan did not compute it again)
+      for (const [c, need] of quantitiesOf(query).columns) {
+        if (!need.count || sums.has(`n:${c}`)) continue;
+        sums.set(`n:${c}`, shownCount[g] as number);
+        exact.set(`n:${c}`, counts[g] as bigint);
       }
       for (const s of query.select) {
         if (s.kind !== 'aggregate') continue;
