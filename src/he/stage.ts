@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type ChainSession, openChain, openMarket, PLEDGE_STATES } from '../chain/index.js';
+import {
+  type ChainSession,
+  openChain,
+  openMarket,
+  PLEDGE_STATES,
+  PledgeRecordSchema,
+} from '../chain/index.js';
 import { cidOfBytes } from '../core/cid.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
@@ -348,8 +354,14 @@ export const queryHeStage = defineStage({
     keys: z.string().min(1).describe('The key holder’s public keys folder (evaluation keys)'),
     pledge: z
       .array(z.string().regex(/^[0-9]+$/))
-      .min(1)
+      .default([])
       .describe('A pledge the query runs under (repeatable: one per pooled dataset)'),
+    pledgeRecord: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'A pledge record (`chain.pledge` output) naming the pledge, instead of --pledge (repeatable)',
+      ),
     out: z
       .string()
       .min(1)
@@ -362,7 +374,7 @@ export const queryHeStage = defineStage({
     rpc: Rpc,
   }),
   result: ReleaseSummary,
-  inputs: ['tables', 'keys'],
+  inputs: ['tables', 'keys', 'pledgeRecord'],
   outputs: ['out'],
   requires: { workspace: true },
   output: {
@@ -387,6 +399,23 @@ export const queryHeStage = defineStage({
       `${r.summary.decrypted ? '' : 'encrypted result written; the key holder releases it with `sinso he decrypt`\n'}`,
   },
   async run(ctx, o) {
+    const pledge = [...o.pledge];
+    for (const f of o.pledgeRecord) {
+      const r = PledgeRecordSchema.safeParse(JSON.parse(await readFile(f, 'utf8').catch(() => 'null')));
+      if (!r.success) {
+        throw new HeError('HE_POLICY_REFUSED', {
+          pledge: '(record)',
+          reason: 'a pledge record is missing or not valid',
+        });
+      }
+      pledge.push(r.data.pledgeId);
+    }
+    if (pledge.length === 0) {
+      throw new HeError('HE_POLICY_REFUSED', {
+        pledge: '(none)',
+        reason: 'no pledge was given (--pledge ID)',
+      });
+    }
     const query = parseHeQuery(o.sql);
     const tables = await Promise.all(o.tables.map(readHeTable));
     const plan = planQuery(query, tables, o.mode);
@@ -400,7 +429,7 @@ export const queryHeStage = defineStage({
     const rows = tables.reduce((a, t) => a + t.rows, 0);
     let released: Released | undefined;
     try {
-      released = await release(ctx, o, o.out);
+      released = await release(ctx, { ...o, pledge }, o.out);
     } catch (err) {
       if (!(err instanceof HeError && err.code === 'HE_NO_SECRET_KEY')) throw err;
       ctx.log.info(

@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { chainAcceptStage, chainMintStage, chainPledgeStage, formatAmount } from '../../chain/index.js';
@@ -6,6 +8,7 @@ import { fixedPassphrase } from '../../core/passphrase.js';
 import type { StageDefinition } from '../../core/stage.js';
 import { initWorkspace, isWorkspace, openWorkspace } from '../../core/workspace.js';
 import { deidDicomStage, deidFhirStage } from '../../deid/index.js';
+import { RELEASED_FILE, ReleasedSchema } from '../../he/index.js';
 import { scanStage } from '../../ingest/index.js';
 import { type RunPipelineReturnType, runPipeline } from '../../pipeline/index.js';
 import { publishStage } from '../../publish/index.js';
@@ -174,10 +177,34 @@ function summary(root: string, created: boolean, run: RunPipelineReturnType): st
           ),
         ]
       : []),
+    ...heLines(root, indent),
     '',
-    'Still to come in the demo: HE and ZK-proved queries, training, receipts, settlement and each',
+    'Still to come in the demo: ZK-proved queries, training, receipts, settlement and each',
     'owner’s audit.',
     '',
   ];
   return lines.join('\n');
+}
+
+/** The pooled HE query's released result, as the key holder released it (suppressed groups shown as such). */
+function heLines(root: string, indent: (rows: string[][]) => string): string[] {
+  const file = join(root, 'queries', 'hba1c-by-sex-age', RELEASED_FILE);
+  if (!existsSync(file)) return [];
+  const r = ReleasedSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!r.success) return [];
+  const rel = r.data;
+  const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : String(v ?? 'NULL'));
+  return [
+    `HE query (${rel.mode === 'public' ? 'public group keys' : 'all encrypted'}, pooled over ${rel.datasets.length} owners, ${formatCount(rel.datasets.reduce((a, d) => a + d.rows, 0))} HbA1c results): mean HbA1c by sex and age band`,
+    indent([
+      ['sex', 'age band', 'n', 'mean HbA1c %'],
+      ...rel.rows.map((x) => [
+        String(x.values['gender'] ?? 'NULL'),
+        String(x.values['age_band_10'] ?? 'NULL'),
+        x.suppressed ? 'suppressed' : String(x.values['count']),
+        x.suppressed ? `(fewer than ${rel.minCohort})` : fmt(x.values['avg_value']),
+      ]),
+    ]),
+    `${rel.suppressedGroups} group(s) below the pledges' minimum cohort of ${rel.minCohort} were suppressed; their sums were never decrypted.`,
+  ];
 }
