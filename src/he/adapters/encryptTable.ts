@@ -7,9 +7,8 @@ import { canonicalJson } from '../../core/hash.js';
 import type { Progress } from '../../core/progress.js';
 import { DatasetManifestSchema } from '../../core/schemas/datasetManifest.js';
 import { PublishRecordSchema } from '../../core/schemas/publishRecord.js';
-import { decryptFile } from '../../storage/encryption.js';
-import { DuckDBSession } from '../../tables/adapters/DuckDBSession.js';
-import { sqlIdent, sqlString } from '../../tables/quoteSql.js';
+import { decryptFile } from '../../storage/index.js';
+import { sqlIdent, sqlString, withSession } from '../../tables/index.js';
 import { HeError } from '../errors.js';
 import {
   ctPath,
@@ -90,137 +89,139 @@ export async function encryptTable(p: EncryptTableParameters): Promise<HeTableMa
   }
   const keyManifest = await readKeyManifest(p.keyDir);
   const tmp = await mkdtemp(join(tmpdir(), 'sinso-he-'));
-  const session = await DuckDBSession.open({});
   try {
-    const plain = async (f: NonNullable<typeof tableFile>) => {
-      const src = join(p.published, f.path);
-      if ((await cidOfFile(src)).toString() !== f.cid) {
-        throw new HeError('HE_QUERY_INVALID', {
-          problem: `the published file ${f.path} does not match its manifest`,
-        });
-      }
-      const dst = join(tmp, `${f.table ?? 'table'}.parquet`);
-      await decryptFile(src, dst, p.datasetKey);
-      return dst;
-    };
-    const tablePath = await plain(tableFile);
-    const patientsPath = patientsFile ? await plain(patientsFile) : undefined;
-    const described = await session.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(tablePath)})`);
-    const tableColumns = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
-    const asOf = p.asOfYear;
-    const source = (c: string): Source => {
-      if (c in AGE_BANDS) {
-        if (asOf === undefined) {
+    return await withSession({}, async (session) => {
+      const plain = async (f: NonNullable<typeof tableFile>) => {
+        const src = join(p.published, f.path);
+        if ((await cidOfFile(src)).toString() !== f.cid) {
           throw new HeError('HE_QUERY_INVALID', {
-            problem: `${c} needs --as-of-year (the year ages are counted to)`,
+            problem: `the published file ${f.path} does not match its manifest`,
           });
         }
-        const w = AGE_BANDS[c as keyof typeof AGE_BANDS];
-        return { expr: `CAST(floor((${asOf} - birth_year) / ${w}) * ${w} AS INTEGER)`, numeric: false };
-      }
-      const type =
-        tableColumns.get(c) ?? (patientsPath && PATIENT_COLUMNS.includes(c as never) ? 'VARCHAR' : undefined);
-      if (type === undefined) {
-        throw new HeError('HE_QUERY_INVALID', {
-          problem: `${p.table} has no column ${c} (nor does the patient joined to it)`,
-        });
-      }
-      const numeric =
-        /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|DECIMAL|DOUBLE|FLOAT|REAL)/.test(type) &&
-        c !== 'birth_year';
-      return { expr: sqlIdent(c), numeric };
-    };
-    const join_ = patientsPath
-      ? ` LEFT JOIN (SELECT patient_id, ${PATIENT_COLUMNS.map(sqlIdent).join(', ')} FROM read_parquet(${sqlString(patientsPath)})) USING (patient_id)`
-      : '';
-    const base = `(SELECT * FROM (SELECT * FROM read_parquet(${sqlString(tablePath)}, file_row_number = true)${join_})${
-      p.rowFilter ? ` WHERE (${p.rowFilter})` : ''
-    })`;
-    const bfv = keyManifest.params.scheme === 'bfv';
-    const values: HeTableManifest['values'] = [];
-    const indicators: HeTableManifest['indicators'] = [];
-    const valueSql: string[] = [];
-    const indicatorSql: string[] = [];
-    for (const c of p.columns) {
-      const s = source(c);
-      if (s.numeric) {
-        const stats = (
-          await session.rows(
-            `SELECT max(abs(${s.expr}))::DOUBLE AS m, count(*) FILTER (WHERE ${s.expr} IS NULL) AS nulls FROM ${base}`,
-          )
-        )[0];
-        const maxAbs = Number(stats?.m ?? 0);
-        const declared = p.bounds?.[c];
-        const bound = declared ?? 10 ** Math.max(0, Math.ceil(Math.log10(Math.max(maxAbs, 1) * (1 + 1e-12))));
-        const scale = bfv ? (p.scale?.[c] ?? 2) : 0;
-        values.push({
-          column: c,
-          scale,
-          bound,
-          boundSource: declared === undefined ? 'data, rounded up to a power of ten' : 'declared',
-          hasNulls: Number(stats?.nulls ?? 0) > 0,
-        });
-        const clipped = `least(greatest(CAST(${s.expr} AS DOUBLE), ${-bound}), ${bound})`;
-        valueSql.push(
-          bfv
-            ? `CAST(round(least(greatest(CAST(${s.expr} AS DECIMAL(38,12)), ${-bound}), ${bound}) * ${10 ** scale}) AS BIGINT)`
-            : clipped,
-        );
-      } else {
-        const rows = await session.rows(`SELECT DISTINCT CAST(${s.expr} AS VARCHAR) AS v FROM ${base}`);
-        const vals = rows.map((r) => (r.v === null ? null : String(r.v)));
-        if (vals.length > MAX_INDICATOR_VALUES) {
+        const dst = join(tmp, `${f.table ?? 'table'}.parquet`);
+        await decryptFile(src, dst, p.datasetKey);
+        return dst;
+      };
+      const tablePath = await plain(tableFile);
+      const patientsPath = patientsFile ? await plain(patientsFile) : undefined;
+      const described = await session.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(tablePath)})`);
+      const tableColumns = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
+      const asOf = p.asOfYear;
+      const source = (c: string): Source => {
+        if (c in AGE_BANDS) {
+          if (asOf === undefined) {
+            throw new HeError('HE_QUERY_INVALID', {
+              problem: `${c} needs --as-of-year (the year ages are counted to)`,
+            });
+          }
+          const w = AGE_BANDS[c as keyof typeof AGE_BANDS];
+          return { expr: `CAST(floor((${asOf} - birth_year) / ${w}) * ${w} AS INTEGER)`, numeric: false };
+        }
+        const type =
+          tableColumns.get(c) ??
+          (patientsPath && PATIENT_COLUMNS.includes(c as never) ? 'VARCHAR' : undefined);
+        if (type === undefined) {
           throw new HeError('HE_QUERY_INVALID', {
-            problem: `${c} has ${vals.length} values, more than ${MAX_INDICATOR_VALUES} indicator columns; bin it first (e.g. an age band) or leave it out`,
+            problem: `${p.table} has no column ${c} (nor does the patient joined to it)`,
           });
         }
-        vals.sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0));
-        indicators.push({ column: c, values: vals });
-        indicatorSql.push(`CAST(${s.expr} AS VARCHAR)`);
+        const numeric =
+          /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|DECIMAL|DOUBLE|FLOAT|REAL)/.test(type) &&
+          c !== 'birth_year';
+        return { expr: sqlIdent(c), numeric };
+      };
+      const join_ = patientsPath
+        ? ` LEFT JOIN (SELECT patient_id, ${PATIENT_COLUMNS.map(sqlIdent).join(', ')} FROM read_parquet(${sqlString(patientsPath)})) USING (patient_id)`
+        : '';
+      const base = `(SELECT * FROM (SELECT * FROM read_parquet(${sqlString(tablePath)}, file_row_number = true)${join_})${
+        p.rowFilter ? ` WHERE (${p.rowFilter})` : ''
+      })`;
+      const bfv = keyManifest.params.scheme === 'bfv';
+      const values: HeTableManifest['values'] = [];
+      const indicators: HeTableManifest['indicators'] = [];
+      const valueSql: string[] = [];
+      const indicatorSql: string[] = [];
+      for (const c of p.columns) {
+        const s = source(c);
+        if (s.numeric) {
+          const stats = (
+            await session.rows(
+              `SELECT max(abs(${s.expr}))::DOUBLE AS m, count(*) FILTER (WHERE ${s.expr} IS NULL) AS nulls FROM ${base}`,
+            )
+          )[0];
+          const maxAbs = Number(stats?.m ?? 0);
+          const declared = p.bounds?.[c];
+          const bound =
+            declared ?? 10 ** Math.max(0, Math.ceil(Math.log10(Math.max(maxAbs, 1) * (1 + 1e-12))));
+          const scale = bfv ? (p.scale?.[c] ?? 2) : 0;
+          values.push({
+            column: c,
+            scale,
+            bound,
+            boundSource: declared === undefined ? 'data, rounded up to a power of ten' : 'declared',
+            hasNulls: Number(stats?.nulls ?? 0) > 0,
+          });
+          const clipped = `least(greatest(CAST(${s.expr} AS DOUBLE), ${-bound}), ${bound})`;
+          valueSql.push(
+            bfv
+              ? `CAST(round(least(greatest(CAST(${s.expr} AS DECIMAL(38,12)), ${-bound}), ${bound}) * ${10 ** scale}) AS BIGINT)`
+              : clipped,
+          );
+        } else {
+          const rows = await session.rows(`SELECT DISTINCT CAST(${s.expr} AS VARCHAR) AS v FROM ${base}`);
+          const vals = rows.map((r) => (r.v === null ? null : String(r.v)));
+          if (vals.length > MAX_INDICATOR_VALUES) {
+            throw new HeError('HE_QUERY_INVALID', {
+              problem: `${c} has ${vals.length} values, more than ${MAX_INDICATOR_VALUES} indicator columns; bin it first (e.g. an age band) or leave it out`,
+            });
+          }
+          vals.sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0));
+          indicators.push({ column: c, values: vals });
+          indicatorSql.push(`CAST(${s.expr} AS VARCHAR)`);
+        }
       }
-    }
-    if (values.length + indicators.length === 0) {
-      throw new HeError('HE_QUERY_INVALID', { problem: 'no column to encrypt (give --columns)' });
-    }
-    const pubSql = p.publicColumns.map((c) => `CAST(${source(c).expr} AS VARCHAR)`);
-    const select = [...pubSql, ...valueSql, ...indicatorSql].map((e, i) => `${e} AS c${i}`);
-    const order = [...pubSql.map((e) => `${e} NULLS LAST`), 'file_row_number'].join(', ');
-    const total = Number((await session.rows(`SELECT count(*) AS n FROM ${base}`))[0]?.n ?? 0);
-    const result = await session.stream(`SELECT ${select.join(', ')} FROM ${base} ORDER BY ${order}`);
-    async function* chunks(): AsyncIterable<ColumnChunk> {
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) return;
-        yield Array.from({ length: select.length }, (_, i) => chunk.getColumnValues(i) as CellInput[]);
+      if (values.length + indicators.length === 0) {
+        throw new HeError('HE_QUERY_INVALID', { problem: 'no column to encrypt (give --columns)' });
       }
-    }
-    return await writeEncryptedTable({
-      keyDir: p.keyDir,
-      out: p.out,
-      total,
-      chunks: chunks(),
-      progress: p.progress,
-      meta: {
-        name: p.name,
-        dataset: {
-          id: record.datasetKey.replace(/^dataset-/, ''),
-          name: record.name,
-          manifestCid: record.manifestCid,
-          commitmentRoot: record.commitmentRoot,
-          table: p.table,
+      const pubSql = p.publicColumns.map((c) => `CAST(${source(c).expr} AS VARCHAR)`);
+      const select = [...pubSql, ...valueSql, ...indicatorSql].map((e, i) => `${e} AS c${i}`);
+      const order = [...pubSql.map((e) => `${e} NULLS LAST`), 'file_row_number'].join(', ');
+      const total = Number((await session.rows(`SELECT count(*) AS n FROM ${base}`))[0]?.n ?? 0);
+      const result = await session.stream(`SELECT ${select.join(', ')} FROM ${base} ORDER BY ${order}`);
+      async function* chunks(): AsyncIterable<ColumnChunk> {
+        for (;;) {
+          const chunk = await result.fetchChunk();
+          if (!chunk || chunk.rowCount === 0) return;
+          yield Array.from({ length: select.length }, (_, i) => chunk.getColumnValues(i) as CellInput[]);
+        }
+      }
+      return await writeEncryptedTable({
+        keyDir: p.keyDir,
+        out: p.out,
+        total,
+        chunks: chunks(),
+        progress: p.progress,
+        meta: {
+          name: p.name,
+          dataset: {
+            id: record.datasetKey.replace(/^dataset-/, ''),
+            name: record.name,
+            manifestCid: record.manifestCid,
+            commitmentRoot: record.commitmentRoot,
+            table: p.table,
+          },
+          rowFilter: p.rowFilter ?? null,
+          asOfYear:
+            p.columns.some((c) => c in AGE_BANDS) || p.publicColumns.some((c) => c in AGE_BANDS)
+              ? (asOf ?? null)
+              : null,
+          publicColumns: [...p.publicColumns],
+          values,
+          indicators,
         },
-        rowFilter: p.rowFilter ?? null,
-        asOfYear:
-          p.columns.some((c) => c in AGE_BANDS) || p.publicColumns.some((c) => c in AGE_BANDS)
-            ? (asOf ?? null)
-            : null,
-        publicColumns: [...p.publicColumns],
-        values,
-        indicators,
-      },
+      });
     });
   } finally {
-    session.close();
     await rm(tmp, { recursive: true, force: true });
   }
 }

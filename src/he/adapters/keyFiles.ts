@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { exists, writeFileAtomic } from '../../core/fs.js';
 import { canonicalJson, sha256Hex } from '../../core/hash.js';
 import type { Keyring } from '../../core/workspace.js';
-import { decryptBytes, encryptBytes } from '../../storage/encryption.js';
+import { decryptBytes, encryptBytes } from '../../storage/index.js';
 import { HeError } from '../errors.js';
 import {
   DEFAULT_COEFF_BITS,
