@@ -6,6 +6,7 @@ import { deidDicom } from './deidDicom.js';
 import { deidFhir } from './deidFhir.js';
 import { deidFhirEngine } from './deidFhirEngine.js';
 import { encodeSeriesBench } from './encodeSeries.js';
+import { he } from './he.js';
 import { parseDicomBench } from './parseDicom.js';
 import { synth } from './synth.js';
 import { tables } from './tables.js';
@@ -21,4 +22,5 @@ export const benchmarks = {
   tables,
   commit,
   chain,
+  he,
 };
