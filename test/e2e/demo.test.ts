@@ -29,12 +29,16 @@ describe('sinso demo', () => {
       /owner-001 +DataNFT token 1 +owner 0x[0-9a-fA-F]{8}… +pledge 1 to the consumer +accepted, 0\.1 ETH \(100000000000000000 wei\) in escrow/,
     );
     expect(first.stdout).toMatch(/owner-003 +DataNFT token 3 .*pledge 3 to the consumer +accepted/);
+    // the pooled HE query: released groups, and suppressed ones shown as such
+    expect(first.stdout).toContain('HE query (public group keys, pooled over 3 owners');
+    expect(first.stdout).toMatch(/female +40 +\d+ +\d+\.\d\d/);
+    expect(first.stdout).toMatch(/suppressed +\(fewer than 20\)/);
     const lock = await readFile(join(d, 'demo.lock.json'), 'utf8');
 
     const second = await runBin([...args, '--json']);
     expect(second.code).toBe(0);
     const run = JSON.parse(second.stdout);
-    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(29).fill('skipped'));
+    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(34).fill('skipped'));
     expect(await readFile(join(d, 'demo.lock.json'), 'utf8')).toBe(lock);
     // a run that reruns nothing summarises from the typed results the lock recorded
     expect((await runBin(args)).stdout).toBe(first.stdout.replace(' (new)', ''));
