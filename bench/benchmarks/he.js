@@ -25,7 +25,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cidOfBytes } from '../../dist/core/cid.js';
@@ -336,8 +336,8 @@ async function measureOpCosts() {
       time(5, () => {
         for (let i = 0; i < 100; i++) he.add(a, b);
       }) / 100;
-    ms.multiply = time(5, () => he.free(he.multiply(a, b)));
-    ms.relinearize = medianOf(5, () => {
+    ms.multiply = time(9, () => he.free(he.multiply(a, b)));
+    ms.relinearize = medianOf(9, () => {
       const p = he.multiply(a, b);
       const t0 = performance.now();
       he.relinearize(p, relin);
@@ -351,7 +351,7 @@ async function measureOpCosts() {
     // rotations: a whole rotate-sum (12 rotateRows, 1 rotateColumns) on a fresh ciphertext, less its adds, per rotation
     /** @type {number[]} */
     const sums = [];
-    ms.rotate = medianOf(3, () => {
+    ms.rotate = medianOf(5, () => {
       const c = fresh();
       const before = { ...he.ops };
       const t0 = performance.now();
@@ -595,6 +595,7 @@ const computeWorkload = (mode) => ({
         };
       },
     };
+    const loadBefore = loadavg()[0] ?? 0;
     const table = readHeTable(dir);
     const plan = planQuery(parseHeQuery(QUERY), [table], mode);
     const { ops } = await evaluatePlan({ plan, tableDirs: [dir], keyDir, out, progress });
@@ -637,6 +638,7 @@ const computeWorkload = (mode) => ({
           meaning:
             'setup: read he.json, plan, SEAL context, evaluation keys; blocks: every block; finish: relinearize, rotate-sum, write the result',
         },
+        loadAvg1m: { before: round(loadBefore, 2), after: round(loadavg()[0] ?? 0, 2), cores: cpus().length },
         blocks,
         groups: plan.groups.length,
         quantities: plan.quantities,
@@ -819,8 +821,9 @@ function summarize(results, p) {
         peakRssMB: { value: peak, max: TARGETS.peakRssMB, met: peak < TARGETS.peakRssMB },
       },
     };
+    const load = obj(x.loadAvg1m);
     lines.push(
-      `  ${mode} compute, ${c.units.count} rows: ${x.computeSeconds} s (target ≤ ${target} s: ${ex ? 'see the extrapolation' : mark(x.computeSeconds <= target)}); limit ${x.limitSeconds} s → ×${x.computeOverLimit} (target ≤ ${TARGETS.computeOverLimit}: ${mark(x.computeOverLimit <= TARGETS.computeOverLimit)}); peak ${c.peakRssMB} MB (< ${TARGETS.peakRssMB}: ${mark(c.peakRssMB < TARGETS.peakRssMB)})`,
+      `  ${mode} compute, ${c.units.count} rows (load average ${load.before} → ${load.after} on ${load.cores} cores): ${x.computeSeconds} s (target ≤ ${target} s: ${ex ? 'see the extrapolation' : mark(x.computeSeconds <= target)}); limit ${x.limitSeconds} s → ×${x.computeOverLimit} (target ≤ ${TARGETS.computeOverLimit}: ${mark(x.computeOverLimit <= TARGETS.computeOverLimit)}); peak ${c.peakRssMB} MB (< ${TARGETS.peakRssMB}: ${mark(c.peakRssMB < TARGETS.peakRssMB)})`,
     );
     if (ex)
       lines.push(
