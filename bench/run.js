@@ -99,6 +99,7 @@ const median = (xs) => {
   return s.length % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
 };
 
+/** @type {import('./types.js').WorkloadSummary[]} */
 const results = [];
 for (const w of bench.workloads) {
   for (let i = 0; i < warmup; i++) {
@@ -145,6 +146,7 @@ for (const [a, b] of bench.ratios ?? []) {
       3,
     );
 }
+const summary = bench.summarize?.(results, params);
 process.stdout.write(
   `${JSON.stringify(
     {
@@ -163,11 +165,13 @@ process.stdout.write(
       ...(Object.keys(ratios).length
         ? { ratios, ratioMeaning: 'rate of the first over the rate of the second' }
         : {}),
+      ...(summary ? { summary: summary.json } : {}),
     },
     null,
     2,
   )}\n`,
 );
+if (summary) process.stderr.write(`${summary.lines.join('\n')}\n`);
 const below = results.filter((r) => r.floor && !r.floor.met);
 for (const r of below) {
   process.stderr.write(

@@ -41,6 +41,26 @@ export type Benchmark = {
   teardown?(p: Params, state: unknown): unknown;
   /** Pairs of workload names: the rate of the first over the rate of the second. */
   ratios?: [string, string][];
+  /**
+   * Figures drawn from several workloads' results (e.g. each beside its target): `json` goes in
+   * the summary's `summary` field, `lines` to stderr after the runs.
+   */
+  summarize?(results: readonly WorkloadSummary[], p: Params): { json: unknown; lines: string[] };
+};
+
+/** One workload's entry in the printed summary (bench/run.js). */
+export type WorkloadSummary = {
+  workload: string;
+  description: string;
+  baseline: boolean;
+  units: { count: number; name: string };
+  seconds: { median: number; min: number; max: number };
+  spreadPct: number;
+  rate: { median: number; unit: string };
+  mbPerSec?: number;
+  peakRssMB: number;
+  extra?: Record<string, unknown>;
+  floor?: { minRate: number; met: boolean };
 };
 
 /** What bench/child.js prints for one run. */

@@ -25,18 +25,18 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cidOfBytes } from '../../dist/core/cid.js';
 import { canonicalJson, sha256Hex } from '../../dist/core/hash.js';
-import { readHeTable, writeEncryptedTable } from '../../dist/he/adapters/encryptTable.js';
 import { evaluatePlan } from '../../dist/he/adapters/evaluate.js';
 import {
   createKeySet,
   defaultParams,
   keySetDir,
   readKeyManifest,
+  readPublicKeyFile,
   readSecretKey,
 } from '../../dist/he/adapters/keyFiles.js';
 import { releaseResult } from '../../dist/he/adapters/releaseResult.js';
@@ -49,9 +49,25 @@ import {
   loadRelinKeys,
   loadSecretKey,
 } from '../../dist/he/adapters/seal.js';
+import { HeTableManifestSchema } from '../../dist/he/heTable.js';
 import { planQuery } from '../../dist/he/plan.js';
 import { parseHeQuery } from '../../dist/he/sql.js';
-import { DuckDBSession } from '../../dist/tables/adapters/DuckDBSession.js';
+
+/** @typedef {import('../../dist/tables/adapters/DuckDBSession.js').DuckDBSession} DuckDBSession */
+/**
+ * An in-memory DuckDB session, its module loaded only here: the HE workloads' peak memory is
+ * their own (the DuckDB check after a release runs once that is measured).
+ */
+const openDuckdb = async () =>
+  (await import('../../dist/tables/adapters/DuckDBSession.js')).DuckDBSession.open({});
+
+/**
+ * An encrypted table's he.json, as readHeTable reads it (encryptTable.js, which imports DuckDB,
+ * is loaded only by the encrypt workload).
+ * @param {string} dir
+ */
+const readHeTable = (dir) =>
+  HeTableManifestSchema.parse(JSON.parse(readFileSync(join(dir, 'he.json'), 'utf8')));
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cacheDir = join(root, 'bench/out');
@@ -220,6 +236,7 @@ async function encryptRows(rows, seed, fp) {
     }
   }
   const manifestCid = (await cidOfBytes(Buffer.from(`sinso bench he ${rows} ${seed}`))).toString();
+  const { writeEncryptedTable } = await import('../../dist/he/adapters/encryptTable.js');
   const m = await writeEncryptedTable({
     keyDir,
     out: tmp,
@@ -275,16 +292,23 @@ const round = (x, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
  * Milliseconds per SEAL operation, as the op counters count them (seal.ts), on fresh ciphertexts
  * under the bench key, medians of a few repetitions: encrypt (encode + encrypt + serialize),
  * add, multiply (ct × ct), relinearize, multiplyPlain, one rotation (of the 12 rotateRows and 1
- * rotateColumns of a rotate-sum, adds subtracted), decrypt (noise budget + decrypt + decode).
- * @returns {Promise<{ ms: Record<string, number>, rotateSumMs: number }>}
+ * rotateColumns of a rotate-sum, adds subtracted), decrypt (noise budget + decrypt + decode);
+ * and, outside the limit, what evaluatePlan does besides SEAL operations (make a context, load
+ * the evaluation keys, check and load a ciphertext, encode a slot mask).
+ * @returns {Promise<{ ms: Record<string, number>, rotateSumMs: number, outsideLimitMs: Record<string, number> }>}
  */
 async function measureOpCosts() {
   const keys = await readKeyManifest(keyDir);
+  await heContext(keys.params); // the first loads the WASM module
+  const c0 = performance.now();
   const he = await heContext(keys.params);
+  const contextMs = performance.now() - c0;
   const file = (/** @type {string} */ f) => readFileSync(join(keyDir, f));
   const pk = loadPublicKey(he, file(keys.files.publicKey.path));
-  const relin = loadRelinKeys(he, file(keys.files.relinKeys.path));
-  const galois = loadGaloisKeys(he, file(keys.files.galoisKeys.path));
+  const k0 = performance.now();
+  const relin = loadRelinKeys(he, await readPublicKeyFile(keyDir, keys, 'relinKeys'));
+  const galois = loadGaloisKeys(he, await readPublicKeyFile(keyDir, keys, 'galoisKeys'));
+  const evalKeysMs = performance.now() - k0;
   const sk = loadSecretKey(he, await readSecretKey(keysDir, keys.fingerprint, async () => keyring));
   const enc = encryptor(he, pk);
   const dec = decryptor(he, sk);
@@ -312,8 +336,8 @@ async function measureOpCosts() {
       time(5, () => {
         for (let i = 0; i < 100; i++) he.add(a, b);
       }) / 100;
-    ms.multiply = time(5, () => he.free(he.multiply(a, b)));
-    ms.relinearize = medianOf(5, () => {
+    ms.multiply = time(9, () => he.free(he.multiply(a, b)));
+    ms.relinearize = medianOf(9, () => {
       const p = he.multiply(a, b);
       const t0 = performance.now();
       he.relinearize(p, relin);
@@ -327,7 +351,7 @@ async function measureOpCosts() {
     // rotations: a whole rotate-sum (12 rotateRows, 1 rotateColumns) on a fresh ciphertext, less its adds, per rotation
     /** @type {number[]} */
     const sums = [];
-    ms.rotate = medianOf(3, () => {
+    ms.rotate = medianOf(5, () => {
       const c = fresh();
       const before = { ...he.ops };
       const t0 = performance.now();
@@ -339,10 +363,31 @@ async function measureOpCosts() {
     });
     ms.decrypt = time(7, () => void dec.decrypt(a));
     ms.rescale = 0; // BFV has none
+    // not SEAL operations, so outside the limit: what evaluatePlan does besides them
+    const bytes = a.saveArray(he.seal.ComprModeType.none);
+    /** @type {number[]} */
+    const loads = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = performance.now();
+      await cidOfBytes(bytes);
+      const c = he.loadCipher(bytes);
+      loads.push(performance.now() - t0);
+      he.free(c);
+    }
+    const maskMs = time(7, () =>
+      he.free(he.encode(BigInt64Array.from({ length: he.slots }, (_, i) => (i < 100 ? 1n : 0n)))),
+    );
     he.free(a, b);
     return {
       ms: Object.fromEntries(Object.entries(ms).map(([k, x]) => [k, round(x, 4)])),
       rotateSumMs: round(median(sums), 2),
+      outsideLimitMs: {
+        contextCreate: round(contextMs, 1),
+        evalKeysLoad: round(evalKeysMs, 1),
+        ciphertextLoad: round(median(loads), 2),
+        ciphertextBytes: bytes.length,
+        maskEncode: round(maskMs, 2),
+      },
     };
   } finally {
     enc.close();
@@ -410,7 +455,7 @@ function scaled10(s) {
  * @param {import('../../dist/he/release.js').Released} released @param {number} rows
  */
 async function checkAgainstDuckdb(released, rows) {
-  const session = await DuckDBSession.open({});
+  const session = await openDuckdb();
   try {
     await loadCsv(session, csvPath(rows));
     const want = await duckdbAnswer(session);
@@ -503,7 +548,7 @@ const duckdbWorkload = {
   baseline: true,
   description: 'the same GROUP BY over the same rows in an in-memory DuckDB table (plaintext)',
   async setup(p) {
-    const session = await DuckDBSession.open({});
+    const session = await openDuckdb();
     await loadCsv(session, ensureCsv(Number(p.rows), Number(p.seed)));
     return { session };
   },
@@ -534,21 +579,31 @@ const computeWorkload = (mode) => ({
     rmSync(out, { recursive: true, force: true });
     const t0 = performance.now();
     /** @type {number | undefined} */
+    let blocksStart;
+    /** @type {number | undefined} */
     let blocksDone;
+    // evaluatePlan starts its block task once its context and keys are loaded, and ends it
+    // before the finishing phase (relinearize, rotate-sum, write)
     const progress = {
-      start: () => ({
-        tick() {},
-        done() {
-          blocksDone = performance.now();
-        },
-      }),
+      start: () => {
+        blocksStart = performance.now();
+        return {
+          tick() {},
+          done() {
+            blocksDone = performance.now();
+          },
+        };
+      },
     };
-    const table = await readHeTable(dir);
+    const loadBefore = loadavg()[0] ?? 0;
+    const table = readHeTable(dir);
     const plan = planQuery(parseHeQuery(QUERY), [table], mode);
     const { ops } = await evaluatePlan({ plan, tableDirs: [dir], keyDir, out, progress });
     const t1 = performance.now();
     const compute = (t1 - t0) / 1000;
-    const blockPhase = ((blocksDone ?? t1) - t0) / 1000;
+    const setupPhase = ((blocksStart ?? t0) - t0) / 1000;
+    const blockPhase = ((blocksDone ?? t1) - (blocksStart ?? t0)) / 1000;
+    const finishPhase = compute - setupPhase - blockPhase;
     const limit = limitOf(ops, s.costs.ms);
     const target = mode === 'public' ? TARGETS.publicSeconds : TARGETS.privateSeconds;
     const peak = peakMB();
@@ -558,9 +613,9 @@ const computeWorkload = (mode) => ({
     let extrapolated;
     if (s.rows !== fullRows) {
       const fullBlocks = Math.ceil(fullRows / table.slots);
-      const seconds = (blockPhase * fullBlocks) / blocks + (compute - blockPhase);
+      const seconds = (blockPhase * fullBlocks) / blocks + setupPhase + finishPhase;
       extrapolated = {
-        label: `EXTRAPOLATED from ${s.rows} rows (${blocks} blocks) to ${fullRows} rows (${fullBlocks} blocks): block phase × ${round(fullBlocks / blocks, 2)}, finish phase as measured`,
+        label: `EXTRAPOLATED from ${s.rows} rows (${blocks} blocks) to ${fullRows} rows (${fullBlocks} blocks): block phase × ${round(fullBlocks / blocks, 2)}, setup and finish phases as measured`,
         rows: fullRows,
         computeSeconds: round(seconds, 1),
         target: { maxSeconds: target, met: seconds <= target },
@@ -568,7 +623,7 @@ const computeWorkload = (mode) => ({
     }
     const over = compute / limit.seconds;
     process.stderr.write(
-      `he:compute:${mode} ${s.rows} rows: ${round(compute, 2)} s (blocks ${round(blockPhase, 2)} s, finish ${round(compute - blockPhase, 2)} s); limit ${limit.seconds} s → ×${round(over, 2)} (target ≤ ${TARGETS.computeOverLimit}); ` +
+      `he:compute:${mode} ${s.rows} rows: ${round(compute, 2)} s (setup ${round(setupPhase, 2)} s, blocks ${round(blockPhase, 2)} s, finish ${round(finishPhase, 2)} s); limit ${limit.seconds} s → ×${round(over, 2)} (target ≤ ${TARGETS.computeOverLimit}); ` +
         `${extrapolated ? `${extrapolated.label}: ${extrapolated.computeSeconds} s` : `${round(compute, 1)} s`} (target ≤ ${target} s); peak ${peak} MB (target < ${TARGETS.peakRssMB} MB)\n`,
     );
     return {
@@ -576,14 +631,21 @@ const computeWorkload = (mode) => ({
       unit: 'rows',
       extra: {
         computeSeconds: round(compute),
-        blockPhaseSeconds: round(blockPhase),
-        finishPhaseSeconds: round(compute - blockPhase),
+        phases: {
+          setupSeconds: round(setupPhase),
+          blocksSeconds: round(blockPhase),
+          finishSeconds: round(finishPhase),
+          meaning:
+            'setup: read he.json, plan, SEAL context, evaluation keys; blocks: every block; finish: relinearize, rotate-sum, write the result',
+        },
+        loadAvg1m: { before: round(loadBefore, 2), after: round(loadavg()[0] ?? 0, 2), cores: cpus().length },
         blocks,
         groups: plan.groups.length,
         quantities: plan.quantities,
         ops,
         opCostsMs: s.costs.ms,
         rotateSumMs: s.costs.rotateSumMs,
+        outsideLimitMs: s.costs.outsideLimitMs,
         limitSeconds: limit.seconds,
         limitTerms: limit.terms,
         computeOverLimit: round(over),
@@ -633,7 +695,7 @@ const releaseWorkload = (mode) => ({
   },
   async run(_p, s) {
     const dir = resultDir(s.rows, mode);
-    const table = await readHeTable(join(tableDir(s.rows), 'table'));
+    const table = readHeTable(join(tableDir(s.rows), 'table'));
     const t0 = performance.now();
     const released = await releaseResult({
       dir,
@@ -688,6 +750,120 @@ const releaseWorkload = (mode) => ({
   },
 });
 
+/**
+ * Every figure beside its target, from the workloads' results.
+ * @param {readonly import('../types.js').WorkloadSummary[]} results @param {Record<string, string|number>} p
+ */
+function summarize(results, p) {
+  /** @param {string} name */
+  const get = (name) => results.find((r) => r.workload === name);
+  /** @param {unknown} x @returns {Record<string, any>} */
+  const obj = (x) => /** @type {Record<string, any>} */ (x ?? {});
+  const mark = (/** @type {boolean} */ met) => (met ? 'met' : 'NOT MET');
+  const lines = [`he summary: ${QUERY}`];
+  /** @type {Record<string, unknown>} */
+  const json = { query: QUERY, rows: Number(p.rows), params: 'BFV, N = 8192 (the default set)' };
+  const enc = get('he:encrypt');
+  if (enc) {
+    const tables = obj(obj(enc.extra).tables);
+    json.encrypt = tables;
+    for (const [n, t] of Object.entries(tables)) {
+      lines.push(
+        `  encrypt ${n} rows: ${round(t.encryptSeconds, 1)} s${t.cached ? ` (cached: measured ${t.encryptedAt})` : ''}, ${t.ciphertexts} ciphertexts${t.encryptLimitSeconds !== undefined ? `, limit ${t.encryptLimitSeconds} s (×${t.encryptOverLimit})` : ''}, peak ${t.peakRssMB} MB (< ${TARGETS.peakRssMB}: ${mark(t.peakRssMB < TARGETS.peakRssMB)})`,
+      );
+    }
+  }
+  const duck = get('duckdb:plaintext');
+  if (duck) {
+    json.duckdbSeconds = duck.seconds.median;
+    lines.push(
+      `  duckdb plaintext, ${duck.units.count} rows: ${duck.seconds.median} s, peak ${duck.peakRssMB} MB`,
+    );
+  }
+  for (const mode of /** @type {const} */ (['public', 'private'])) {
+    const c = get(`he:compute:${mode}`);
+    const r = get(`he:release:${mode}`);
+    if (!c) continue;
+    const x = obj(c.extra);
+    const target = mode === 'public' ? TARGETS.publicSeconds : TARGETS.privateSeconds;
+    const ex = x.extrapolated ? obj(x.extrapolated) : undefined;
+    const seconds = ex ? ex.computeSeconds : x.computeSeconds;
+    const peak = Math.max(c.peakRssMB, r?.peakRssMB ?? 0);
+    json[mode] = {
+      rows: c.units.count,
+      computeSeconds: x.computeSeconds,
+      limitSeconds: x.limitSeconds,
+      computeOverLimit: x.computeOverLimit,
+      ops: x.ops,
+      ...(ex ? { extrapolated: ex } : {}),
+      releaseSeconds: r ? obj(r.extra).releaseSeconds : undefined,
+      peakRssMB: { compute: c.peakRssMB, release: r?.peakRssMB },
+      ...(duck
+        ? {
+            computeOverDuckdb: round(
+              x.computeSeconds / (duck.seconds.median * (c.units.count / duck.units.count)),
+              0,
+            ),
+          }
+        : {}),
+      targets: {
+        computeOverLimit: {
+          value: x.computeOverLimit,
+          max: TARGETS.computeOverLimit,
+          met: x.computeOverLimit <= TARGETS.computeOverLimit,
+        },
+        computeSeconds: {
+          value: seconds,
+          max: target,
+          met: seconds <= target,
+          ...(ex ? { extrapolated: true } : {}),
+        },
+        peakRssMB: { value: peak, max: TARGETS.peakRssMB, met: peak < TARGETS.peakRssMB },
+      },
+    };
+    const load = obj(x.loadAvg1m);
+    lines.push(
+      `  ${mode} compute, ${c.units.count} rows (load average ${load.before} → ${load.after} on ${load.cores} cores): ${x.computeSeconds} s (target ≤ ${target} s: ${ex ? 'see the extrapolation' : mark(x.computeSeconds <= target)}); limit ${x.limitSeconds} s → ×${x.computeOverLimit} (target ≤ ${TARGETS.computeOverLimit}: ${mark(x.computeOverLimit <= TARGETS.computeOverLimit)}); peak ${c.peakRssMB} MB (< ${TARGETS.peakRssMB}: ${mark(c.peakRssMB < TARGETS.peakRssMB)})`,
+    );
+    if (ex)
+      lines.push(
+        `    ${ex.label}: ${ex.computeSeconds} s (target ≤ ${target} s: ${mark(ex.computeSeconds <= target)})`,
+      );
+    if (r) {
+      const rx = obj(r.extra);
+      lines.push(
+        `  ${mode} release (decrypt): ${rx.releaseSeconds} s (${rx.decrypts} decryptions, limit ${rx.limitSeconds} s); peak ${r.peakRssMB} MB (< ${TARGETS.peakRssMB}: ${mark(r.peakRssMB < TARGETS.peakRssMB)})`,
+      );
+    }
+    if (duck)
+      lines.push(
+        `  ${mode} compute / DuckDB: ×${round(x.computeSeconds / (duck.seconds.median * (c.units.count / duck.units.count)), 0)} (per row)`,
+      );
+  }
+  const costs = obj(obj(get('he:compute:public')?.extra ?? get('he:compute:private')?.extra).opCostsMs);
+  if (Object.keys(costs).length) {
+    json.opCostsMs = costs;
+    lines.push(
+      `  op costs (ms, this run): ${Object.entries(costs)
+        .filter(([k]) => k !== 'rescale')
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; rotate-sum ${obj(get('he:compute:public')?.extra).rotateSumMs ?? '?'}`,
+    );
+  }
+  const outside = obj(
+    obj(get('he:compute:public')?.extra ?? get('he:compute:private')?.extra).outsideLimitMs,
+  );
+  if (Object.keys(outside).length) {
+    json.outsideLimitMs = outside;
+    lines.push(
+      `  outside the limit (ms): ${Object.entries(outside)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
+  }
+  return { json, lines };
+}
+
 /** @type {import('../types.js').Benchmark} */
 export const he = {
   name: 'he',
@@ -716,4 +892,5 @@ export const he = {
     ['he:compute:public', 'duckdb:plaintext'],
     ['he:compute:private', 'duckdb:plaintext'],
   ],
+  summarize,
 };
