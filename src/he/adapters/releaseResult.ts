@@ -191,8 +191,9 @@ export async function releaseResult(p: ReleaseParameters): Promise<Released> {
         const sx = sums.get(`x:${c}`) ?? 0;
         if (s.fn === 'count') values[s.alias] = n;
         else if (s.fn === 'sum') {
+          // SQL: the sum of no value is NULL
           const e = exact.get(`x:${c}`);
-          values[s.alias] = !p.dp && e !== undefined ? scaledDecimal(e, scaleOf(c)) : sx;
+          values[s.alias] = n <= 0 ? null : !p.dp && e !== undefined ? scaledDecimal(e, scaleOf(c)) : sx;
         } else if (s.fn === 'avg') values[s.alias] = n > 0 ? sx / n : null;
         else {
           const ex = exact.get(`x:${c}`);
