@@ -17,12 +17,14 @@ import { tempDir } from '../utils/tmp.js';
 
 let root: string;
 let bfv: TestKeySet;
+let ckks: TestKeySet;
 
 beforeAll(async () => {
   root = await tempDir('sinso-he-query-');
   const keyring = memoryKeyring();
-  // one BFV key set (N = 8192) for every test of this file
+  // one BFV and one CKKS key set (N = 8192) for every test of this file
   bfv = await makeKeySet(join(root, 'keys'), 'bfv', keyring);
+  ckks = await makeKeySet(join(root, 'keys'), 'ckks', keyring);
 });
 
 afterAll(async () => {
@@ -98,6 +100,34 @@ describe('SQL NULL', () => {
           values: { gender: 'male', count: 2, count_value: 0, sum_value: null, avg_value: null },
         },
       ]);
+    }
+  });
+
+  it('CKKS: COUNT(x) is a whole number, and a group without a value has SUM and AVG NULL', async () => {
+    const rows = [
+      row('female', 125),
+      row('female', -5),
+      row('female', null),
+      row('male', null),
+      row('male', null),
+    ];
+    const enc = await encryptOwners(ckks, [rows]);
+    for (const mode of ['public', 'private'] as const) {
+      const { released } = await ask(
+        ckks,
+        enc,
+        'SELECT gender, COUNT(*), COUNT(value), SUM(value), AVG(value) FROM t GROUP BY gender',
+        mode,
+        { minCohort: 1, ledgerDir: await fresh('ledger') },
+      );
+      const [female, male] = released.rows;
+      expect(female?.values).toMatchObject({ gender: 'female', count: 3, count_value: 2 });
+      expect(female?.values.sum_value).toBeCloseTo(12, 4);
+      expect(female?.values.avg_value).toBeCloseTo(6, 4);
+      expect(male).toEqual({
+        suppressed: false,
+        values: { gender: 'male', count: 2, count_value: 0, sum_value: null, avg_value: null },
+      });
     }
   });
 });
