@@ -592,7 +592,7 @@ describe('the privacy budget', () => {
 });
 
 describe('a tampered result', () => {
-  it('is HE_RESULT_INVALID: a changed ciphertext CID, a changed table copy, a changed group key', async () => {
+  it('is HE_RESULT_INVALID: a changed ciphertext CID, a changed table copy, a changed group key, swapped ciphertexts', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => row(i % 2 ? 'female' : 'male', i));
     const enc = await encryptOwners(bfv, [rows]);
     const out = await fresh('result');
@@ -615,6 +615,7 @@ describe('a tampered result', () => {
       );
     };
     const sumCid = result.groups[0].quantities['x:value'].cipher as string;
+    const otherCid = result.groups[1].quantities['x:value'].cipher as string;
     expect(sumCid).toMatch(/^baf/);
     // a group's ciphertext CID changed (to one that names no file of the result)
     const unknown = (await cidOfBytes(Buffer.from('not a ciphertext of this result'))).toString();
@@ -631,6 +632,16 @@ describe('a tampered result', () => {
     // a group's key changed
     expect(
       await tampered((dir) => writeFile(join(dir, 'result.json'), resultText.replace('"female"', '"other"'))),
+    ).toBe('HE_RESULT_INVALID');
+    // the ciphertext files of two groups swapped (each then names the other's bytes)
+    expect(
+      await tampered(async (dir) => {
+        const a = join(dir, 'ct', `${sumCid}.seal`);
+        const b = join(dir, 'ct', `${otherCid}.seal`);
+        const [x, y] = [await readFile(a), await readFile(b)];
+        await writeFile(a, y);
+        await writeFile(b, x);
+      }),
     ).toBe('HE_RESULT_INVALID');
     // untouched, it releases
     expect(await tampered(async () => {})).toBeUndefined();

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cidOfBytes } from '../../core/cid.js';
 import { createCsprng } from '../../core/csprng.js';
 import { sha256Hex } from '../../core/hash.js';
 import { HeError } from '../errors.js';
@@ -88,8 +89,12 @@ export async function releaseResult(p: ReleaseParameters): Promise<Released> {
     let v: bigint | number = bfv ? BigInt(c.plain) : Number(c.plain);
     if (c.cipher !== null) {
       const bytes = await readFile(join(p.dir, ctPath(c.cipher))).catch(() => undefined);
-      if (!bytes)
-        throw new HeError('HE_RESULT_INVALID', { problem: `its ciphertext ${ctPath(c.cipher)} is missing` });
+      // content-addressed: a file that is not the bytes its CID names (swapped, edited) is refused
+      if (!bytes || (await cidOfBytes(bytes)).toString() !== c.cipher) {
+        throw new HeError('HE_RESULT_INVALID', {
+          problem: `its ciphertext ${ctPath(c.cipher)} is missing or changed`,
+        });
+      }
       const ct = he.loadCipher(bytes);
       try {
         const { values, noiseBudget } = dec.decrypt(ct);
