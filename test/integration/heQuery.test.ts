@@ -301,8 +301,8 @@ function modesOf(q: Query): { mode: HeMode; valid: boolean }[] {
  * slack. CKKS: rel 1e-6, and `abs` per kind, since its error is absolute rather than relative:
  * about 2e-6 per decrypted total whatever the total (measured; at most 6e-6), so a group of one
  * row of 0.1 has a relative error near 1e-5. The floors are ten times that (a variance combines
- * two totals and the square of a mean) and far below a row's 0.1; over 50 runs the worst error
- * used under 1% of what these allow.
+ * two totals and the square of a mean) and far below a row's 0.1; in 25 runs of another seed the worst
+ * error used under 1% of what these allow.
  */
 type Tolerance = { exact: boolean; rel: number; abs: { sum: number; avg: number; var: number } };
 const BFV_TOLERANCE: Tolerance = { exact: true, rel: 1e-12, abs: { sum: 0, avg: 0, var: 0 } };
