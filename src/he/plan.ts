@@ -39,7 +39,10 @@ export type HePlan = {
 const sortValues = (a: string | null, b: string | null) =>
   a === null ? (b === null ? 0 : 1) : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0;
 
-/** The quantities an aggregate needs: sums of the column, of its square, and its count. */
+/**
+ * The quantities an aggregate needs: sums of the column, of its square, and its count (SUM
+ * needs it too: over a group without a non-NULL value it is NULL, as in SQL, not 0).
+ */
 export function quantitiesOf(q: HeQuery): {
   count: boolean;
   columns: Map<string, { sum: boolean; square: boolean; count: boolean }>;
@@ -53,9 +56,10 @@ export function quantitiesOf(q: HeQuery): {
       continue;
     }
     const c = columns.get(s.column) ?? { sum: false, square: false, count: false };
-    if (s.fn === 'count') c.count = true;
+    // every aggregate of a column needs its count: COUNT itself, AVG and VAR divide by it, and
+    // SUM is NULL where it is 0
+    c.count = true;
     if (s.fn === 'sum' || s.fn === 'avg' || s.fn === 'var_samp' || s.fn === 'var_pop') c.sum = true;
-    if (s.fn === 'avg' || s.fn === 'var_samp' || s.fn === 'var_pop') c.count = true;
     if (s.fn === 'var_samp' || s.fn === 'var_pop') c.square = true;
     columns.set(s.column, c);
   }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cidOfBytes } from '../../core/cid.js';
 import { createCsprng } from '../../core/csprng.js';
 import { sha256Hex } from '../../core/hash.js';
 import { HeError } from '../errors.js';
@@ -40,6 +41,15 @@ export type ReleaseParameters = {
   now: Date;
 };
 
+/** A decrypted count: BFV's as it is, CKKS's rounded (HE_RESULT_INVALID when it is not near a whole number). */
+function wholeCount(c: bigint | number): bigint {
+  if (typeof c === 'bigint') return c;
+  if (Math.abs(c - Math.round(c)) > 0.01) {
+    throw new HeError('HE_RESULT_INVALID', { problem: 'a decrypted count is not a whole number' });
+  }
+  return BigInt(Math.round(c));
+}
+
 /**
  * The key holder's side: checks the pledges on chain, re-plans the query from the encrypted
  * tables' manifests (so the groups and the public counts are its own, not the compute node's
@@ -79,8 +89,12 @@ export async function releaseResult(p: ReleaseParameters): Promise<Released> {
     let v: bigint | number = bfv ? BigInt(c.plain) : Number(c.plain);
     if (c.cipher !== null) {
       const bytes = await readFile(join(p.dir, ctPath(c.cipher))).catch(() => undefined);
-      if (!bytes)
-        throw new HeError('HE_RESULT_INVALID', { problem: `its ciphertext ${ctPath(c.cipher)} is missing` });
+      // content-addressed: a file that is not the bytes its CID names (swapped, edited) is refused
+      if (!bytes || (await cidOfBytes(bytes)).toString() !== c.cipher) {
+        throw new HeError('HE_RESULT_INVALID', {
+          problem: `its ciphertext ${ctPath(c.cipher)} is missing or changed`,
+        });
+      }
       const ct = he.loadCipher(bytes);
       try {
         const { values, noiseBudget } = dec.decrypt(ct);
@@ -103,12 +117,7 @@ export async function releaseResult(p: ReleaseParameters): Promise<Released> {
       if (plan.mode === 'public') {
         counts.push(BigInt(plan.tables.reduce((a, t) => a + (t.ranges[g]?.rows ?? 0), 0)));
       } else {
-        const c = await total(g, 'count');
-        const n = typeof c === 'bigint' ? c : BigInt(Math.round(c));
-        if (typeof c === 'number' && Math.abs(c - Math.round(c)) > 0.01) {
-          throw new HeError('HE_RESULT_INVALID', { problem: 'a decrypted count is not a whole number' });
-        }
-        counts.push(n);
+        counts.push(wholeCount(await total(g, 'count')));
       }
     }
     // 2. differential privacy: ε split evenly over the released quantities (groups are disjoint)
@@ -166,7 +175,9 @@ export async function releaseResult(p: ReleaseParameters): Promise<Released> {
       for (const q of plan.quantities) {
         if (q === 'count') continue;
         const [kind, column] = q.split(':') as [string, string];
-        const v = await total(g, q);
+        const decrypted = await total(g, q);
+        // a CKKS count is a whole number only approximately (COUNT(x), AVG's divisor, SUM's NULL)
+        const v = kind === 'n' && typeof decrypted === 'number' ? Number(wholeCount(decrypted)) : decrypted;
         const sensitivity = kind === 'n' ? 1 : kind === 'x' ? boundOf(column) : boundOf(column) ** 2;
         const scale = bfv && kind !== 'n' ? 10 ** (kind === 'x' ? scaleOf(column) : 2 * scaleOf(column)) : 1;
         const plain = typeof v === 'bigint' ? Number(v) / scale : v;
@@ -191,8 +202,9 @@ export async function releaseResult(p: ReleaseParameters): Promise<Released> {
         const sx = sums.get(`x:${c}`) ?? 0;
         if (s.fn === 'count') values[s.alias] = n;
         else if (s.fn === 'sum') {
+          // SQL: the sum of no value is NULL
           const e = exact.get(`x:${c}`);
-          values[s.alias] = !p.dp && e !== undefined ? scaledDecimal(e, scaleOf(c)) : sx;
+          values[s.alias] = n <= 0 ? null : !p.dp && e !== undefined ? scaledDecimal(e, scaleOf(c)) : sx;
         } else if (s.fn === 'avg') values[s.alias] = n > 0 ? sx / n : null;
         else {
           const ex = exact.get(`x:${c}`);
