@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../test/utils/errors.js';
 import { isSinsoError } from '../core/errors/index.js';
 import { DeidError } from './errors.js';
 import { parseIssuerMap } from './parseIssuerMap.js';
@@ -7,13 +8,7 @@ const A = 'http://a.example.org/mrn';
 
 /** The error a text raises, with its issues. */
 function failure(text: string): DeidError {
-  try {
-    parseIssuerMap(text);
-  } catch (err) {
-    if (err instanceof DeidError) return err;
-    throw err;
-  }
-  return expect.unreachable('no error');
+  return thrownBy(DeidError, () => parseIssuerMap(text));
 }
 
 describe('parseIssuerMap', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../test/utils/errors.js';
 import { HeError } from './errors.js';
 import { type HeTableManifest, vectorName } from './heTable.js';
 import type { HeParams } from './params.js';
@@ -97,13 +98,7 @@ function refusal(
   tables: HeTableManifest[],
   mode: 'public' | 'private' | 'auto' = 'auto',
 ): HeError {
-  try {
-    plan(sql, tables, mode);
-  } catch (err) {
-    if (err instanceof HeError) return err;
-    throw err;
-  }
-  throw new Error('planQuery refused nothing');
+  return thrownBy(HeError, () => plan(sql, tables, mode));
 }
 
 describe('planQuery: the mode', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../test/utils/errors.js';
 import { HeError } from './errors.js';
 import type { HeTableManifest } from './heTable.js';
 import { checkPledges, type PledgeFacts } from './release.js';
@@ -61,13 +62,7 @@ function pledge(n: number, over: Partial<PledgeFacts> = {}): PledgeFacts {
 
 /** The refusal checkPledges raises (or fails the test if it raises none). */
 function refusal(f: () => unknown): HeError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof HeError) return err;
-    throw err;
-  }
-  throw new Error('checkPledges refused nothing');
+  return thrownBy(HeError, f);
 }
 
 describe('checkPledges', () => {

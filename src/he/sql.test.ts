@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../test/utils/errors.js';
 import { HeError } from './errors.js';
 import { type AggregateFn, type HeQuery, parseHeQuery, type SelectItem } from './sql.js';
 
@@ -7,13 +8,7 @@ const count: SelectItem = { kind: 'aggregate', fn: 'count', column: null, alias:
 
 /** The error `sql` raises (fails the test when it parses). */
 function errorOf(sql: string): HeError {
-  try {
-    parseHeQuery(sql);
-  } catch (err) {
-    if (err instanceof HeError) return err;
-    throw err;
-  }
-  throw new Error(`parsed, but should not have: ${sql}`);
+  return thrownBy(HeError, () => parseHeQuery(sql));
 }
 
 describe('parseHeQuery: accepted forms', () => {

@@ -1,6 +1,7 @@
 import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rejectedWith } from '../../../test/utils/errors.js';
 import { tempDir } from '../../../test/utils/tmp.js';
 import { UsageError } from '../../core/errors/index.js';
 import { HeError } from '../errors.js';
@@ -23,15 +24,7 @@ function ask(queryId: string, o: Partial<Reservation> = {}): Reservation {
   };
 }
 
-async function caught(p: Promise<unknown>): Promise<HeError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HeError) return err;
-    throw err;
-  }
-  return expect.unreachable('it should have thrown');
-}
+const caught = (p: Promise<unknown>): Promise<HeError> => rejectedWith(HeError, p);
 
 /** Every file of a folder with its bytes (to see that nothing was written). */
 async function snapshot(dir: string): Promise<Record<string, string>> {
