@@ -171,6 +171,14 @@ function finish(
   return out;
 }
 
+/** total + c, consuming c: it becomes the total, or is freed once added into it. */
+function absorb(he: HeContext, total: CipherText | undefined, c: CipherText): CipherText {
+  if (total === undefined) return c;
+  he.add(total, c);
+  he.free(c);
+  return total;
+}
+
 /** Loads the ciphertexts of one block on demand, each once. */
 function blockLoader(he: HeContext, dir: string, cids: readonly string[]) {
   const loaded = new Map<number, CipherText>();
@@ -273,11 +281,7 @@ async function evaluatePrivate(
           }
           const left = await prefix(operands.slice(0, -1));
           const prod = he.multiply(left, await (operands.at(-1) as { get: () => Promise<CipherText> }).get());
-          if (a.full === undefined) a.full = prod;
-          else {
-            he.add(a.full, prod);
-            he.free(prod);
-          }
+          a.full = absorb(he, a.full, prod);
           a.lazy = true;
         }
       }
@@ -344,11 +348,7 @@ async function evaluatePublic(
             if (mask === undefined) a.full = he.add(a.full, c);
             else {
               const prod = he.multiplyPlain(c, mask);
-              if (a.masked === undefined) a.masked = prod;
-              else {
-                he.add(a.masked, prod);
-                he.free(prod);
-              }
+              a.masked = absorb(he, a.masked, prod);
             }
           }
         } finally {
