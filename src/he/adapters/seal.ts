@@ -96,7 +96,8 @@ export async function heContext(params: HeParams): Promise<HeContext> {
     seal.CoeffModulus.Create(params.polyDegree, Int32Array.from(params.coeffModulusBits)),
   );
   if (params.scheme === 'bfv') parms.setPlainModulus(seal.Modulus(BigInt(params.plainModulus)));
-  const context = seal.Context(parms, true, seal.SecurityLevel.tc128);
+  // only CKKS switches modulus levels (rescaling); BFV never does, so it skips building the chain
+  const context = seal.Context(parms, params.scheme === 'ckks', seal.SecurityLevel.tc128);
   if (!context.parametersSet()) {
     throw new HeError('HE_PARAMS', {
       problem: 'SEAL refuses them at 128-bit security',
@@ -105,19 +106,54 @@ export async function heContext(params: HeParams): Promise<HeContext> {
   }
   const ev = seal.Evaluator(context);
   const ops = zeroOps();
-  const free = (...objects: ({ delete(): void } | undefined)[]) => {
-    for (const o of objects) o?.delete();
+  /** Every slot gets the sum of all slots: one rotation and one addition per step. */
+  const foldSlots = (
+    a: CipherText,
+    steps: readonly number[],
+    rotate: (a: CipherText, step: number) => CipherText,
+  ) => {
+    for (const step of steps) {
+      const r = rotate(a, step);
+      ev.add(a, r, a);
+      r.delete();
+      ops.rotate++;
+      ops.add++;
+    }
+  };
+  const common = {
+    seal,
+    params,
+    context,
+    parms,
+    ops,
+    add(acc: CipherText | undefined, b: CipherText): CipherText {
+      if (acc === undefined) return b.clone();
+      ops.add++;
+      ev.add(acc, b, acc);
+      return acc;
+    },
+    multiplyPlain(a: CipherText, p: PlainText): CipherText {
+      ops.multiplyPlain++;
+      return ev.multiplyPlain(a, p) as CipherText;
+    },
+    loadCipher(bytes: Uint8Array): CipherText {
+      const c = seal.CipherText();
+      c.loadArray(context, bytes);
+      return c;
+    },
+    free(...objects: ({ delete(): void } | undefined)[]) {
+      for (const o of objects) o?.delete();
+    },
   };
   if (params.scheme === 'bfv') {
     const enc = seal.BatchEncoder(context);
     const slots = enc.slotCount;
+    // rows of N/2 slots: row rotations by 1, 2, …, N/4, then swap the two rows (step 0)
+    const steps: number[] = [];
+    for (let s = 1; s < slots / 2; s *= 2) steps.push(s);
     return {
-      seal,
-      params,
-      context,
-      parms,
+      ...common,
       slots,
-      ops,
       encode: (values) => enc.encode(values as BigInt64Array) as PlainText,
       decode: (plain) => enc.decodeBigInt(plain, true) as BigInt64Array,
       multiply(a, b) {
@@ -128,59 +164,27 @@ export async function heContext(params: HeParams): Promise<HeContext> {
         ops.relinearize++;
         ev.relinearize(a, keys, a);
       },
-      add(acc, b) {
-        if (acc === undefined) return b.clone();
-        ops.add++;
-        ev.add(acc, b, acc);
-        return acc;
-      },
-      multiplyPlain(a, p) {
-        ops.multiplyPlain++;
-        return ev.multiplyPlain(a, p) as CipherText;
-      },
       finishPlainProducts() {},
       rotateSum(a, keys) {
-        for (let s = 1; s < slots / 2; s *= 2) {
-          const r = ev.rotateRows(a, s, keys) as CipherText;
-          ev.add(a, r, a);
-          r.delete();
-          ops.rotate++;
-          ops.add++;
-        }
-        const c = ev.rotateColumns(a, keys) as CipherText;
-        ev.add(a, c, a);
-        c.delete();
-        ops.rotate++;
-        ops.add++;
+        foldSlots(a, steps, (x, step) => ev.rotateRows(x, step, keys) as CipherText);
+        foldSlots(a, [0], (x) => ev.rotateColumns(x, keys) as CipherText);
       },
-      rotationSteps() {
-        const steps = [0];
-        for (let s = 1; s < slots / 2; s *= 2) steps.push(s);
-        return Int32Array.from(steps);
-      },
-      loadCipher(bytes) {
-        const c = seal.CipherText();
-        c.loadArray(context, bytes);
-        return c;
-      },
-      free,
+      rotationSteps: () => Int32Array.from([0, ...steps]),
     };
   }
   const enc = seal.CKKSEncoder(context);
   const slots = enc.slotCount;
   const scale = 2 ** params.scaleBits;
+  const steps: number[] = [];
+  for (let s = 1; s < slots; s *= 2) steps.push(s);
   return {
-    seal,
-    params,
-    context,
-    parms,
+    ...common,
     slots,
-    ops,
     encode: (values) => enc.encode(values as Float64Array, scale) as PlainText,
     decode: (plain) => enc.decode(plain) as Float64Array,
     multiply(a, b) {
       ops.multiply++;
-      // operands at different levels (a product times a fresh column): bring b down to a
+      // operands at different levels (a product times a fresh column): bring the higher one down
       if (a.coeffModulusSize !== b.coeffModulusSize) {
         const [hi, lo] = a.coeffModulusSize > b.coeffModulusSize ? [a, b] : [b, a];
         const down = ev.cipherModSwitchTo(hi, lo.parmsId) as CipherText;
@@ -196,40 +200,14 @@ export async function heContext(params: HeParams): Promise<HeContext> {
       ops.rescale++;
       ev.rescaleToNext(a, a);
     },
-    add(acc, b) {
-      if (acc === undefined) return b.clone();
-      ops.add++;
-      ev.add(acc, b, acc);
-      return acc;
-    },
-    multiplyPlain(a, p) {
-      ops.multiplyPlain++;
-      return ev.multiplyPlain(a, p) as CipherText;
-    },
     finishPlainProducts(a) {
       ops.rescale++;
       ev.rescaleToNext(a, a);
     },
     rotateSum(a, keys) {
-      for (let s = 1; s < slots; s *= 2) {
-        const r = ev.rotateVector(a, s, keys) as CipherText;
-        ev.add(a, r, a);
-        r.delete();
-        ops.rotate++;
-        ops.add++;
-      }
+      foldSlots(a, steps, (x, step) => ev.rotateVector(x, step, keys) as CipherText);
     },
-    rotationSteps() {
-      const steps: number[] = [];
-      for (let s = 1; s < slots; s *= 2) steps.push(s);
-      return Int32Array.from(steps);
-    },
-    loadCipher(bytes) {
-      const c = seal.CipherText();
-      c.loadArray(context, bytes);
-      return c;
-    },
-    free,
+    rotationSteps: () => Int32Array.from(steps),
   };
 }
 
