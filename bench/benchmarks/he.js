@@ -23,6 +23,7 @@
  * ≤ 60 s (private); peak memory < 2 GB. `--private-rows N` runs private mode on a smaller table
  * and extrapolates its compute to `--rows` (linear in blocks; labelled as such).
  */
+
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -30,6 +31,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cidOfBytes } from '../../dist/core/cid.js';
 import { canonicalJson, sha256Hex } from '../../dist/core/hash.js';
+import { createRng } from '../../dist/core/rng.js';
 import { evaluatePlan } from '../../dist/he/adapters/evaluate.js';
 import {
   createKeySet,
@@ -99,24 +101,13 @@ const keyring = /** @type {import('../../dist/core/workspace.js').Keyring} */ (
   })
 );
 
-/** A small deterministic PRNG (mulberry32), so the rows are the same on every machine. */
-function rng(/** @type {number} */ seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The rows, in generation order: gender index, age band index, value × 10 (40..140).
  * @param {number} n @param {number} seed
  */
 function generate(n, seed) {
-  const r = rng(seed);
+  const g = createRng(seed, 'bench-he');
+  const r = () => g.float();
   const gender = new Uint8Array(n);
   const age = new Uint8Array(n);
   const value = new Uint16Array(n);
@@ -158,7 +149,8 @@ function layoutOrder(g) {
   return order;
 }
 
-const tableDir = (/** @type {number} */ rows) => join(cacheDir, `he-${rows}`);
+// the folder names the row generator (core/rng's xoshiro128**), so a cache of another generator is never reused
+const tableDir = (/** @type {number} */ rows) => join(cacheDir, `he-${rows}-xoshiro`);
 const csvPath = (/** @type {number} */ rows) => join(tableDir(rows), 'rows.csv');
 
 /** The rows as CSV (for DuckDB), written once per rows and seed. @param {number} rows @param {number} seed */
@@ -312,7 +304,8 @@ async function measureOpCosts() {
   const sk = loadSecretKey(he, await readSecretKey(keysDir, keys.fingerprint, async () => keyring));
   const enc = encryptor(he, pk);
   const dec = decryptor(he, sk);
-  const r = rng(7);
+  const g7 = createRng(7, 'bench-he-costs');
+  const r = () => g7.float();
   const vec = () => BigInt64Array.from({ length: he.slots }, () => BigInt(Math.floor(r() * 141)));
   const fresh = () => he.loadCipher(enc.encrypt(vec()));
   /** The median of what `f` reports (its own timing) over `reps` calls. @param {number} reps @param {() => number} f */

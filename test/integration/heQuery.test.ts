@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cidOfBytes } from '../../src/core/cid.js';
+import { createRng } from '../../src/core/rng.js';
 import { HeError } from '../../src/he/errors.js';
 import type { HeTableManifest } from '../../src/he/heTable.js';
 import { type HeMode, planQuery } from '../../src/he/plan.js';
@@ -159,18 +160,6 @@ const GENDERS = ['female', 'male', null] as const;
 const AGE_BANDS = ['20', '40', '60'] as const;
 const CODES = ['a', 'b', 'c'] as const;
 
-/** A small deterministic PRNG (mulberry32): the rows of a run follow from its seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Picks by weights. */
 const pick = <T>(r: () => number, values: readonly T[], weights: readonly number[]): T => {
   let u = r() * weights.reduce((a, w) => a + w, 0);
@@ -189,7 +178,8 @@ type Nulls = 'none' | 'some' | 'all of code c' | 'all of gender NULL';
  * or of the rows whose gender is NULL (so a group can have rows but no value: SUM NULL).
  */
 function generateRows(n: number, seed: number, nulls: Nulls): HeRow[] {
-  const r = prng(seed);
+  const g = createRng(seed, 'he-query-test');
+  const r = () => g.float();
   return Array.from({ length: n }, () => {
     const code = pick(r, CODES, [6, 3, 1]);
     const tenths = Math.floor(r() * 401) - 200;
