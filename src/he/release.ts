@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { OPERATIONS } from '../chain/index.js';
 import { HeError } from './errors.js';
 import type { HeTableManifest } from './heTable.js';
 import type { HeMode } from './plan.js';
 
-/** Operation bits of PledgeMarket (src/chain/market.ts OPERATIONS), as the key holder checks them. */
-const OP_HE_QUERY = 1;
-const OP_HE_PUBLIC = 16;
+const OP_HE_QUERY = OPERATIONS['he-query'];
+const OP_HE_PUBLIC = OPERATIONS['he-public'];
 
 /** What the key holder reads of a pledge on chain before it decrypts anything. */
 export type PledgeFacts = {
