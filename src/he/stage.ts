@@ -474,11 +474,10 @@ export const heDecryptStage = defineStage({
     const released = await release(ctx, o, o.result);
     await writeFileAtomic(o.out, `${canonicalJson(released, 2)}\n`);
     ctx.log.info(renderReleased(released).trimEnd());
-    const { result } = await readHeResult(o.result);
     return {
       summary: summaryOf(
         released,
-        result.groups.length,
+        released.rows.length,
         released.datasets.reduce((a, d) => a + d.rows, 0),
         released.mode,
       ),
