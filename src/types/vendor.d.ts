@@ -8,6 +8,30 @@ declare module 'snarkjs' {
       wasmFile: string,
       zkeyFile: string,
     ): Promise<{ proof: unknown; publicSignals: string[] }>;
+    prove(
+      zkeyFile: string | Uint8Array,
+      witness: Uint8Array | { type: 'mem'; data?: Uint8Array },
+    ): Promise<{ proof: unknown; publicSignals: string[] }>;
+  };
+  export const wtns: {
+    calculate(
+      input: Record<string, unknown>,
+      wasmFile: string | Uint8Array,
+      out: { type: 'mem'; data?: Uint8Array } | string,
+    ): Promise<void>;
+  };
+  export const zKey: {
+    newZKey(r1cs: string, ptau: string, zkey: string, logger?: unknown): Promise<unknown>;
+    beacon(
+      oldZkey: string,
+      newZkey: string,
+      name: string,
+      beaconHashHex: string,
+      numIterationsExp: number,
+      logger?: unknown,
+    ): Promise<unknown>;
+    exportVerificationKey(zkey: string): Promise<Record<string, unknown>>;
+    exportSolidityVerifier(zkey: string, templates: Record<string, string>): Promise<string>;
   };
 }
 

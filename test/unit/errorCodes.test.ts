@@ -23,6 +23,7 @@ import { PublishError } from '../../src/publish/errors.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { SynthError } from '../../src/synth/errors.js';
 import { TablesError } from '../../src/tables/errors.js';
+import { ZkError } from '../../src/zk/errors.js';
 
 const classes = [
   UsageError,
@@ -44,6 +45,7 @@ const classes = [
   StorageError,
   PublishError,
   ChainError,
+  ZkError,
 ] as const;
 
 type KeysOf<T> = T extends { readonly catalogue: infer C } ? keyof C : never;
