@@ -1,13 +1,14 @@
 import { defineErrorCodes, errorClass } from '../core/errors/index.js';
 
-const SUPPORTED =
+/** The SQL subset of HE queries, in one sentence (the fix of HE_SQL_UNSUPPORTED). */
+export const SUPPORTED_SQL =
   "The subset: SELECT [c, d,] COUNT(*) | COUNT(x) | SUM(x) | AVG(x) | VAR(x) | VAR_POP(x), ... FROM t [WHERE a = 'v' AND b IN ('v', 'w') ...] [GROUP BY c [, d]].";
 
 /** The codes of homomorphic encryption: keys, encrypted columns, queries, release policy. */
 export const heErrors = defineErrorCodes({
   HE_SQL_UNSUPPORTED: {
     message: (f: { problem: string }) => `The query is outside the SQL subset of HE queries: ${f.problem}.`,
-    fix: SUPPORTED,
+    fix: SUPPORTED_SQL,
   },
   HE_QUERY_INVALID: {
     message: (f: { problem: string }) => `The query does not fit the encrypted tables: ${f.problem}.`,

@@ -14,6 +14,7 @@ import {
   UsageError,
   WorkspaceError,
 } from '../../src/core/errors/core.js';
+import { SqlSubsetError } from '../../src/core/sql/errors.js';
 import { DeidError } from '../../src/deid/errors.js';
 import { FhirDeidError } from '../../src/deid/fhir/engine/errors.js';
 import { HeError } from '../../src/he/errors.js';
@@ -34,6 +35,7 @@ const classes = [
   WorkspaceError,
   KeystoreError,
   PipelineError,
+  SqlSubsetError,
   SynthError,
   IngestFhirError,
   DeidError,
