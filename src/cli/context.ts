@@ -77,7 +77,8 @@ export function splitGlobals(argv: readonly string[]): { globals: GlobalOptions;
     else if (a === '--quiet' || a === '-q') globals.quiet = true;
     else if (a === '--verbose' || a === '-v') globals.verbose = true;
     else if (a === '--help' || a === '-h') globals.help = true;
-    else if (a === '--version' || a === '-V') globals.version = true;
+    // before the command only: after it, `--version` is a command's own flag (`sinso commit --version 1`)
+    else if ((a === '--version' || a === '-V') && rest.length === 0) globals.version = true;
     else rest.push(a);
   }
   return { globals, rest };

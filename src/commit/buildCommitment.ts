@@ -8,8 +8,26 @@ import { openTables, type TablesFolder } from '../tables/index.js';
 import { type ChunkHasher, createChunkHasher } from './adapters/chunkHasher.js';
 import { checkCommittable } from './checkCommittable.js';
 import { chunkTreeRoot } from './chunkTreeRoot.js';
-import { CHUNK_ARITY, CHUNK_SIZE, COMMIT_SCHEME, COMMIT_VERSION, MAX_DICTIONARY } from './constants.js';
-import { type Cell, type DictionaryIndex, dictionaryIndex, sortDictionary } from './encodeValue.js';
+import { COLUMN_BLOCK_WORDS } from './columnChunkRoot.js';
+import { nullWord } from './columnHash.js';
+import { columnSalt } from './columnSalt.js';
+import {
+  CHUNK_ARITY,
+  CHUNK_SIZE,
+  COMMIT_SCHEME,
+  COMMIT_VERSION,
+  type CommitVersion,
+  DEFAULT_COMMIT_VERSION,
+  MAX_DICTIONARY,
+  V2,
+} from './constants.js';
+import {
+  type Cell,
+  type DictionaryIndex,
+  dictionaryIndex,
+  encodeCell,
+  sortDictionary,
+} from './encodeValue.js';
 import { CommitError } from './errors.js';
 import { loadPoseidon, type Poseidon, readWord, writeWord } from './poseidon.js';
 import { type CommittedColumn, datasetRoot, encodingHash, tableRoot } from './roots.js';
@@ -26,25 +44,30 @@ export type BuildCommitmentParameters = {
   signal?: AbortSignal | undefined;
   /** Worker threads hashing chunks (default: one per core; 0: this thread). */
   workers?: number | undefined;
+  /** Commitment version: '1' (row leaves) or '2' (column chunks, the default). */
+  version?: CommitVersion | undefined;
 };
 export type BuildCommitmentReturnType = Commitment;
 
 type TableCommitment = Commitment['tables'][number];
 
 /**
- * Builds the commitment of a tables folder: every row of every table encoded, salted and hashed
- * into a leaf, leaves into chunk roots (256 rows each), chunk roots into table roots, and those
- * into the dataset root. Streams rows chunk by chunk; memory stays bounded by the chunks in flight.
+ * Builds the commitment of a tables folder (docs/commitment.md). Version 1: every row of every
+ * table encoded, salted and hashed into a leaf, leaves into chunk roots (256 rows each). Version 2:
+ * every column of every chunk of 128 rows salted and hashed on its own, 16 column hashes into a
+ * node, 16 nodes into the chunk root. Then, in both, chunk roots into table roots and those into
+ * the dataset root. Streams rows chunk by chunk; memory stays bounded by the chunks in flight.
  *
  * @example
  * const commitment = await buildCommitment({ tablesDir: 'out/tables', saltKey, progress });
  * commitment.root; // 0x…
  */
 export async function buildCommitment(p: BuildCommitmentParameters): Promise<BuildCommitmentReturnType> {
+  const version = p.version ?? DEFAULT_COMMIT_VERSION;
   const folder = await openTables(p.tablesDir);
   let hasher: ChunkHasher | undefined;
   try {
-    checkCommittable(folder.manifest);
+    checkCommittable(folder.manifest, { version });
     const poseidon = await loadPoseidon();
     hasher = createChunkHasher({
       poseidon,
@@ -53,25 +76,32 @@ export async function buildCommitment(p: BuildCommitmentParameters): Promise<Bui
     });
     const tables: TableCommitment[] = [];
     for (const entry of folder.manifest.tables) {
-      tables.push(await commitTable({ ...p, poseidon, folder, hasher }, entry));
+      tables.push(await commitTable({ ...p, version, poseidon, folder, hasher }, entry));
     }
     const root = datasetRoot(
       poseidon,
       tables.map((t) => BigInt(t.root)),
+      version,
     );
-    return {
+    const common = {
       schema: '1',
       kind: 'sinso-commitment',
       scheme: COMMIT_SCHEME,
-      version: COMMIT_VERSION,
-      chunkSize: CHUNK_SIZE,
-      chunkArity: CHUNK_ARITY,
       root: fieldHex(root),
       rows: tables.reduce((n, t) => n + t.rows, 0),
       tablesSha256: folder.sha256,
       saltKeyFingerprint: secretFingerprint(p.saltKey),
       tables,
-    };
+    } as const;
+    return version === '1'
+      ? { ...common, version: COMMIT_VERSION, chunkSize: CHUNK_SIZE, chunkArity: CHUNK_ARITY }
+      : {
+          ...common,
+          version: V2.version,
+          chunkSize: V2.chunkSize,
+          chunkArity: V2.nodeArity,
+          layout: V2.layout,
+        };
   } finally {
     await hasher?.close();
     folder.close();
@@ -79,6 +109,7 @@ export async function buildCommitment(p: BuildCommitmentParameters): Promise<Bui
 }
 
 type CommitTableContext = BuildCommitmentParameters & {
+  version: CommitVersion;
   poseidon: Poseidon;
   folder: TablesFolder;
   hasher: ChunkHasher;
@@ -107,8 +138,11 @@ async function commitTable(ctx: CommitTableContext, entry: TableEntry): Promise<
         : {}),
     });
   }
-  const chunkRoots = await hashTableChunks(ctx, entry, columns);
-  const encoding = encodingHash(ctx.poseidon, entry.name, columns);
+  const chunkRoots =
+    ctx.version === '1'
+      ? await hashTableChunks(ctx, entry, columns)
+      : await hashTableColumnChunks(ctx, entry, columns);
+  const encoding = encodingHash(ctx.poseidon, entry.name, columns, ctx.version);
   const root = tableRoot(ctx.poseidon, {
     encodingHash: encoding,
     rows,
@@ -147,7 +181,7 @@ async function hashTableChunks(
   let inChunk = 0;
   let row = 0;
   const flush = async () => {
-    roots.push((await ctx.hasher.submit({ rowWords: words, width, rows: inChunk })).root);
+    roots.push((await ctx.hasher.submit({ layout: 'rows', rowWords: words, width, rows: inChunk })).root);
     words = new Uint8Array(CHUNK_SIZE * rowBytes);
     inChunk = 0;
   };
@@ -164,6 +198,78 @@ async function hashTableChunks(
       inChunk++;
       row++;
       if (inChunk === CHUNK_SIZE) await flush();
+    }
+    task.tick(count);
+  }
+  if (inChunk > 0) await flush();
+  task.done();
+  if (row !== entry.rows) throw rowCountMismatch(entry.name);
+  return (await Promise.all(roots)).map((w) => readWord(w));
+}
+
+/**
+ * Version 2: streams a table's columns into chunk buffers (per column: salt, null word, 128
+ * values, as words) and hashes each chunk.
+ */
+async function hashTableColumnChunks(
+  ctx: CommitTableContext,
+  entry: TableEntry,
+  columns: readonly CommittedColumn[],
+): Promise<bigint[]> {
+  const dictionaries: (DictionaryIndex | undefined)[] = columns.map((c) =>
+    c.dictionary === undefined ? undefined : dictionaryIndex(c.dictionary),
+  );
+  const n = columns.length;
+  const blockBytes = COLUMN_BLOCK_WORDS * 32;
+  const roots: Promise<Uint8Array>[] = [];
+  const task = ctx.progress.start(`commit ${entry.name}`, entry.rows);
+  const size = V2.chunkSize;
+  let words = new Uint8Array(n * blockBytes);
+  const nulls: boolean[][] = columns.map(() => new Array<boolean>(size).fill(false));
+  let inChunk = 0;
+  let chunk = 0;
+  let row = 0;
+  const flush = async () => {
+    for (let j = 0; j < n; j++) {
+      const base = j * blockBytes;
+      writeWord(columnSalt({ saltKey: ctx.saltKey, table: entry.name, chunk, column: j }), words, base);
+      writeWord(nullWord(nulls[j] as boolean[], inChunk), words, base + 32);
+      (nulls[j] as boolean[]).fill(false);
+    }
+    roots.push((await ctx.hasher.submit({ layout: 'columns', columnWords: words, columns: n })).root);
+    words = new Uint8Array(n * blockBytes);
+    inChunk = 0;
+    chunk++;
+  };
+  for await (const batch of ctx.folder.scan(entry.name)) {
+    if (ctx.signal?.aborted) throw interrupted();
+    const count = batch[0]?.length ?? 0;
+    if (batch.length !== n) {
+      throw new CommitError('COMMIT_TABLES_INVALID', {
+        problem: 'row-width',
+        columns: n,
+        values: batch.length,
+      });
+    }
+    let r = 0;
+    while (r < count) {
+      const take = Math.min(count - r, size - inChunk);
+      for (let j = 0; j < n; j++) {
+        const cells = batch[j] as readonly Cell[];
+        const column = columns[j] as CommittedColumn;
+        const dictionary = dictionaries[j];
+        const columnNulls = nulls[j] as boolean[];
+        const base = j * blockBytes + 64;
+        for (let i = 0; i < take; i++) {
+          const cell = cells[r + i] as Cell;
+          if (cell === null) columnNulls[inChunk + i] = true;
+          else writeWord(encodeCell(column, cell, dictionary), words, base + (inChunk + i) * 32);
+        }
+      }
+      inChunk += take;
+      row += take;
+      r += take;
+      if (inChunk === size) await flush();
     }
     task.tick(count);
   }

@@ -1,5 +1,5 @@
 import type { TableEntry, TablesManifest } from '../core/schemas/tables.js';
-import { MAX_COLUMNS } from './constants.js';
+import { type CommitVersion, MAX_COLUMNS, V2 } from './constants.js';
 import { CommitError } from './errors.js';
 
 export type CheckCommittableParameters = TablesManifest;
@@ -22,11 +22,21 @@ function checkTableShape(t: TableEntry): void {
 
 /**
  * Checks that every table of a tables.json can be committed: distinct column names, at most
- * `MAX_COLUMNS` columns, a scale for every decimal column.
+ * `MAX_COLUMNS` columns, a scale for every decimal column; for version 2 also at most 14 tables.
  *
  * @example
  * checkCommittable(tables.manifest);
+ * checkCommittable(tables.manifest, { version: '2' });
  */
-export function checkCommittable(manifest: CheckCommittableParameters): CheckCommittableReturnType {
+export function checkCommittable(
+  manifest: CheckCommittableParameters,
+  options: { version?: CommitVersion | undefined } = {},
+): CheckCommittableReturnType {
+  if (options.version === '2' && manifest.tables.length > V2.maxTables) {
+    throw new CommitError('COMMIT_TABLES_INVALID', {
+      problem: 'too-many-tables',
+      tables: manifest.tables.length,
+    });
+  }
   for (const t of manifest.tables) checkTableShape(t);
 }

@@ -9,6 +9,13 @@ export const COMMIT_SCHEME = 'sinso-poseidon-bn254' as const;
  */
 export const COMMIT_VERSION = '1';
 
+/** The versions this program builds and reads: 1 (row leaves), 2 (column chunks). */
+export const COMMIT_VERSIONS = ['1', '2'] as const;
+export type CommitVersion = (typeof COMMIT_VERSIONS)[number];
+
+/** What `sinso commit` builds when no `--version` is given. */
+export const DEFAULT_COMMIT_VERSION: CommitVersion = '2';
+
 /** Rows per chunk: a ZK circuit re-hashes one chunk at a time, so it is part of the version. */
 export const CHUNK_SIZE = 256;
 
@@ -54,6 +61,32 @@ export const LOGICAL_TYPE_CODES: Readonly<Record<ColumnLogicalType, bigint>> = {
   timestamp: 7n,
   bool: 8n,
 };
+
+/**
+ * Version 2 ("column chunks"): each column of each chunk of 128 rows is hashed on its own
+ * (salt, null word, 128 values), 16 column hashes into a node, 16 nodes into the chunk root.
+ */
+export const V2 = {
+  version: '2',
+  /** Rows per chunk (a Groth16 query circuit over one chunk must fit a 2^15 powers of tau). */
+  chunkSize: 128,
+  /** Column hashes per node, and nodes per chunk root: 16 × 16 = 256 column slots. */
+  nodeArity: 16,
+  /** Always exactly 16 dataset-root inputs: the tag, the table count, 14 table roots. */
+  maxTables: 14,
+  /** commitment.json's `layout` of version 2. */
+  layout: 'column-chunks',
+} as const;
+
+/** Domain tags of version 2 (same roles as TAGS). */
+export const TAGS_V2 = {
+  encoding: asciiTag('sinso/commit/v2/encoding'),
+  dictionary: asciiTag('sinso/commit/v2/dictionary'),
+  dataset: asciiTag('sinso/commit/v2/dataset'),
+} as const;
+
+/** The HMAC message prefix of version 2's per-column-chunk salts: `sinso/commit/v2/<T>/<k>/<j>`. */
+export const COLUMN_SALT_PREFIX_V2 = 'sinso/commit/v2/';
 
 /** The HMAC message prefix of per-row salts. */
 export const ROW_SALT_PREFIX = 'sinso/commit/v1/';

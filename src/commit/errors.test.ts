@@ -9,6 +9,7 @@ it('renders every commit error code', () => {
       COMMIT_VALUE_OUT_OF_RANGE: { problem: 'not-canonical', column: 'seq', logical: 'int' },
       COMMIT_ROW_NOT_FOUND: { table: 'patients', rows: 3 },
       COMMIT_PROOF_INVALID: { step: 'version' },
+      COMMIT_VERSION_UNSUPPORTED: { operation: 'prove-inclusion', version: '2' },
       COMMIT_INVALID: { problem: 'unknown-column-type', table: 'patients', column: 'birth_year' },
     }),
   ).toMatchInlineSnapshot(`
@@ -38,6 +39,13 @@ it('renders every commit error code', () => {
     The proof and the commitment use different schemes or versions.
 
     Fix: Use an inclusion proof written by \`sinso prove-inclusion\` of this version, for this commitment.
+
+    [COMMIT_VERSION_UNSUPPORTED]
+    A plain inclusion proof cannot be made for a version 2 commitment.
+
+    Version 2 (column chunks) proves that a row is included in zero knowledge: a circuit opens the row and proves it sits in its committed chunk, revealing nothing else. The plain Merkle proof of version 1 does not apply.
+
+    Fix: Prove inclusion of a version 2 row with its zero-knowledge circuit, or commit with \`sinso commit --version 1\` to make plain inclusion proofs.
 
     [COMMIT_INVALID]
     The commitment lists a column type this version does not know.

@@ -22,6 +22,10 @@ const COMMITMENT_PROBLEMS = {
   'no-chunk-roots': ['The commitment does not list its chunk roots.', PROVE_FIX],
   'chunk-root': ["The row's chunk does not hash to the committed chunk root.", PROVE_FIX],
   'row-unreadable': ['The row could not be read.', PROVE_FIX],
+  roots: [
+    "The commitment's roots do not hash to each other (chunk roots, encoding hash, table roots, dataset root).",
+    'Use commitment.json as `sinso commit` wrote it (or commit again).',
+  ],
 } as const;
 
 const TABLE_PROBLEMS = {
@@ -44,6 +48,10 @@ const TABLE_PROBLEMS = {
   dictionary: [
     'A categorical column has too many distinct values.',
     'A dictionary holds at most 65,536 values; declare the column as string.',
+  ],
+  'too-many-tables': [
+    'Commitment version 2 holds at most 14 tables.',
+    'Commit at most 14 tables per dataset (split it into several datasets), or build version 1 with --version 1.',
   ],
 } as const;
 
@@ -87,11 +95,17 @@ export const commitErrors = defineErrorCodes({
         problem: keyof typeof TABLE_PROBLEMS;
         columns?: number;
         values?: number;
+        tables?: number;
         problems?: readonly string[] | undefined;
       },
     ) => TABLE_PROBLEMS[f.problem][0],
     meta: (f) => [...where(f), ...(f.problems ?? []).map((p) => `- ${p}`)],
-    details: (f) => (f.columns === undefined ? undefined : `columns: ${f.columns}, values: ${f.values}`),
+    details: (f) =>
+      f.tables !== undefined
+        ? `tables: ${f.tables}, at most: 14`
+        : f.columns === undefined
+          ? undefined
+          : `columns: ${f.columns}, values: ${f.values}`,
     fix: (f) => TABLE_PROBLEMS[f.problem][1],
   },
   COMMIT_VALUE_OUT_OF_RANGE: {
@@ -101,21 +115,50 @@ export const commitErrors = defineErrorCodes({
     fix: (f) => VALUE_PROBLEMS[f.problem][1],
   },
   COMMIT_ROW_NOT_FOUND: {
-    message: (f: { table: string; tables?: readonly string[] | undefined; rows?: number | undefined }) =>
-      f.rows === undefined
-        ? 'The commitment has no table of that name.'
-        : 'The row index is outside the table.',
+    message: (f: {
+      table: string;
+      tables?: readonly string[] | undefined;
+      rows?: number | undefined;
+      chunks?: number | undefined;
+    }) =>
+      f.chunks !== undefined
+        ? 'The chunk index is outside the table.'
+        : f.rows === undefined
+          ? 'The commitment has no table of that name.'
+          : 'The row index is outside the table.',
     meta: (f) =>
-      f.rows === undefined
-        ? [`Tables: ${(f.tables ?? []).join(', ')}`]
-        : [`Table: ${f.table} has ${f.rows} rows (0…${f.rows - 1})`],
+      f.chunks !== undefined
+        ? [`Table: ${f.table} has ${f.chunks} chunks (0…${f.chunks - 1})`]
+        : f.rows === undefined
+          ? [`Tables: ${(f.tables ?? []).join(', ')}`]
+          : [`Table: ${f.table} has ${f.rows} rows (0…${f.rows - 1})`],
     fix: (f) =>
-      f.rows === undefined ? 'Pass one of the tables listed.' : 'Pass a row index below the row count.',
+      f.chunks !== undefined
+        ? 'Pass a chunk index below the chunk count.'
+        : f.rows === undefined
+          ? 'Pass one of the tables listed.'
+          : 'Pass a row index below the row count.',
   },
   COMMIT_PROOF_INVALID: {
     message: (f: { step: VerifyInclusionStep }) => `The inclusion proof is malformed (step: ${f.step}).`,
     meta: (f) => [PROOF_PROBLEMS[f.step] ?? 'The proof does not have the shape sinso writes.'],
     fix: 'Use an inclusion proof written by `sinso prove-inclusion` of this version, for this commitment.',
+  },
+  COMMIT_VERSION_UNSUPPORTED: {
+    message: (f: { operation: 'prove-inclusion' | 'chunk-witness'; version: string }) =>
+      f.operation === 'prove-inclusion'
+        ? `A plain inclusion proof cannot be made for a version ${f.version} commitment.`
+        : `A column-chunk witness cannot be made for a version ${f.version} commitment.`,
+    meta: (f) =>
+      f.operation === 'prove-inclusion'
+        ? [
+            'Version 2 (column chunks) proves that a row is included in zero knowledge: a circuit opens the row and proves it sits in its committed chunk, revealing nothing else. The plain Merkle proof of version 1 does not apply.',
+          ]
+        : ['Column-chunk witnesses exist for version 2 commitments only.'],
+    fix: (f) =>
+      f.operation === 'prove-inclusion'
+        ? 'Prove inclusion of a version 2 row with its zero-knowledge circuit, or commit with `sinso commit --version 1` to make plain inclusion proofs.'
+        : 'Commit the tables with `sinso commit --version 2`.',
   },
   COMMIT_INVALID: {
     message: (f: Where & { problem: keyof typeof COMMITMENT_PROBLEMS }) => COMMITMENT_PROBLEMS[f.problem][0],

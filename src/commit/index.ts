@@ -11,13 +11,43 @@ export {
 export { type ChunkPath, chunkPath, chunkRoot, chunkRootFromPath } from './chunkTree.js';
 export { chunkTreePath, chunkTreeRoot, chunkTreeRootFromPath } from './chunkTreeRoot.js';
 export {
+  type ChunkWitnessColumn,
+  type ChunkWitnessErrorType,
+  type ChunkWitnessParameters,
+  type ChunkWitnessReturnType,
+  chunkWitness,
+} from './chunkWitness.js';
+export {
+  COLUMN_BLOCK_WORDS,
+  COLUMN_SLOTS,
+  type ColumnChunkRootReturnType,
+  type ColumnChunkWords,
+  columnChunkRoot,
+  columnChunkRootWords,
+} from './columnChunkRoot.js';
+export {
+  type ColumnChunk,
+  type ColumnHashErrorType,
+  type ColumnHashParameters,
+  type ColumnHashReturnType,
+  columnHash,
+  columnHashInputs,
+  nullWord,
+} from './columnHash.js';
+export { type ColumnSaltParameters, type ColumnSaltReturnType, columnSalt } from './columnSalt.js';
+export {
   CHUNK_ARITY,
   CHUNK_SIZE,
   COMMIT_SCHEME,
   COMMIT_VERSION,
+  COMMIT_VERSIONS,
+  type CommitVersion,
+  DEFAULT_COMMIT_VERSION,
   FIELD_MODULUS,
   LOGICAL_TYPE_CODES,
   TAGS,
+  TAGS_V2,
+  V2,
 } from './constants.js';
 export {
   type Cell,
@@ -35,6 +65,7 @@ export { CommitError, type CommitErrorType, commitErrors } from './errors.js';
 export { hashChain } from './hashChain.js';
 export { loadPoseidon, type Poseidon, readWord, writeWord } from './poseidon.js';
 export {
+  type ProveInclusionErrorType,
   type ProveInclusionParameters,
   type ProveInclusionReturnType,
   proveInclusion,

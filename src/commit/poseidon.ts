@@ -17,6 +17,12 @@ export type Poseidon = {
   hash(inputs: readonly bigint[]): bigint;
   /** Poseidon of 1..16 words concatenated (32·n bytes); returns the output word (a new array). */
   hashWords(words: Uint8Array): Uint8Array;
+  /**
+   * Many `hashChain`s over words at once, where the backend can batch them: `words` holds
+   * consecutive blocks of `chainLength` words; returns one output word per block, concatenated.
+   * Absent where the backend cannot batch (callers then chain `hashWords` themselves).
+   */
+  hashChainsWords?(words: Uint8Array, chainLength: number): Uint8Array;
 };
 
 type RawPoseidon = (input: Uint8Array) => Uint8Array;

@@ -26,17 +26,26 @@ export type ProveInclusionParameters = {
   row: number;
 };
 export type ProveInclusionReturnType = InclusionProof;
+/** `COMMIT_VERSION_UNSUPPORTED` for a version 2 commitment; the other CommitErrors for bad input. */
+export type ProveInclusionErrorType = CommitError;
 
 /**
  * Makes the inclusion proof of one row: reads only the row's chunk, re-hashes its 256 leaves
  * (checking the chunk root against the commitment), and collects the siblings up to the dataset
  * root. The proof reveals that row (values, encodings, salt) and nothing else. It is verified
- * before it is returned.
+ * before it is returned. Version 1 only: a version 2 commitment is refused
+ * (`COMMIT_VERSION_UNSUPPORTED`), since version 2 proves inclusion in zero knowledge.
  *
  * @example
  * const proof = await proveInclusion({ tablesDir, commitment, saltKey, table: 'patients', row: 7 });
  */
 export async function proveInclusion(p: ProveInclusionParameters): Promise<ProveInclusionReturnType> {
+  if (p.commitment.version !== COMMIT_VERSION) {
+    throw new CommitError('COMMIT_VERSION_UNSUPPORTED', {
+      operation: 'prove-inclusion',
+      version: p.commitment.version,
+    });
+  }
   return withTables(p.tablesDir, {}, (folder) => prove(p, folder));
 }
 

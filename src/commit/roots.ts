@@ -1,21 +1,33 @@
-import { LOGICAL_TYPE_CODES, TAGS } from './constants.js';
+import { type CommitVersion, LOGICAL_TYPE_CODES, TAGS, TAGS_V2, V2 } from './constants.js';
 import { type EncodingColumn, stringField } from './encodeValue.js';
+import { CommitError } from './errors.js';
 import { hashChain } from './hashChain.js';
 import type { Poseidon } from './poseidon.js';
 
 /** A column as the encoding hash commits it: name, logical type, scale, dictionary. */
 export type CommittedColumn = EncodingColumn & { dictionary?: readonly string[] | undefined };
 
+const tagsOf = (version: CommitVersion) => (version === '2' ? TAGS_V2 : TAGS);
+
 /**
  * The hash of a dictionary: hashChain(TAG_dictionary, size, field(v1), …, field(vk)), each entry
- * as its string field element. 0 for a column without a dictionary.
+ * as its string field element. 0 for a column without a dictionary. The tag carries the version
+ * (`sinso/commit/v1/dictionary`, `sinso/commit/v2/dictionary`).
  *
  * @example
  * dictionaryHash(poseidon, ['F', 'M']);
  */
-export function dictionaryHash(poseidon: Poseidon, dictionary: readonly string[] | undefined): bigint {
+export function dictionaryHash(
+  poseidon: Poseidon,
+  dictionary: readonly string[] | undefined,
+  version: CommitVersion = '1',
+): bigint {
   if (dictionary === undefined) return 0n;
-  return hashChain(poseidon, [TAGS.dictionary, BigInt(dictionary.length), ...dictionary.map(stringField)]);
+  return hashChain(poseidon, [
+    tagsOf(version).dictionary,
+    BigInt(dictionary.length),
+    ...dictionary.map(stringField),
+  ]);
 }
 
 /**
@@ -26,14 +38,24 @@ export function dictionaryHash(poseidon: Poseidon, dictionary: readonly string[]
  * @example
  * encodingHash(poseidon, 'patients', columns);
  */
-export function encodingHash(poseidon: Poseidon, table: string, columns: readonly CommittedColumn[]): bigint {
+export function encodingHash(
+  poseidon: Poseidon,
+  table: string,
+  columns: readonly CommittedColumn[],
+  version: CommitVersion = '1',
+): bigint {
   const fields = columns.flatMap((c) => [
     stringField(c.name),
     LOGICAL_TYPE_CODES[c.logical],
     BigInt(c.scale ?? 0),
-    dictionaryHash(poseidon, c.dictionary),
+    dictionaryHash(poseidon, c.dictionary, version),
   ]);
-  return hashChain(poseidon, [TAGS.encoding, stringField(table), BigInt(columns.length), ...fields]);
+  return hashChain(poseidon, [
+    tagsOf(version).encoding,
+    stringField(table),
+    BigInt(columns.length),
+    ...fields,
+  ]);
 }
 
 /**
@@ -50,11 +72,26 @@ export function tableRoot(
 }
 
 /**
- * The dataset root: hashChain(TAG_dataset, tableCount, root1, …, rootN), tables in tables.json order.
+ * The dataset root, tables in tables.json order. Version 1: hashChain(TAG_dataset, tableCount,
+ * root1, …, rootN). Version 2: Poseidon(TAG_dataset, tableCount, R_0, …, R_13), always exactly 16
+ * inputs, unused table slots 0; more than 14 tables is a CommitError (`too-many-tables`).
  *
  * @example
  * datasetRoot(poseidon, [patientsRoot, observationsRoot]);
+ * datasetRoot(poseidon, [patientsRoot, observationsRoot], '2');
  */
-export function datasetRoot(poseidon: Poseidon, tableRoots: readonly bigint[]): bigint {
-  return hashChain(poseidon, [TAGS.dataset, BigInt(tableRoots.length), ...tableRoots]);
+export function datasetRoot(
+  poseidon: Poseidon,
+  tableRoots: readonly bigint[],
+  version: CommitVersion = '1',
+): bigint {
+  if (version === '1') {
+    return hashChain(poseidon, [TAGS.dataset, BigInt(tableRoots.length), ...tableRoots]);
+  }
+  if (tableRoots.length > V2.maxTables) {
+    throw new CommitError('COMMIT_TABLES_INVALID', { problem: 'too-many-tables', tables: tableRoots.length });
+  }
+  const slots = new Array<bigint>(V2.maxTables).fill(0n);
+  for (const [i, r] of tableRoots.entries()) slots[i] = r;
+  return poseidon.hash([TAGS_V2.dataset, BigInt(tableRoots.length), ...slots]);
 }

@@ -22,6 +22,13 @@ export const CommitOptionsSchema = z.strictObject({
   out: z.string().min(1).describe('Output file: commitment.json'),
   dataset: DatasetNameSchema,
   workers: WorkersSchema,
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .max(2)
+    .default(2)
+    .describe('Commitment version: 2 (column chunks, for zero-knowledge queries) or 1 (row leaves)'),
 });
 export type CommitOptions = z.output<typeof CommitOptionsSchema>;
 

@@ -23,8 +23,8 @@ export type CommitResult = z.output<typeof CommitResultSchema>;
  */
 export const commitStage = defineStage({
   name: 'commit',
-  version: '1',
-  summary: 'Commit tables to a Poseidon Merkle root (BN254): row encoding, salted leaves, chunk trees',
+  version: '2',
+  summary: 'Commit tables to a Poseidon Merkle root (BN254): salted column chunks (v2) or row leaves (v1)',
   options: CommitOptionsSchema,
   result: CommitResultSchema,
   inputs: ['tables'],
@@ -37,10 +37,11 @@ export const commitStage = defineStage({
   cli: {
     positional: { key: 'tables', name: 'TABLES', many: false },
     description:
-      'Encodes every row of every table into BN254 field elements (versioned encoding, docs/commitment.md), hashes each row with a secret per-row salt into a Poseidon leaf, builds a 16-ary Poseidon tree per chunk of 256 rows, a binary tree over the chunk roots, and one dataset root over the table roots. The salt key is derived from the workspace secret `dataset-ID` (created on first use). Same tables and key: same bytes.',
+      'Encodes every value of every table into BN254 field elements (versioned encoding, docs/commitment.md). Version 2 (default): hashes each column of each chunk of 128 rows with a secret salt (salt, null bits, 128 values), 16 column hashes into a node and 16 nodes into the chunk root, so a zero-knowledge circuit opens only the columns a query touches. Version 1: hashes each row with a secret per-row salt into a Poseidon leaf, a 16-ary tree per chunk of 256 rows. Then a binary tree over the chunk roots and one dataset root over the table roots. The salt key is derived from the workspace secret `dataset-ID` (created on first use). Same tables and key: same bytes.',
     examples: [
       'sinso commit out/tables --out out/commitment.json',
       'sinso commit out/tables --out out/commitment.json --dataset cohort-2024 --workers 2',
+      'sinso commit out/tables --out out/commitment-v1.json --version 1',
     ],
   },
   async run(ctx, o) {
@@ -50,6 +51,7 @@ export const commitStage = defineStage({
       progress: ctx.progress,
       signal: ctx.signal,
       workers: o.workers,
+      version: o.version === 1 ? '1' : '2',
     });
     await writeJsonFile(o.out, commitment);
     return {

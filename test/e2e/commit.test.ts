@@ -62,7 +62,18 @@ describe('sinso commit, prove-inclusion, verify-inclusion', () => {
       );
       await writeTables(d);
       const out = join(d, 'commitment.json');
-      const commit = await sinso(['--workspace', ws, 'commit', d, '--out', out, '--workers', '0']);
+      const commit = await sinso([
+        '--workspace',
+        ws,
+        'commit',
+        d,
+        '--out',
+        out,
+        '--workers',
+        '0',
+        '--version',
+        '1',
+      ]);
       expect(commit.stderr).toBe('');
       expect(commit.code).toBe(0);
       const commitment = CommitmentSchema.parse(JSON.parse(await readFile(out, 'utf8')));
@@ -70,7 +81,10 @@ describe('sinso commit, prove-inclusion, verify-inclusion', () => {
       expect(commitment.tables[0]?.columns[1]?.dictionary).toEqual(['F', 'M', 'U']);
 
       const again = join(d, 'again.json');
-      expect((await sinso(['--workspace', ws, 'commit', d, '--out', again, '--workers', '0'])).code).toBe(0);
+      expect(
+        (await sinso(['--workspace', ws, 'commit', d, '--out', again, '--workers', '0', '--version', '1']))
+          .code,
+      ).toBe(0);
       expect(await readFile(again, 'utf8')).toBe(await readFile(out, 'utf8'));
       const other = join(d, 'other.json');
       expect(
@@ -86,6 +100,8 @@ describe('sinso commit, prove-inclusion, verify-inclusion', () => {
             'other',
             '--workers',
             '0',
+            '--version',
+            '1',
           ])
         ).code,
       ).toBe(0);
@@ -140,6 +156,35 @@ describe('sinso commit, prove-inclusion, verify-inclusion', () => {
       ]);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain('outside the table');
+
+      // version 2 is the default; its rows are proven in zero knowledge, not by prove-inclusion
+      const v2 = join(d, 'commitment-v2.json');
+      const commitV2 = await sinso(['--workspace', ws, 'commit', d, '--out', v2, '--workers', '0', '--json']);
+      expect(commitV2.code).toBe(0);
+      expect(JSON.parse(commitV2.stdout)).toMatchObject({ summary: { version: '2' } });
+      expect(CommitmentSchema.parse(JSON.parse(await readFile(v2, 'utf8')))).toMatchObject({
+        version: '2',
+        chunkSize: 128,
+        layout: 'column-chunks',
+      });
+      const refused = await sinso([
+        '--workspace',
+        ws,
+        'prove-inclusion',
+        '--tables',
+        d,
+        '--commitment',
+        v2,
+        '--table',
+        'patients',
+        '--row',
+        '0',
+        '--out',
+        join(d, 'p3.json'),
+      ]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('cannot be made for a version 2 commitment');
+      expect(refused.stderr).toContain('zero knowledge');
     } finally {
       delete process.env['SINSO_PASSPHRASE'];
     }

@@ -125,7 +125,13 @@ describe('commitment of Parquet tables, and inclusion proofs', () => {
 
   beforeAll(async () => {
     dir = await writeTables(await tempDir('sinso-commit-'), [patients, observations(rows)]);
-    commitment = await buildCommitment({ tablesDir: dir, saltKey, progress: silentProgress, workers: 0 });
+    commitment = await buildCommitment({
+      tablesDir: dir,
+      saltKey,
+      progress: silentProgress,
+      workers: 0,
+      version: '1',
+    });
   });
 
   it('commits every table: rows, chunks, dictionaries, and a root that hashes the table roots', () => {
@@ -140,13 +146,20 @@ describe('commitment of Parquet tables, and inclusion proofs', () => {
   });
 
   it('is reproducible: same tables and key give the same bytes, on worker threads too', async () => {
-    const again = await buildCommitment({ tablesDir: dir, saltKey, progress: silentProgress, workers: 2 });
+    const again = await buildCommitment({
+      tablesDir: dir,
+      saltKey,
+      progress: silentProgress,
+      workers: 2,
+      version: '1',
+    });
     expect(JSON.stringify(again)).toBe(JSON.stringify(commitment));
     const other = await buildCommitment({
       tablesDir: dir,
       saltKey: deriveSaltKey(new Uint8Array(32).fill(2)),
       progress: silentProgress,
       workers: 0,
+      version: '1',
     });
     expect(other.root).not.toBe(commitment.root);
     expect(other.tables[1]?.encodingHash).toBe(commitment.tables[1]?.encodingHash);
@@ -157,7 +170,13 @@ describe('commitment of Parquet tables, and inclusion proofs', () => {
     // workers once loaded it too, which corrupted the native heap within a few pool lifetimes
     // (SIGABRT); they now load circomlibjs's Poseidon module alone.
     for (let i = 0; i < 4; i++) {
-      const again = await buildCommitment({ tablesDir: dir, saltKey, progress: silentProgress, workers: 2 });
+      const again = await buildCommitment({
+        tablesDir: dir,
+        saltKey,
+        progress: silentProgress,
+        workers: 2,
+        version: '1',
+      });
       expect(again.root).toBe(commitment.root);
     }
   });
@@ -336,7 +355,13 @@ describe('commitment of Parquet tables, and inclusion proofs', () => {
     const empty = await writeTables(await tempDir('sinso-commit-empty-'), [
       { ...patients, sql: `${patients.sql} LIMIT 0` },
     ]);
-    const c = await buildCommitment({ tablesDir: empty, saltKey, progress: silentProgress, workers: 0 });
+    const c = await buildCommitment({
+      tablesDir: empty,
+      saltKey,
+      progress: silentProgress,
+      workers: 0,
+      version: '1',
+    });
     const t = c.tables[0];
     expect(t?.chunks).toBe(0);
     expect(t?.root).toBe(

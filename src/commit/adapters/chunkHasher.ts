@@ -1,13 +1,12 @@
 import { workerFile } from '../../core/workerFile.js';
 import { createWorkerPool } from '../../core/workerPool.js';
-import { chunkRootOfRows } from '../chunkRows.js';
 import type { Poseidon } from '../poseidon.js';
-import type { ChunkTask } from './chunkWorker.js';
+import { type ChunkTask, hashChunkTask, taskBuffer } from './chunkTask.js';
 
 /** Hashes chunks, in-process or on worker threads; results come back per chunk, in any order. */
 export type ChunkHasher = {
   /**
-   * Queues a chunk (its `rowWords` buffer is transferred: do not reuse it), waiting first while
+   * Queues a chunk (its words buffer is transferred: do not reuse it), waiting first while
    * too many chunks are in flight; `root` resolves to the chunk's root word.
    */
   submit(task: ChunkTask): Promise<{ root: Promise<Uint8Array> }>;
@@ -19,7 +18,7 @@ export type ChunkHasher = {
  *
  * @example
  * const hasher = createChunkHasher({ poseidon, workers: 2 });
- * const { root } = await hasher.submit({ rowWords, width, rows });
+ * const { root } = await hasher.submit({ layout: 'rows', rowWords, width, rows });
  * await root;
  * await hasher.close();
  */
@@ -30,7 +29,7 @@ export function createChunkHasher(p: {
 }): ChunkHasher {
   if (p.workers <= 0) {
     return {
-      submit: async (task) => ({ root: Promise.resolve(chunkRootOfRows(p.poseidon, task)) }),
+      submit: async (task) => ({ root: Promise.resolve(hashChunkTask(p.poseidon, task)) }),
       close: async () => {},
     };
   }
@@ -50,7 +49,7 @@ function workerHasher(count: number, signal: AbortSignal | undefined): ChunkHash
   });
   return {
     async submit(task) {
-      const { result } = await pool.submit(task, [task.rowWords.buffer as ArrayBuffer]);
+      const { result } = await pool.submit(task, [taskBuffer(task)]);
       return { root: result };
     },
     close: () => pool.close(),

@@ -1,10 +1,7 @@
 import { serveTasks } from '../../core/workerPool.js';
-import { chunkRootOfRows } from '../chunkRows.js';
 import { loadPoseidon } from '../poseidon.js';
-
-/** A chunk to hash: its rows' leaf inputs as words (see chunkRootOfRows). */
-export type ChunkTask = { rowWords: Uint8Array; width: number; rows: number };
+import { type ChunkTask, hashChunkTask } from './chunkTask.js';
 
 // listen before anything is awaited, so no task posted early is missed
 const ready = loadPoseidon();
-serveTasks<ChunkTask, Uint8Array>(async (task) => chunkRootOfRows(await ready, task));
+serveTasks<ChunkTask, Uint8Array>(async (task) => hashChunkTask(await ready, task));

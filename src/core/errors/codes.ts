@@ -54,6 +54,7 @@ export type ErrorCode =
   | 'COMMIT_VALUE_OUT_OF_RANGE'
   | 'COMMIT_ROW_NOT_FOUND'
   | 'COMMIT_PROOF_INVALID'
+  | 'COMMIT_VERSION_UNSUPPORTED'
   | 'COMMIT_INVALID'
   // storage: content addressing, blockstore, CAR, IPFS, encryption at rest
   | 'STORAGE_BLOCK_NOT_FOUND'
