@@ -15,13 +15,17 @@
  * checks the public outputs against a plain JS computation, and measures the Solidity
  * verifier's gas on an in-memory EDR chain.
  *
- * The CRS: bb needs Aztec's Ignition CRS, which cannot be fetched here; no npm package ships it
- * (see the report of the zknoir branch). This module makes a LOCAL, INSECURE one (known τ, kept
- * in bench/out/zk-noir/crs-insecure/tau.json) in bb's file format. Proving time does not depend
- * on the CRS. bb's native verifier and the generated Solidity verifier use Ignition's [τ]₂
- * (hard-coded), so with this CRS their pairing check fails; `verified` reports what was
- * measured, and `verifiedWithLocalG2` the same proofs checked with the local [τ]₂ (the Solidity
- * verifier with its [τ]₂ constant replaced, and the WASM backend given the local G2).
+ * The CRS: bb needs Aztec's Ignition CRS, which cannot be fetched here, and no npm package ships
+ * it. This module makes a LOCAL, INSECURE one (a public τ, in bench/out/zk-noir/crs-insecure/
+ * tau.json) in bb's file format. Proving time does not depend on the CRS. bb 5.0.0 pins
+ * Ignition's [τ]₂: the native verifier fails the pairing check with this CRS (`verified.native`
+ * false; its sumcheck passes), and the WASM backend's srsInitSrs refuses it outright (it checks
+ * g1[1] against Ignition's τ·G and the G2 bytes against a pinned SHA-256). The generated Solidity
+ * verifier takes [τ]₂ as four constants in `pairing()`: with them replaced by the local [τ]₂
+ * (`patchG2`) it verifies the proofs on EDR (`verified.solidity.localG2.result` true), so the
+ * proofs and the verification key are sound against the CRS they were made with; with
+ * Ignition's constants it reverts with ShpleminiFailed after the same work, so its gas is the
+ * verify gas either way.
  *
  *   node bench/zk/noir.js --rows 1024 --chunk 128,256,1024 [--sample 2] [--seed 1] [--c 10]
  */
@@ -159,13 +163,17 @@ export async function compileCircuit(chunk, log) {
   const { compile, createFileManager } = await import('@noir-lang/noir_wasm');
   log(`compiling chunk_query with C = ${chunk} (noir_wasm)`);
   const t0 = performance.now();
+  // noir_wasm prints its progress on stdout: keep stdout for the results
   const quiet = console.log;
+  const write = process.stdout.write;
   console.log = () => {};
+  process.stdout.write = () => true;
   let result;
   try {
     result = await compile(createFileManager(srcDir));
   } finally {
     console.log = quiet;
+    process.stdout.write = write;
   }
   const compileMs = performance.now() - t0;
   const program = /** @type {{ program: import('@noir-lang/noir_js').CompiledCircuit }} */ (
