@@ -698,6 +698,8 @@ const releaseWorkload = (mode) => ({
           state: 'accepted',
           ops: 17, // he-query | he-public
           expiresAt: 4_102_444_800n, // 2100-01-01
+          tokenId: 1n,
+          version: 0,
           minCohort: 10,
           consumer: '0x000000000000000000000000000000000000c0de',
           root: table.dataset.commitmentRoot,

@@ -19,6 +19,7 @@ export {
   type PledgeView,
 } from './market.js';
 export { mintPublished } from './mintPublished.js';
+export { type PledgeFacts, readPledgeFacts } from './pledgeFacts.js';
 export {
   receiptDomain,
   receiptHash,

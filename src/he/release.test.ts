@@ -55,6 +55,8 @@ function pledge(n: number, over: Partial<PledgeFacts> = {}): PledgeFacts {
     expiresAt: NOW_S + 3600n,
     minCohort: 10,
     consumer: CONSUMER,
+    tokenId: BigInt(n),
+    version: 0,
     root: rootOf(n),
     ...over,
   };

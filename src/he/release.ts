@@ -1,24 +1,14 @@
 import { z } from 'zod';
-import { OPERATIONS } from '../chain/index.js';
+import { OPERATIONS, type PledgeFacts } from '../chain/index.js';
+
+export type { PledgeFacts };
+
 import { HeError } from './errors.js';
 import type { HeTableManifest } from './heTable.js';
 import type { HeMode } from './plan.js';
 
 const OP_HE_QUERY = OPERATIONS['he-query'];
 const OP_HE_PUBLIC = OPERATIONS['he-public'];
-
-/** What the key holder reads of a pledge on chain before it decrypts anything. */
-export type PledgeFacts = {
-  id: string;
-  state: 'none' | 'offered' | 'accepted' | 'revoked';
-  ops: number;
-  /** Unix seconds. */
-  expiresAt: bigint;
-  minCohort: number;
-  consumer: string;
-  /** The commitment root of the pledged token version, as the DataNFT stores it. */
-  root: string;
-};
 
 /**
  * The pledge checks of a release, run where the secret key is: every pledge accepted, unexpired

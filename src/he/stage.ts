@@ -1,13 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import {
-  type ChainSession,
-  openChain,
-  openMarket,
-  PLEDGE_STATES,
-  PledgeRecordSchema,
-} from '../chain/index.js';
+import { PledgeRecordSchema, readPledgeFacts } from '../chain/index.js';
 import { cidOfBytes } from '../core/cid.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
@@ -229,28 +223,7 @@ async function pledgeFacts(
   rpc: string | undefined,
   ids: readonly string[],
 ): Promise<PledgeFacts[]> {
-  const chain: ChainSession = await openChain({ chainDir: ctx.workspace.paths.chain, rpc, clock: ctx.clock });
-  try {
-    const market = openMarket(chain);
-    const out: PledgeFacts[] = [];
-    for (const id of ids) {
-      const v = await market.pledgeOf(BigInt(id));
-      const state = PLEDGE_STATES[v.state] ?? 'none';
-      const root = state === 'none' ? '0x' : (await market.versionOf(v.tokenId, BigInt(v.version)))[0];
-      out.push({
-        id,
-        state,
-        ops: v.ops,
-        expiresAt: v.expiresAt,
-        minCohort: v.minCohort,
-        consumer: v.consumer,
-        root,
-      });
-    }
-    return out;
-  } finally {
-    await chain.close();
-  }
+  return (await readPledgeFacts({ chainDir: ctx.workspace.paths.chain, rpc, clock: ctx.clock, ids })).facts;
 }
 
 const DpFields = {

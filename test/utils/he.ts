@@ -149,6 +149,8 @@ export function pledgesFor(
     ops: 1 | 16,
     expiresAt: 4_102_444_800n, // 2100-01-01
     minCohort: typeof minCohort === 'number' ? minCohort : (minCohort[i] as number),
+    tokenId: BigInt(i + 1),
+    version: 0,
     consumer: '0x00000000000000000000000000000000000000c0',
     root: t.dataset.commitmentRoot,
   }));

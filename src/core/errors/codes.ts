@@ -113,4 +113,6 @@ export const ExitCode = {
   fatal: 1,
   /** the batch finished but some inputs were rejected */
   partial: 2,
+  /** a verification ran and found its input invalid (`sinso verify`) */
+  invalid: 3,
 } as const;
