@@ -12,6 +12,7 @@ import { keysListCommand, keysNewCommand } from './commands/keys.js';
 import { runCommand } from './commands/run.js';
 import { carCommand, cidCommand } from './commands/storage.js';
 import { riskCommand, sqlCommand } from './commands/tables.js';
+import { verifyCommand, zkBuildCommand } from './commands/zk.js';
 import { type CliIO, createCliContext, processIO, splitGlobals } from './context.js';
 import { flagSpecs, formatFlags, parseFlags } from './flags.js';
 
@@ -25,6 +26,8 @@ const toolCommands: readonly Command[] = [
   riskCommand,
   proveInclusionCommand,
   verifyInclusionCommand,
+  verifyCommand,
+  zkBuildCommand,
   cidCommand,
   carCommand,
   runCommand,

@@ -4,6 +4,7 @@ import { InternalError } from '../core/errors/index.js';
 import type { StageDefinition } from '../core/stage.js';
 import { deidDicomStage, deidFhirStage } from '../deid/index.js';
 import { heDecryptStage, heEncryptStage, heKeygenStage, queryHeStage } from '../he/index.js';
+import { queryZkStage } from '../zk/index.js';
 import { ingestFhirStage, scanStage } from '../ingest/index.js';
 import { publishStage } from '../publish/index.js';
 import { synthStage } from '../synth/index.js';
@@ -50,6 +51,7 @@ export const builtinStages: readonly StageDefinition[] = [
   heEncryptStage,
   queryHeStage,
   heDecryptStage,
+  queryZkStage,
 ];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);

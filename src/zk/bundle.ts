@@ -4,7 +4,9 @@
  * table's public encoding, one Groth16 proof per chunk with its public signals, and the result.
  */
 import { z } from 'zod';
+import { readJsonFile } from '../core/parse.js';
 import { CHUNK_QUERY_SIGNALS } from './circuits.js';
+import { ZkError } from './errors.js';
 
 const Decimal = z.string().regex(/^(0|[1-9]\d{0,77})$/);
 const FieldHex = z.string().regex(/^0x[0-9a-f]{64}$/);
@@ -95,3 +97,12 @@ export const ProofBundleSchema = z.strictObject({
   result: ZkResultSchema,
 });
 export type ProofBundle = z.infer<typeof ProofBundleSchema>;
+
+/** Reads a proof bundle file; a file that is not a bundle is ZK_BUNDLE_INVALID. */
+export function readProofBundle(path: string): Promise<ProofBundle> {
+  return readJsonFile(path, ProofBundleSchema, {
+    what: 'proof bundle',
+    invalid: (issues, cause) =>
+      new ZkError('ZK_BUNDLE_INVALID', { problem: 'it is not JSON of the bundle schema' }, { issues, cause }),
+  });
+}

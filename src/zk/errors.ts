@@ -18,7 +18,7 @@ export const zkErrors = defineErrorCodes({
   ZK_SETUP_INVALID: {
     message: (f: { circuit: string; problem: string }) =>
       `The proving setup of circuit ${f.circuit} does not check: ${f.problem}.`,
-    fix: 'Rebuild it with `sinso zk build` (and the same --ptau as before), or delete .cache/zk and rerun.',
+    fix: 'If the circuits changed on purpose, run `sinso zk build --pin` and commit circuits/keys; else delete .cache/zk and rerun.',
   },
   ZK_PROVE_FAILED: {
     message: (f: { chunk: number; reason: string }) => `Proving chunk ${f.chunk} failed: ${f.reason}.`,

@@ -9,6 +9,7 @@ import type { Commitment } from '../core/schemas/commitment.js';
 import type { ColumnLogicalType } from '../core/schemas/tables.js';
 import { CHUNK_ROWS, type ChunkQueryCircuit, PREDICATE_OPS, type PredicateOp } from './circuits.js';
 import { ZkError } from './errors.js';
+import type { ZkQuery } from './sql.js';
 
 /** What the circuits prove: COUNT(*), COUNT(x), SUM(x), SUM(x·x) over rows meeting every predicate. */
 export type ZkQuerySpec = {
@@ -17,6 +18,24 @@ export type ZkQuerySpec = {
   valueColumn: string | null;
   predicates: readonly { column: string; op: Exclude<PredicateOp, 'none'>; value: string }[];
 };
+
+/**
+ * What the circuits prove of a parsed query (`parseZkQuery`): the table, the value column and
+ * the conjunction. GROUP BY is not proved yet.
+ */
+export function zkQuerySpec(q: ZkQuery): ZkQuerySpec {
+  if (q.groupBy !== null) {
+    throw invalid("GROUP BY is not proved yet; ask one query per group with WHERE g = 'v'");
+  }
+  return {
+    table: q.table,
+    valueColumn: q.valueColumn,
+    predicates: q.where.map((w) => {
+      if (w.op === 'in' || w.values.length !== 1) throw invalid('IN is not proved; use =');
+      return { column: w.column, op: w.op, value: (w.values[0] as { text: string }).text };
+    }),
+  };
+}
 
 export type PlannedPredicate = {
   column: string;
@@ -57,6 +76,7 @@ export function planZkQuery(commitment: Commitment, q: ZkQuerySpec): ZkPlan {
   const tableIndex = commitment.tables.findIndex((t) => t.name === q.table);
   const table = commitment.tables[tableIndex];
   if (!table) throw invalid(`table "${q.table}" is not in the commitment`);
+  if (table.rows === 0) throw invalid(`table "${q.table}" has no rows`);
   const columnOf = (name: string) => {
     const col = table.columns.findIndex((c) => c.name === name);
     const column = table.columns[col];

@@ -1,6 +1,4 @@
 import { createHash, createHmac } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { buildPoseidon } from 'circomlibjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +13,7 @@ import {
 } from '../../src/commit/index.js';
 import { silentProgress } from '../../src/core/progress.js';
 import { type Commitment, CommitmentSchema } from '../../src/core/schemas/commitment.js';
-import type { TableEntry, TablesManifest } from '../../src/core/schemas/tables.js';
-import { withSession } from '../utils/duckdb.js';
+import { type Kind, type RefTable, type Value, writeTables } from '../utils/refTables.js';
 import { tempDir } from '../utils/tmp.js';
 
 // ---- an independent, straightforward implementation of docs/commitment.md "Version 2" -----------
@@ -40,10 +37,6 @@ const text = (s: string) =>
   BigInt(`0x${createHash('sha256').update(s, 'utf8').digest().subarray(0, 31).toString('hex')}`);
 const hmacField = (key: Uint8Array, msg: string) =>
   BigInt(`0x${createHmac('sha256', key).update(msg, 'utf8').digest('hex')}`) % P;
-
-type Kind = 'int' | 'bool' | 'string' | 'categorical' | 'date';
-type Value = bigint | boolean | string | null;
-type RefTable = { name: string; columns: { name: string; kind: Kind }[]; rows: Value[][] };
 
 const TYPE_CODE: Record<Kind, bigint> = { string: 2n, categorical: 3n, int: 4n, date: 6n, bool: 8n };
 
@@ -116,68 +109,6 @@ function referenceDatasetRoot(tables: RefTable[], saltKey: Uint8Array): bigint {
 }
 
 // ---- Parquet from the reference tables ------------------------------------------------------------
-
-const SQL_TYPE: Record<Kind, string> = {
-  int: 'BIGINT',
-  bool: 'BOOLEAN',
-  string: 'VARCHAR',
-  categorical: 'VARCHAR',
-  date: 'DATE',
-};
-
-function sqlLiteral(kind: Kind, v: Value): string {
-  if (v === null) return `NULL::${SQL_TYPE[kind]}`;
-  if (kind === 'bool') return v ? 'true' : 'false';
-  if (kind === 'int') return `CAST('${v}' AS BIGINT)`;
-  if (kind === 'date') return `(DATE '1970-01-01' + ${v}::INTEGER)`;
-  return `'${(v as string).replaceAll("'", "''")}'`;
-}
-
-async function writeTables(dir: string, tables: readonly RefTable[]): Promise<void> {
-  const entries: TableEntry[] = [];
-  await withSession(async (s) => {
-    for (const t of tables) {
-      const file = join(dir, `${t.name}.parquet`);
-      const cols = t.columns.map((c) => `"${c.name}" ${SQL_TYPE[c.kind]}`).join(', ');
-      await s.run(`CREATE OR REPLACE TABLE t (_i BIGINT, ${cols})`);
-      for (let i = 0; i < t.rows.length; i += 500) {
-        const values = t.rows
-          .slice(i, i + 500)
-          .map(
-            (r, k) => `(${i + k}, ${r.map((v, j) => sqlLiteral(t.columns[j]?.kind as Kind, v)).join(', ')})`,
-          )
-          .join(', ');
-        await s.run(`INSERT INTO t VALUES ${values}`);
-      }
-      const names = t.columns.map((c) => `"${c.name}"`).join(', ');
-      await s.run(`COPY (SELECT ${names} FROM t ORDER BY _i) TO '${file}' (FORMAT parquet)`);
-      const bytes = await readFile(file);
-      entries.push({
-        name: t.name,
-        file: `${t.name}.parquet`,
-        rows: t.rows.length,
-        bytes: bytes.length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        orderBy: [t.columns[0]?.name ?? 'c0'],
-        columns: t.columns.map((c) => ({
-          name: c.name,
-          type: SQL_TYPE[c.kind],
-          logical: c.kind,
-          nullable: true,
-          description: c.name,
-        })),
-      });
-    }
-  });
-  const manifest: TablesManifest = {
-    schema: '1',
-    kind: 'sinso-tables',
-    tablesVersion: '1',
-    tables: entries,
-    sources: [],
-  };
-  await writeFile(join(dir, 'tables.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-}
 
 // ---- generators ---------------------------------------------------------------------------------
 
