@@ -33,23 +33,26 @@ describe('sinso demo', () => {
     expect(first.stdout).toContain('HE query (public group keys, pooled over 3 owners');
     expect(first.stdout).toMatch(/female +40 +\d+ +\d+\.\d\d/);
     expect(first.stdout).toMatch(/suppressed +\(fewer than 20\)/);
+    // each owner's ZK-proved answer
+    expect(first.stdout).toMatch(/owner-002 +[\d,]+ patients rows, \d+ chunk proofs? +COUNT\(\*\) \d+ +AVG \d+\.\d/);
     const lock = await readFile(join(d, 'demo.lock.json'), 'utf8');
 
     const second = await runBin([...args, '--json']);
     expect(second.code).toBe(0);
     const run = JSON.parse(second.stdout);
-    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(34).fill('skipped'));
+    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(37).fill('skipped'));
     expect(await readFile(join(d, 'demo.lock.json'), 'utf8')).toBe(lock);
     // a run that reruns nothing summarises from the typed results the lock recorded
     expect((await runBin(args)).stdout).toBe(first.stdout.replace(' (new)', ''));
 
     // the committed lock is what any machine gets: the demo is reproducible across machines —
-    // except the HE stages, whose keys and ciphertexts SEAL randomizes (their outputs are
-    // recorded by verifier, but the stages after them hash those random bytes as deps)
+    // except the HE stages, whose keys and ciphertexts SEAL randomizes, and the ZK query, whose
+    // Groth16 proofs are randomized (their outputs are recorded by verifier, but the stages
+    // after them hash those random bytes as deps)
     const deterministic = (text: string) => {
       const l = JSON.parse(text) as { stages: Record<string, { uses: string }> };
       for (const [id, st] of Object.entries(l.stages)) {
-        if (st.uses.startsWith('he.') || st.uses === 'query.he') delete l.stages[id];
+        if (st.uses.startsWith('he.') || st.uses === 'query.he' || st.uses === 'query.zk') delete l.stages[id];
       }
       return l;
     };

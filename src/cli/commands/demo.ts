@@ -15,6 +15,7 @@ import { publishStage } from '../../publish/index.js';
 import { synthStage } from '../../synth/index.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
+import { queryZkStage } from '../../zk/index.js';
 import { formatCount, formatTable } from '../format.js';
 import { printRun } from './run.js';
 
@@ -84,6 +85,7 @@ function summary(root: string, created: boolean, run: RunPipelineReturnType): st
   const minted = resultsOf(run, chainMintStage);
   const pledged = resultsOf(run, chainPledgeStage);
   const accepted = resultsOf(run, chainAcceptStage);
+  const zk = resultsOf(run, queryZkStage);
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   const indent = (rows: string[][]) => formatTable(rows).trimEnd().replace(/^/gm, '  ');
   const lines = [
@@ -178,9 +180,22 @@ function summary(root: string, created: boolean, run: RunPipelineReturnType): st
         ]
       : []),
     ...heLines(root, indent),
+    ...(zk.length > 0
+      ? [
+          'ZK-proved query (each owner proves its answer over its committed rows; `sinso verify` checks it):',
+          indent(
+            zk.map(({ item, result: r }) => [
+              item,
+              `${formatCount(r.rows)} ${r.table} rows, ${r.chunks} chunk proof${r.chunks === 1 ? '' : 's'}`,
+              `COUNT(*) ${r.count}`,
+              `AVG ${r.avg === null ? '-' : r.avg.toFixed(1)}`,
+              `root ${r.root.slice(0, 12)}…`,
+            ]),
+          ),
+        ]
+      : []),
     '',
-    'Still to come in the demo: ZK-proved queries, training, receipts, settlement and each',
-    'owner’s audit.',
+    'Still to come in the demo: training, receipts, settlement and each owner’s audit.',
     '',
   ];
   return lines.join('\n');
