@@ -227,6 +227,30 @@ const redc = (L: Layout): Code => {
 const storeResult = (L: Layout, base: Code): Code =>
   Array.from({ length: LIMBS }, (_, i) => store32(base, i * 4, get(L.t(9 + i)))).flat();
 
+const TWO_P = limbsOf(2n * P);
+/** t9..t17 −= 2p (limbs with borrow; the caller knows the value is at least 2p). */
+const sub2p = (L: Layout): Code => {
+  const out: Code = [...i64c(0n), ...set(L.m)];
+  for (let q = 0; q < LIMBS; q++) {
+    out.push(...add64(sub64(get(L.t(9 + q)), i64c(TWO_P[q] as bigint)), get(L.m)), ...set(L.t(9 + q)));
+    if (q < LIMBS - 1) {
+      out.push(...shrS64(get(L.t(9 + q)), 29), ...set(L.m));
+      out.push(...and64(get(L.t(9 + q)), i64c(MASK)), ...set(L.t(9 + q)));
+    }
+  }
+  return out;
+};
+/** t[i+j] += a_i · a_j over all i, j, as 45 products (the off-diagonal ones doubled). */
+const accumulateSquare = (L: Layout): Code => {
+  const out: Code = [];
+  for (let i = 0; i < LIMBS; i++) {
+    out.push(...add64(get(L.t(2 * i)), mul64(get(L.a(i)), get(L.a(i)))), ...set(L.t(2 * i)));
+    for (let j = i + 1; j < LIMBS; j++)
+      out.push(...add64(get(L.t(i + j)), mul64(get(L.b(i)), get(L.a(j)))), ...set(L.t(i + j)));
+  }
+  return out;
+};
+
 // ---- memory layout -----------------------------------------------------------------------------
 
 const CFG = 0; // 16 × [nRoundsP, pC, pS, pM, pP] as i32
@@ -253,6 +277,8 @@ const F = {
   poseidon: 7,
   chain: 8,
   chains: 9,
+  sqr: 10,
+  sparse: 11,
 };
 
 function buildFunctions(): Fn[] {
@@ -304,19 +330,6 @@ function buildFunctions(): Fn[] {
   // above 2p, so a sum of two values below 2p + 2^232 stays below 2p + 2^232
   const La = mulLayout(3);
   const top = La.t(17);
-  const TWO_P = limbsOf(2n * P);
-  const sub2p: Code = [];
-  {
-    const br = La.m;
-    sub2p.push(...i64c(0n), ...set(br));
-    for (let q = 0; q < LIMBS; q++) {
-      sub2p.push(...add64(sub64(get(La.t(9 + q)), i64c(TWO_P[q] as bigint)), get(br)), ...set(La.t(9 + q)));
-      if (q < LIMBS - 1) {
-        sub2p.push(...shrS64(get(La.t(9 + q)), 29), ...set(br));
-        sub2p.push(...and64(get(La.t(9 + q)), i64c(MASK)), ...set(La.t(9 + q)));
-      }
-    }
-  }
   const add: Fn = {
     params: 3,
     i64Locals: La.i64Locals,
@@ -327,7 +340,7 @@ function buildFunctions(): Fn[] {
         ...set(La.t(9 + i)),
       ]).flat(),
       ...normalize(La, 9, 17),
-      ...ifThen([...get(top), ...i64c(TWO_P[8] as bigint), 0x56], sub2p),
+      ...ifThen([...get(top), ...i64c(TWO_P[8] as bigint), 0x56], sub2p(La)),
       ...storeResult(La, get(2)),
     ],
   };
@@ -337,8 +350,8 @@ function buildFunctions(): Fn[] {
     i64Locals: 0,
     i32Locals: 0,
     body: [
-      ...call(F.mul, get(0), get(0), i32c(X2)),
-      ...call(F.mul, i32c(X2), i32c(X2), i32c(X4)),
+      ...call(F.sqr, get(0), i32c(X2)),
+      ...call(F.sqr, i32c(X2), i32c(X4)),
       ...call(F.mul, i32c(X4), get(0), get(0)),
     ],
   };
@@ -421,7 +434,7 @@ function buildFunctions(): Fn[] {
   };
   // poseidon(pIn, n, pOut): words in, word out
   const [pIn, n, pOut] = [0, 1, 2];
-  const [t, cfg, pC, pS, i, r, k] = [3, 4, 5, 6, 7, 8, 9];
+  const [t, cfg, pC, pS, i, r] = [3, 4, 5, 6, 7, 8];
   const el = (idx: Code) => add32(i32c(STATE), mul32(idx, i32c(EL)));
   const forEachState = (body: Code): Code => [
     ...i32c(0),
@@ -450,7 +463,7 @@ function buildFunctions(): Fn[] {
   const poseidon: Fn = {
     params: 3,
     i64Locals: 0,
-    i32Locals: 7,
+    i32Locals: 6,
     export: 'poseidon',
     body: [
       ...add32(get(n), i32c(1)),
@@ -485,19 +498,7 @@ function buildFunctions(): Fn[] {
         ...add32(get(pC), i32c(EL)),
         ...set(pC),
         ...call(F.dot, i32c(STATE), i32c(EL), get(pS), i32c(EL), get(t), i32c(S0)),
-        ...i32c(1),
-        ...set(k),
-        ...loopUntil(eq32(get(k), get(t)), [
-          ...call(
-            F.mul,
-            i32c(STATE),
-            add32(get(pS), mul32(sub32(add32(get(t), get(k)), i32c(1)), i32c(EL))),
-            i32c(TMP),
-          ),
-          ...call(F.add, el(get(k)), i32c(TMP), el(get(k))),
-          ...add32(get(k), i32c(1)),
-          ...set(k),
-        ]),
+        ...call(F.sparse, get(pS), get(t)),
         ...memcpy(i32c(STATE), i32c(S0), i32c(EL)),
         ...add32(get(pS), mul32(sub32(mul32(get(t), i32c(2)), i32c(1)), i32c(EL))),
         ...set(pS),
@@ -562,7 +563,54 @@ function buildFunctions(): Fn[] {
       ]),
     ],
   };
-  return [mul, dot, add, sbox, fromWord, toWord, matvec, poseidon, chain, chains];
+  // sqr(pa, pr) = a², with b_i = 2·a_i for the doubled products
+  const Lq = mulLayout(2);
+  const sqr: Fn = {
+    params: 2,
+    i64Locals: Lq.i64Locals,
+    i32Locals: 0,
+    body: [
+      ...loadLimbs(Lq.a, get(0)),
+      ...Array.from({ length: LIMBS }, (_, q) => [...shl64(get(Lq.a(q)), 1), ...set(Lq.b(q))]).flat(),
+      ...zeroT(Lq),
+      ...accumulateSquare(Lq),
+      ...redc(Lq),
+      ...storeResult(Lq, get(1)),
+    ],
+  };
+  // sparse(pS, t): state_k += state_0 · S[t + k − 1] for k = 1 … t−1 (state_0 loaded once)
+  const Ls = mulLayout(2);
+  const [sk, spb, spk] = [2 + Ls.i64Locals, 3 + Ls.i64Locals, 4 + Ls.i64Locals];
+  const sparse: Fn = {
+    params: 2,
+    i64Locals: Ls.i64Locals,
+    i32Locals: 3,
+    body: [
+      ...loadLimbs(Ls.a, i32c(STATE)),
+      ...i32c(1),
+      ...set(sk),
+      ...loopUntil(eq32(get(sk), get(1)), [
+        ...add32(get(0), mul32(sub32(add32(get(1), get(sk)), i32c(1)), i32c(EL))),
+        ...set(spb),
+        ...add32(i32c(STATE), mul32(get(sk), i32c(EL))),
+        ...set(spk),
+        ...loadLimbs(Ls.b, get(spb)),
+        ...zeroT(Ls),
+        ...accumulate(Ls),
+        ...redc(Ls),
+        ...Array.from({ length: LIMBS }, (_, q) => [
+          ...add64(get(Ls.t(9 + q)), load32u(get(spk), q * 4)),
+          ...set(Ls.t(9 + q)),
+        ]).flat(),
+        ...normalize(Ls, 9, 17),
+        ...ifThen([...get(Ls.t(17)), ...i64c(TWO_P[8] as bigint), 0x56], sub2p(Ls)),
+        ...storeResult(Ls, get(spk)),
+        ...add32(get(sk), i32c(1)),
+        ...set(sk),
+      ]),
+    ],
+  };
+  return [mul, dot, add, sbox, fromWord, toWord, matvec, poseidon, chain, chains, sqr, sparse];
 }
 
 /** `cond ? a : b` for i32 (select). */
