@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * `npm run bench -- commit`: commitment building in rows/s on an observations-like table
- * (8 columns: 3 ids, 2 categorical, 1 decimal, 1 timestamp, 1 int; --rows rows), on worker
- * threads (one per core) and in one thread. The Parquet input is built once with DuckDB and
- * cached under bench/out/.
+ * (8 columns: 3 ids, 2 categorical, 1 decimal, 1 timestamp, 1 int; --rows rows), version 2
+ * (column chunks) and version 1 (row leaves), on worker threads (one per core) and in one
+ * thread, in the same run. The Parquet input is built once with DuckDB and cached under bench/out/.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -79,8 +79,11 @@ async function observationsTables(/** @type {number} */ rows) {
   return dir;
 }
 
-/** @param {string} name @param {string} description @param {(p: Record<string, string | number>) => number} workers */
-const commitWorkload = (name, description, workers) => ({
+/**
+ * @param {string} name @param {string} description @param {'1' | '2'} version
+ * @param {(p: Record<string, string | number>) => number} workers
+ */
+const commitWorkload = (name, description, version, workers) => ({
   name,
   description,
   /** @param {Record<string, string | number>} p */
@@ -93,11 +96,12 @@ const commitWorkload = (name, description, workers) => ({
       saltKey: deriveSaltKey(new Uint8Array(32).fill(1)),
       progress: silentProgress,
       workers: n,
+      version,
     });
     return {
       units: c.rows,
       unit: 'rows',
-      extra: { workers: n, chunks: c.tables[0]?.chunks, root: c.root },
+      extra: { version, workers: n, chunks: c.tables[0]?.chunks, root: c.root },
     };
   },
 });
@@ -114,11 +118,33 @@ export const commit = {
   },
   workloads: [
     commitWorkload(
-      'commit',
-      'sinso commit on worker threads (default: one per core)',
+      'commit-v2',
+      'sinso commit --version 2 (column chunks) on worker threads (default: one per core)',
+      '2',
       (p) => Number(p.workers) || availableParallelism(),
     ),
-    commitWorkload('commit-1-thread', 'sinso commit with --workers 0 (hashing in the main thread)', () => 0),
+    commitWorkload(
+      'commit-v2-1-thread',
+      'sinso commit --version 2 with --workers 0 (hashing in the main thread)',
+      '2',
+      () => 0,
+    ),
+    commitWorkload(
+      'commit-v1',
+      'sinso commit --version 1 (row leaves) on worker threads (default: one per core)',
+      '1',
+      (p) => Number(p.workers) || availableParallelism(),
+    ),
+    commitWorkload(
+      'commit-v1-1-thread',
+      'sinso commit --version 1 with --workers 0 (hashing in the main thread)',
+      '1',
+      () => 0,
+    ),
   ],
-  ratios: [['commit', 'commit-1-thread']],
+  ratios: [
+    ['commit-v2', 'commit-v1'],
+    ['commit-v2', 'commit-v2-1-thread'],
+    ['commit-v1', 'commit-v1-1-thread'],
+  ],
 };

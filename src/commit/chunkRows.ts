@@ -18,8 +18,12 @@ export function chunkRootOfRows(
 ): Uint8Array {
   const leaves = new Uint8Array(CHUNK_SIZE * 32);
   const rowBytes = p.width * 32;
-  for (let r = 0; r < p.rows; r++) {
-    leaves.set(hashChainWords(poseidon, p.rowWords.subarray(r * rowBytes, (r + 1) * rowBytes)), r * 32);
+  const batched = poseidon.hashChainsWords?.(p.rowWords.subarray(0, p.rows * rowBytes), p.width);
+  if (batched !== undefined) leaves.set(batched, 0);
+  else {
+    for (let r = 0; r < p.rows; r++) {
+      leaves.set(hashChainWords(poseidon, p.rowWords.subarray(r * rowBytes, (r + 1) * rowBytes)), r * 32);
+    }
   }
   return chunkRootWords(poseidon, leaves);
 }
