@@ -28,7 +28,15 @@ import { blake2b } from '@noble/hashes/blake2b';
 import { sha256 } from '@noble/hashes/sha2';
 import * as snarkjs from 'snarkjs';
 import { z } from 'zod';
-import { InterruptedError, isSinsoError, wrapIoError } from '../../core/errors/index.js';
+import {
+  type InternalErrorType,
+  InterruptedError,
+  type InterruptedErrorType,
+  type IoErrorType,
+  isSinsoError,
+  type SchemaErrorType,
+  wrapIoError,
+} from '../../core/errors/index.js';
 import { abortStaged, beginStaged, commitStaged } from '../../core/fs.js';
 import { parseWith } from '../../core/parse.js';
 import { workerFile } from '../../core/workerFile.js';
@@ -89,7 +97,12 @@ export type WriteInsecurePtauReturnType = {
   responseHash: string;
 };
 
-export type WriteInsecurePtauErrorType = ReturnType<typeof wrapIoError> | InterruptedError;
+/** Bad parameters (SCHEMA_INVALID), a failed write (IO_FAILED), an abort, a worker's failure. */
+export type WriteInsecurePtauErrorType =
+  | SchemaErrorType
+  | IoErrorType
+  | InterruptedErrorType
+  | InternalErrorType;
 
 /**
  * Writes an INSECURE prepared powers-of-tau file for BN254, identical to snarkjs's `new` →
