@@ -28,7 +28,15 @@ import { blake2b } from '@noble/hashes/blake2b';
 import { sha256 } from '@noble/hashes/sha2';
 import * as snarkjs from 'snarkjs';
 import { z } from 'zod';
-import { InterruptedError, isSinsoError, wrapIoError } from '../../core/errors/index.js';
+import {
+  type InternalErrorType,
+  InterruptedError,
+  type InterruptedErrorType,
+  type IoErrorType,
+  isSinsoError,
+  type SchemaErrorType,
+  wrapIoError,
+} from '../../core/errors/index.js';
 import { abortStaged, beginStaged, commitStaged } from '../../core/fs.js';
 import { parseWith } from '../../core/parse.js';
 import { workerFile } from '../../core/workerFile.js';
@@ -89,7 +97,12 @@ export type WriteInsecurePtauReturnType = {
   responseHash: string;
 };
 
-export type WriteInsecurePtauErrorType = ReturnType<typeof wrapIoError> | InterruptedError;
+/** Bad parameters (SCHEMA_INVALID), a failed write (IO_FAILED), an abort, a worker's failure. */
+export type WriteInsecurePtauErrorType =
+  | SchemaErrorType
+  | IoErrorType
+  | InterruptedErrorType
+  | InternalErrorType;
 
 /**
  * Writes an INSECURE prepared powers-of-tau file for BN254, identical to snarkjs's `new` →
@@ -111,6 +124,7 @@ export async function writeInsecurePtau(
   const name = p.name ?? INSECURE_PTAU_NAME;
   const threads = p.threads ?? availableParallelism();
   const N = 2 ** power;
+  const chunk = chunkSize(N);
 
   const curve = await loadCurve();
   const code = { code: curve.tm.code, pG1gen: curve.tm.pG1gen, pG2gen: curve.tm.pG2gen };
@@ -167,19 +181,24 @@ export async function writeInsecurePtau(
       await file.write(sectionHeader(id, points * pointSize(group)));
       sectionAt[id] = { at: file.position(), group, points };
       let t = first;
-      for (let i = 0; i < points; i += CHUNK) {
-        const n = Math.min(CHUNK, points - i);
+      const hashChunks = inPiecesOf(
+        Math.min(points, SNARKJS_CHUNK[group]) * (pointSize(group) / 2),
+        (piece) => responseHasher.update(piece),
+      );
+      for (let i = 0; i < points; i += chunk) {
+        const n = Math.min(chunk, points - i);
         const scalars = local.geometric(t, tau, n + 1);
         t = scalars.slice(n * 32, n * 32 + 32);
         await multiplier.submit(group, local.fromMontgomery(scalars.subarray(0, n * 32)), async (out) => {
           if (i === 0) firsts[id] = out.slice(0, Math.min(2, n) * pointSize(group));
-          responseHasher.update(local.toCompressed(group, out));
+          hashChunks.add(local.toCompressed(group, out));
           await file.write(out);
           done += n;
           p.onProgress?.(done, total);
         });
       }
       await multiplier.drain();
+      hashChunks.flush();
     }
 
     // section 7: the beacon contribution, with the hashes `powersoftau verify` checks
@@ -240,8 +259,8 @@ export async function writeInsecurePtau(
         const base = await lagrangeOf(q);
         const values = factor ? local.scale(base, factor) : base;
         const n = 2 ** q;
-        for (let i = 0; i < n; i += CHUNK) {
-          const m = Math.min(CHUNK, n - i);
+        for (let i = 0; i < n; i += chunk) {
+          const m = Math.min(chunk, n - i);
           await multiplier.submit(
             group,
             local.fromMontgomery(values.subarray(i * 32, (i + m) * 32)),
@@ -272,8 +291,45 @@ export async function writeInsecurePtau(
   }
 }
 
-/** Scalars per task: ~0.1 s of G1 work, small enough to keep two workers busy at power 8. */
-const CHUNK = 2048;
+/**
+ * Scalars per task: at most 2048 (~0.1 s of G1 work), and N/16 for small powers so that every
+ * worker gets work (and a small file still goes through many chunks, as a large one does).
+ */
+const chunkSize = (N: number) => Math.min(2048, Math.max(16, N / 16));
+/**
+ * The points per update of the response hash in `powersoftau beacon` (2^20 bytes of LEM points).
+ * The hash does not depend on how its input is split, but the partial hash stored in the file
+ * holds BLAKE2b's block buffer, whose bytes past the data depend on the split: to be byte
+ * identical, the file's hash is fed in the same pieces.
+ */
+const SNARKJS_CHUNK = { G1: 2 ** 20 / 64, G2: 2 ** 20 / 128 } as const;
+
+/** Regroups a stream of byte arrays into pieces of `size` bytes (the last one shorter). */
+function inPiecesOf(size: number, emit: (piece: Uint8Array) => void) {
+  let piece = new Uint8Array(size);
+  let filled = 0;
+  return {
+    add(bytes: Uint8Array) {
+      let off = 0;
+      while (off < bytes.length) {
+        const take = Math.min(size - filled, bytes.length - off);
+        piece.set(bytes.subarray(off, off + take), filled);
+        filled += take;
+        off += take;
+        if (filled === size) {
+          emit(piece);
+          piece = new Uint8Array(size);
+          filled = 0;
+        }
+      }
+    },
+    flush() {
+      if (filled > 0) emit(piece.slice(0, filled));
+      filled = 0;
+    },
+  };
+}
+
 /** Points read back per step for the challenge hash. */
 const READ_CHUNK = 1 << 14;
 

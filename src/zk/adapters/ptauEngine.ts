@@ -251,7 +251,7 @@ export async function createFixedBaseEngine(p: FixedBaseEngineParameters): Promi
  * under 24 MB.
  *
  * @example
- * chooseWindow('G1', 400_000); // 13
+ * chooseWindow('G1', 196_608); // 14 (power 15 on two workers)
  */
 export function chooseWindow(group: PtauGroup, multiplications: number): number {
   let best = 4;
