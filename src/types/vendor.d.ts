@@ -9,6 +9,9 @@ declare module 'snarkjs' {
       zkeyFile: string,
     ): Promise<{ proof: unknown; publicSignals: string[] }>;
   };
+  export const zKey: {
+    exportVerificationKey(zkeyFile: string): Promise<Record<string, unknown>>;
+  };
 }
 
 declare module 'circomlibjs' {
