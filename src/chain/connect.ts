@@ -27,6 +27,13 @@ export const DeploymentSchema = z.strictObject({
   endpoint: z.string().optional(),
   dataNft: Address,
   pledgeMarket: Address,
+  /**
+   * ZkQueryRegistry, which the market asks whether a zk-query result is proven (absent in a
+   * deployment made before it existed: `sinso chain deploy --force` deploys a new set).
+   */
+  zkQueryRegistry: Address.optional(),
+  /** The Groth16 verifier of each circuit the registry takes, by circuit id. */
+  zkVerifiers: z.record(z.string(), Address).optional(),
   /** The ERC-20 the market takes besides the native currency (absent: native only). */
   token: Address.optional(),
   deployer: Address,

@@ -58,6 +58,14 @@ const REVERT_FIXES: Record<string, string> = {
   NoSuchPledge: 'List the pledges with `sinso datasets`.',
   UnknownAsset: 'Use the native currency or the ERC-20 the market was deployed with.',
   ZeroAmount: 'Give an amount above zero.',
+  ZkResultNotProven:
+    'A zk-query receipt names a result ZkQueryRegistry proved over the pledge’s token and version: submit every chunk proof of the query first.',
+  InvalidProof: 'The chunk proof does not verify: prove the chunk again with the circuit’s zkey.',
+  WrongRoot:
+    'The proof is of another dataset: prove against the commitment root of the pledged token version.',
+  ChunkAlreadyVerified: 'That chunk of the query is in already: submit only the chunks still missing.',
+  QueryAlreadyComplete: 'Every chunk of this query is verified: its result is proven.',
+  UnknownCircuit: 'The registry takes only the circuits it was deployed with (see `sinso chain status`).',
 };
 
 /**

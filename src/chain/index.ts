@@ -2,9 +2,17 @@ export { EMBEDDED_CHAIN, type EmbeddedChain, openEmbeddedChain } from './adapter
 export { serveChain } from './adapters/rpcServer.js';
 export { amountJson, formatAmount, parseAmount } from './amounts.js';
 export { type ChainSession, type Deployment, DeploymentSchema, openChain } from './connect.js';
-export { dataNftAbi, pledgeMarketAbi, SOLC_VERSION } from './contracts.generated.js';
+export {
+  dataNftAbi,
+  groth16VerifierAbi,
+  pledgeMarketAbi,
+  SOLC_VERSION,
+  zkQueryRegistryAbi,
+  zkVerifiers,
+} from './contracts.generated.js';
 export { ChainError, chainErrors } from './errors.js';
 export {
+  type DeploymentGas,
   deployContracts,
   ensureDeployed,
   type Market,
@@ -37,3 +45,17 @@ export {
   MintRecordSchema,
   PledgeRecordSchema,
 } from './stage.js';
+export {
+  BN254_FIELD,
+  CHUNK_SIGNALS,
+  type ChunkProof,
+  ChunkSignalsSchema,
+  chunkProof,
+  circuitId,
+  type SnarkjsProof,
+  SnarkjsProofSchema,
+  signedSignal,
+  type ZkQueryTotals,
+  zkResultId,
+  zkTotals,
+} from './zkChunks.js';

@@ -8,8 +8,18 @@ import {
   type TransactionReceipt,
 } from 'viem';
 import type { ChainSession, Deployment } from './connect.js';
-import { dataNftAbi, dataNftBytecode, pledgeMarketAbi, pledgeMarketBytecode } from './contracts.generated.js';
+import {
+  dataNftAbi,
+  dataNftBytecode,
+  groth16VerifierAbi,
+  pledgeMarketAbi,
+  pledgeMarketBytecode,
+  zkQueryRegistryAbi,
+  zkQueryRegistryBytecode,
+  zkVerifiers,
+} from './contracts.generated.js';
 import { ChainError } from './errors.js';
+import { type ChunkProof, circuitId } from './zkChunks.js';
 
 /**
  * The operations a pledge may allow, by name, and their bits in the contract. `he-public`
@@ -66,9 +76,19 @@ export function opsOf(bits: number): Operation[] {
   return (Object.keys(OPERATIONS) as Operation[]).filter((o) => (bits & OPERATIONS[o]) !== 0);
 }
 
+/** The gas each deployment took. */
+export type DeploymentGas = {
+  dataNft: bigint;
+  pledgeMarket: bigint;
+  zkQueryRegistry: bigint;
+  /** Per circuit id. */
+  zkVerifiers: Record<string, bigint>;
+};
+
 /**
- * Deploys DataNFT and PledgeMarket (taking `token` as its ERC-20, or the native currency only)
- * from `account`, and returns where they are.
+ * Deploys DataNFT, the Groth16 verifier of each circuit of src/chain/contracts/generated/,
+ * ZkQueryRegistry (the NFT and those verifiers) and PledgeMarket (the NFT, `token` as its
+ * ERC-20 or the native currency only, the registry) from `account`, and returns where they are.
  *
  * @example
  * const d = await deployContracts(chain, owner);
@@ -78,7 +98,7 @@ export async function deployContracts(
   chain: ChainSession,
   account: Account,
   token?: `0x${string}` | undefined,
-): Promise<Deployment & { gas: { dataNft: bigint; pledgeMarket: bigint } }> {
+): Promise<Deployment & { gas: DeploymentGas }> {
   await chain.ensureGas(account.address);
   const wallet = chain.wallet(account);
   const deploy = async (abi: Abi, bytecode: Hex, args: readonly unknown[], name: string) => {
@@ -92,20 +112,41 @@ export async function deployContracts(
     return receipt;
   };
   const nft = await deploy(dataNftAbi, dataNftBytecode, [], 'DataNFT');
+  const verifiers: Record<string, `0x${string}`> = {};
+  const verifierGas: Record<string, bigint> = {};
+  for (const v of zkVerifiers) {
+    const r = await deploy(groth16VerifierAbi, v.bytecode, [], v.contract);
+    verifiers[v.circuit] = r.contractAddress as `0x${string}`;
+    verifierGas[v.circuit] = r.gasUsed;
+  }
+  const circuits = Object.keys(verifiers);
+  const registry = await deploy(
+    zkQueryRegistryAbi,
+    zkQueryRegistryBytecode,
+    [nft.contractAddress, circuits.map(circuitId), circuits.map((c) => verifiers[c])],
+    'ZkQueryRegistry',
+  );
   const market = await deploy(
     pledgeMarketAbi,
     pledgeMarketBytecode,
-    [nft.contractAddress, token ?? ZERO],
+    [nft.contractAddress, token ?? ZERO, registry.contractAddress],
     'PledgeMarket',
   );
   return {
     chainId: chain.chainId,
     dataNft: nft.contractAddress as `0x${string}`,
     pledgeMarket: market.contractAddress as `0x${string}`,
+    zkQueryRegistry: registry.contractAddress as `0x${string}`,
+    zkVerifiers: verifiers,
     ...(token ? { token } : {}),
     deployer: account.address,
     block: Number(market.blockNumber),
-    gas: { dataNft: nft.gasUsed, pledgeMarket: market.gasUsed },
+    gas: {
+      dataNft: nft.gasUsed,
+      pledgeMarket: market.gasUsed,
+      zkQueryRegistry: registry.gasUsed,
+      zkVerifiers: verifierGas,
+    },
   };
 }
 
@@ -124,7 +165,7 @@ export async function ensureDeployed(chain: ChainSession, deployer: () => Promis
   await chain.saveDeployment(d);
 }
 
-type ContractName = 'DataNFT' | 'PledgeMarket';
+type ContractName = 'DataNFT' | 'PledgeMarket' | 'ZkQueryRegistry';
 
 /** Typed access to the deployed contracts of one chain, as one account or read-only. */
 export type Market = ReturnType<typeof openMarket>;
@@ -150,7 +191,16 @@ export function openMarket(chain: ChainSession) {
       address: d.pledgeMarket,
       abi: [...pledgeMarketAbi, ...errorsOf(dataNftAbi as Abi)] as Abi,
     },
+    ZkQueryRegistry: {
+      address: d.zkQueryRegistry ?? ZERO,
+      abi: [...zkQueryRegistryAbi, ...errorsOf(dataNftAbi as Abi)] as Abi,
+    },
   } as const;
+  const registry = () => {
+    if (!d.zkQueryRegistry) {
+      throw new ChainError('CHAIN_NOT_DEPLOYED', { chain: `${chain.label} (ZkQueryRegistry)` });
+    }
+  };
 
   async function send(
     account: Account,
@@ -276,6 +326,33 @@ export function openMarket(chain: ChainSession) {
     versionCount: (tokenId: bigint) => read<bigint>('DataNFT', 'versionCount', [tokenId]),
     versionOf: (tokenId: bigint, index: bigint) =>
       read<readonly [Hex, string]>('DataNFT', 'versionOf', [tokenId, index]),
+    /**
+     * Verifies a batch of chunk proofs of one zk query on chain (ZkQueryRegistry.submitChunks);
+     * returns how many chunks the query has now and, once complete, its proven result id.
+     */
+    async submitChunks(
+      account: Account,
+      p: { tokenId: bigint; version: bigint; chunks: readonly ChunkProof[] },
+    ) {
+      registry();
+      const sent = await send(account, 'ZkQueryRegistry', 'submitChunks', [p.tokenId, p.version, p.chunks]);
+      const ev = eventArgs('ZkQueryRegistry', sent, 'ChunksVerified');
+      let resultId: Hex | undefined;
+      if (ev['received'] === ev['nChunks']) {
+        resultId = eventArgs('ZkQueryRegistry', sent, 'QueryVerified')['resultId'] as Hex;
+      }
+      return { ...sent, received: ev['received'] as bigint, nChunks: ev['nChunks'] as bigint, resultId };
+    },
+    /** Whether a zk-query result id is proven, and over which token version. */
+    async zkProven(resultId: Hex) {
+      registry();
+      const [proven, tokenId, version] = await read<readonly [boolean, bigint, bigint]>(
+        'ZkQueryRegistry',
+        'proven',
+        [resultId],
+      );
+      return { proven, tokenId, version };
+    },
     /** Every `VersionPublished` event of the NFT, or `Pledged` event of the market, oldest first. */
     events,
     /** Every token ever minted (from the mint events), oldest first. */

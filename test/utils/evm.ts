@@ -30,9 +30,14 @@ import { compileFolder } from '../../scripts/compileContracts.js';
 import {
   dataNftAbi,
   dataNftBytecode,
+  groth16VerifierAbi,
   pledgeMarketAbi,
   pledgeMarketBytecode,
+  zkQueryRegistryAbi,
+  zkQueryRegistryBytecode,
+  zkVerifiers,
 } from '../../src/chain/contracts.generated.js';
+import { circuitId } from '../../src/chain/zkChunks.js';
 import { repoRoot } from './cli.js';
 
 export type Address = `0x${string}`;
@@ -226,21 +231,54 @@ export async function startEvm(opts: { chainId?: number } = {}): Promise<TestEvm
 /** The sinso contracts, as the generated bindings have them. */
 export const dataNftArtifact = { abi: dataNftAbi, bytecode: dataNftBytecode } as const;
 export const pledgeMarketArtifact = { abi: pledgeMarketAbi, bytecode: pledgeMarketBytecode } as const;
+export const zkQueryRegistryArtifact = {
+  abi: zkQueryRegistryAbi,
+  bytecode: zkQueryRegistryBytecode,
+} as const;
 
 /**
- * Deploys DataNFT, then PledgeMarket(nft, token) (`token` absent: native currency only).
+ * Deploys DataNFT, the Groth16 verifiers of the generated contracts, ZkQueryRegistry(nft,
+ * circuits, verifiers), then PledgeMarket(nft, token, registry) (`token` absent: native
+ * currency only).
  *
  * @example
- * const { nft, market } = await deploySinso(evm, tokenAddress);
+ * const { nft, market, registry } = await deploySinso(evm, tokenAddress);
  */
 export async function deploySinso(
   evm: TestEvm,
   token: Address = ZERO_ADDRESS,
   from?: PrivateKeyAccount,
-): Promise<{ nft: Address; market: Address; gas: { nft: bigint; market: bigint } }> {
+): Promise<{
+  nft: Address;
+  market: Address;
+  registry: Address;
+  verifiers: Record<string, Address>;
+  gas: { nft: bigint; market: bigint; registry: bigint };
+}> {
   const nft = await evm.deploy(dataNftArtifact as unknown as Artifact, [], from);
-  const market = await evm.deploy(pledgeMarketArtifact as unknown as Artifact, [nft.address, token], from);
-  return { nft: nft.address, market: market.address, gas: { nft: nft.gasUsed, market: market.gasUsed } };
+  const verifiers: Record<string, Address> = {};
+  for (const v of zkVerifiers) {
+    const artifact = { abi: groth16VerifierAbi, bytecode: v.bytecode } as unknown as Artifact;
+    verifiers[v.circuit] = (await evm.deploy(artifact, [], from)).address;
+  }
+  const circuits = Object.keys(verifiers);
+  const registry = await evm.deploy(
+    zkQueryRegistryArtifact as unknown as Artifact,
+    [nft.address, circuits.map(circuitId), circuits.map((c) => verifiers[c])],
+    from,
+  );
+  const market = await evm.deploy(
+    pledgeMarketArtifact as unknown as Artifact,
+    [nft.address, token, registry.address],
+    from,
+  );
+  return {
+    nft: nft.address,
+    market: market.address,
+    registry: registry.address,
+    verifiers,
+    gas: { nft: nft.gasUsed, market: market.gasUsed, registry: registry.gasUsed },
+  };
 }
 
 const FIXTURES = join(repoRoot, 'test/fixtures/contracts');

@@ -12,6 +12,11 @@ interface IDataNFTVersions {
     function versionCount(uint256 tokenId) external view returns (uint256);
 }
 
+/// @notice The proven results of zero-knowledge queries (ZkQueryRegistry).
+interface IZkQueryResultsOf {
+    function proven(bytes32 resultId) external view returns (bool, uint256 tokenId, uint256 version);
+}
+
 /**
  * @title PledgeMarket
  * @notice Escrow, pledges and usage-based payment for DataNFT datasets. A consumer deposits
@@ -20,6 +25,11 @@ interface IDataNFTVersions {
  * cost; usage receipts, EIP-712 typed data signed by the pledge's compute node and by the
  * consumer, credit the owner for the rows used; owners withdraw what they are owed (pull
  * payments); consumers reclaim the unused lock after expiry and withdraw free escrow.
+ *
+ * A receipt of a zero-knowledge query (OP_ZK_QUERY) is accepted only if its resultHash is a
+ * result the ZK query registry fixed at deployment proved, over the pledge's very token and
+ * version (every chunk of the query verified on chain); a market deployed without a registry
+ * accepts no such receipt.
  *
  * Accounting: the contract holds, per asset, exactly the sum of free escrow, locked escrow and
  * what owners are owed. Receipts of a pledge form a hash chain (each names the head before it),
@@ -110,6 +120,8 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
 
     IERC721 public immutable nft;
     IERC20 public immutable token;
+    /// @notice Where zk-query results are proven (address(0): no zk-query receipt is accepted).
+    IZkQueryResultsOf public immutable zkRegistry;
 
     mapping(uint256 pledgeId => Pledge) private _pledges;
     uint256 public pledgeCount;
@@ -160,10 +172,12 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
     error NothingToWithdraw();
     error NothingToReclaim(uint256 pledgeId);
     error TransferFailed();
+    error ZkResultNotProven(uint256 index, bytes32 resultHash);
 
-    constructor(IERC721 nft_, IERC20 token_) EIP712("sinso PledgeMarket", "1") {
+    constructor(IERC721 nft_, IERC20 token_, IZkQueryResultsOf zkRegistry_) EIP712("sinso PledgeMarket", "1") {
         nft = nft_;
         token = token_;
+        zkRegistry = zkRegistry_;
     }
 
     // ---- escrow -------------------------------------------------------------------------------
@@ -281,7 +295,15 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
         // a receipt names one operation the pledge allows; OP_HE_PUBLIC qualifies OP_HE_QUERY and
         // is none (a public-mode query is receipted as OP_HE_QUERY)
         Chain memory c = Chain(
-            p.receiptHead, p.compute, p.consumer, p.ops & ~OP_HE_PUBLIC, p.acceptedAt, p.expiresAt, p.revokedAt
+            p.receiptHead,
+            p.compute,
+            p.consumer,
+            p.ops & ~OP_HE_PUBLIC,
+            p.acceptedAt,
+            p.expiresAt,
+            p.revokedAt,
+            p.tokenId,
+            p.version
         );
         uint64 rows;
         for (uint256 i = 0; i < n; i++) {
@@ -359,6 +381,9 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
         uint64 acceptedAt;
         uint64 expiresAt;
         uint64 revokedAt;
+        /// @dev the pledged token and version (a zk-query result must be proven over them)
+        uint256 tokenId;
+        uint32 version;
     }
 
     /// @dev Checks receipt `i` of a batch against the pledge and advances the chain head.
@@ -377,6 +402,7 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
         if (c.revokedAt != 0 && r.startedAt >= c.revokedAt) {
             revert StartedAfterRevocation(i, r.startedAt, c.revokedAt);
         }
+        if (r.op == OP_ZK_QUERY) _checkZkResult(i, r.resultHash, c);
         bytes32 structHash = _receiptHash(r);
         bytes32 digest = _hashTypedDataV4(structHash);
         address signer = ECDSA.recover(digest, computeSig.r, computeSig.vs);
@@ -386,6 +412,13 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
         c.head = structHash;
         emit ReceiptAccepted(pledgeId, r.jobId, r.op, r.rows, r.resultHash, structHash);
         return r.rows;
+    }
+
+    /// @dev A zk-query receipt's result must be proven by the registry over the pledge's version.
+    function _checkZkResult(uint256 i, bytes32 resultHash, Chain memory c) private view {
+        if (address(zkRegistry) == address(0)) revert ZkResultNotProven(i, resultHash);
+        (bool ok, uint256 tokenId, uint256 version) = zkRegistry.proven(resultHash);
+        if (!ok || tokenId != c.tokenId || version != c.version) revert ZkResultNotProven(i, resultHash);
     }
 
     function _receiptHash(UsageReceipt calldata r) private pure returns (bytes32) {

@@ -115,7 +115,7 @@ export const chainStatusCommand = defineCommand({
         `chain       ${chain.label} (chain id ${chain.chainId})`,
         `height      block ${height}${chain.embedded ? `, ${chain.embedded.entries()} journal entries` : ''}`,
         d
-          ? `contracts   DataNFT ${d.dataNft}\n            PledgeMarket ${d.pledgeMarket}${d.token ? `\n            ERC-20 ${d.token}` : ''}`
+          ? `contracts   DataNFT ${d.dataNft}\n            PledgeMarket ${d.pledgeMarket}${d.token ? `\n            ERC-20 ${d.token}` : ''}${d.zkQueryRegistry ? `\n            ZkQueryRegistry ${d.zkQueryRegistry}` : ''}`
           : 'contracts   not deployed (`sinso chain deploy`; the embedded chain deploys on first use)',
         '',
         formatTable(
@@ -141,7 +141,8 @@ const ensureDeployed = (chain: ChainSession, ws: Workspace) =>
 
 export const chainDeployCommand = defineCommand({
   path: ['chain', 'deploy'],
-  summary: 'Deploy DataNFT and PledgeMarket on the chain and record their addresses in the workspace',
+  summary:
+    'Deploy DataNFT, the ZK verifiers, ZkQueryRegistry and PledgeMarket on the chain and record their addresses in the workspace',
   description:
     'Deploys the contracts from the --as account (it pays the gas) and records chain id and addresses in chain/deployments.json, per chain. The embedded chain deploys them itself on first use; an external chain (--rpc) needs this once. --token names the ERC-20 the market takes besides the native currency.',
   options: z.strictObject({
@@ -165,8 +166,25 @@ export const chainDeployCommand = defineCommand({
       const { gas, ...d } = await deployContracts(chain, await account(ws, o.as), o.token as `0x${string}`);
       await chain.saveDeployment(d);
       ctx.print(
-        `deployed on ${chain.label} (chain id ${chain.chainId})\nDataNFT       ${d.dataNft} (${gas.dataNft} gas)\nPledgeMarket  ${d.pledgeMarket} (${gas.pledgeMarket} gas)\n`,
-        { ...d, gas: { dataNft: Number(gas.dataNft), pledgeMarket: Number(gas.pledgeMarket) } },
+        [
+          `deployed on ${chain.label} (chain id ${chain.chainId})`,
+          `DataNFT          ${d.dataNft} (${gas.dataNft} gas)`,
+          ...Object.entries(d.zkVerifiers ?? {}).map(
+            ([c, a]) => `verifier         ${a} (${c}, ${gas.zkVerifiers[c]} gas)`,
+          ),
+          `ZkQueryRegistry  ${d.zkQueryRegistry} (${gas.zkQueryRegistry} gas)`,
+          `PledgeMarket     ${d.pledgeMarket} (${gas.pledgeMarket} gas)`,
+          '',
+        ].join('\n'),
+        {
+          ...d,
+          gas: {
+            dataNft: Number(gas.dataNft),
+            pledgeMarket: Number(gas.pledgeMarket),
+            zkQueryRegistry: Number(gas.zkQueryRegistry),
+            zkVerifiers: Object.fromEntries(Object.entries(gas.zkVerifiers).map(([c, g]) => [c, Number(g)])),
+          },
+        },
       );
       return 0;
     });

@@ -1,0 +1,247 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * Exports a Solidity Groth16 verifier for one circuit from its verification key: snarkjs's own
+ * groth16 template (node_modules/snarkjs/templates/verifier_groth16.sol.ejs) rendered with the
+ * key, the contract renamed to one name per circuit (`chunk-query-p1-w64` →
+ * `Groth16VerifierP1W64`). It writes, under src/chain/contracts/generated/ (committed):
+ * the verifier (`<Contract>.sol`), the verification key it was made from (`<circuit>.vk.json`),
+ * and the manifest `verifiers.json` (circuit → contract, file, the key's sha256), which
+ * scripts/compileContracts.js reads to bind and deploy the verifiers.
+ *
+ *     node scripts/exportVerifiers.js --circuit chunk-query-p1-w64 --zkey build/c.zkey
+ *     node scripts/exportVerifiers.js --circuit chunk-query-p1-w64 --vk vk.json
+ *     node scripts/exportVerifiers.js --check    # exit 1 if a committed verifier is stale
+ *
+ * The template is rendered here (its `<%= %>` and `<% %>` tags, as ejs renders them; the values
+ * are decimal numbers, which ejs's escaping leaves alone), so a verification key alone is enough:
+ * no zkey is needed to regenerate a committed verifier.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL('..', import.meta.url));
+/** Where the verifiers, their keys and the manifest are written. */
+export const GENERATED_DIR = join(root, 'src/chain/contracts/generated');
+const MANIFEST = join(GENERATED_DIR, 'verifiers.json');
+/** The public signals every sinso chunk-query circuit has (the registry takes exactly these). */
+export const PUBLIC_SIGNALS = 8;
+
+/**
+ * The contract name of a circuit's verifier: `chunk-query-p1-w64` → `Groth16VerifierP1W64`
+ * (the `chunk-query-` prefix dropped, each part capitalised).
+ * @param {string} circuit
+ */
+export function verifierContractName(circuit) {
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(circuit)) {
+    throw new Error(`circuit id ${JSON.stringify(circuit)} is not kebab-case (a-z, 0-9, -)`);
+  }
+  const parts = circuit.replace(/^chunk-query-/, '').split('-');
+  return `Groth16Verifier${parts.map((p) => (p[0] ?? '').toUpperCase() + p.slice(1)).join('')}`;
+}
+
+/**
+ * Renders an ejs template of the subset snarkjs's verifier templates use (`<%= expr %>`,
+ * `<% code %>`, no trimming tags) with `data`'s fields as variables.
+ * @param {string} template
+ * @param {Record<string, unknown>} data
+ */
+function renderTemplate(template, data) {
+  let body = 'let __out = "";\n';
+  let i = 0;
+  while (i < template.length) {
+    const open = template.indexOf('<%', i);
+    if (open < 0) {
+      body += `__out += ${JSON.stringify(template.slice(i))};\n`;
+      break;
+    }
+    body += `__out += ${JSON.stringify(template.slice(i, open))};\n`;
+    const close = template.indexOf('%>', open);
+    if (close < 0) throw new Error('unterminated <% tag in the template');
+    const tag = template.slice(open + 2, close);
+    if (tag.startsWith('=')) body += `__out += String(${tag.slice(1)});\n`;
+    else if (tag.startsWith('-') || tag.startsWith('_') || tag.endsWith('-') || tag.endsWith('_')) {
+      throw new Error('the template uses ejs tags this renderer does not know');
+    } else body += `${tag}\n`;
+    i = close + 2;
+  }
+  body += 'return __out;';
+  const names = Object.keys(data);
+  return new Function(...names, body)(...names.map((n) => data[n]));
+}
+
+/**
+ * The Solidity source of a circuit's verifier from its Groth16 verification key (snarkjs's
+ * `zkey export verificationkey` JSON), as snarkjs's `zKey.exportSolidityVerifier` writes it, with
+ * the contract named `contractName` and a header naming the circuit and the key's hash.
+ * @param {{ circuit: string, vk: Record<string, unknown>, contractName?: string }} p
+ */
+export function renderVerifier(p) {
+  const vk = p.vk;
+  if (vk['protocol'] !== 'groth16' || vk['curve'] !== 'bn128') {
+    throw new Error(`the verification key is not Groth16 over BN254 (${vk['protocol']}, ${vk['curve']})`);
+  }
+  if (
+    vk['nPublic'] !== PUBLIC_SIGNALS ||
+    !Array.isArray(vk['IC']) ||
+    vk['IC'].length !== PUBLIC_SIGNALS + 1
+  ) {
+    throw new Error(`the circuit has ${vk['nPublic']} public signals, the registry takes ${PUBLIC_SIGNALS}`);
+  }
+  const name = p.contractName ?? verifierContractName(p.circuit);
+  const template = readFileSync(join(snarkjsDir(), 'templates/verifier_groth16.sol.ejs'), 'utf8');
+  const source = renderTemplate(template, vk);
+  if (!source.includes('contract Groth16Verifier {'))
+    throw new Error('the template names no Groth16Verifier');
+  const version = JSON.parse(readFileSync(join(snarkjsDir(), 'package.json'), 'utf8')).version;
+  const header = [
+    `// Generated by scripts/exportVerifiers.js with snarkjs ${version}'s groth16 template`,
+    `// from the verification key of circuit ${p.circuit} (sha256 ${vkHash(vk)}): do not edit.`,
+    '',
+  ].join('\n');
+  return header + source.replace('contract Groth16Verifier {', `contract ${name} {`);
+}
+
+/** snarkjs's package folder (its exports map hides package.json from require.resolve). */
+function snarkjsDir() {
+  let dir = dirname(require.resolve('snarkjs'));
+  while (
+    !existsSync(join(dir, 'package.json')) ||
+    JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== 'snarkjs'
+  ) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('snarkjs is not installed');
+    dir = up;
+  }
+  return dir;
+}
+
+/**
+ * The sha256 of a verification key's canonical JSON (keys sorted).
+ * @param {unknown} vk
+ */
+export function vkHash(vk) {
+  return createHash('sha256').update(canonical(vk)).digest('hex');
+}
+
+/** @param {unknown} v @returns {string} */
+function canonical(v) {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = /** @type {Record<string, unknown>} */ (v);
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * @typedef {{ circuit: string, contract: string, file: string, vk: string, vkSha256: string }} ManifestEntry
+ * @typedef {{ schema: '1', kind: 'sinso-zk-verifiers', verifiers: ManifestEntry[] }} Manifest
+ */
+
+/** The manifest of the committed verifiers (empty when there is none). @returns {Manifest} */
+export function readManifest() {
+  if (!existsSync(MANIFEST)) return { schema: '1', kind: 'sinso-zk-verifiers', verifiers: [] };
+  const m = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+  if (m.schema !== '1' || m.kind !== 'sinso-zk-verifiers' || !Array.isArray(m.verifiers)) {
+    throw new Error(`${MANIFEST} is not a verifiers manifest`);
+  }
+  return m;
+}
+
+/** @param {string} file @param {string} text */
+function writeAtomic(file, text) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/**
+ * The verification key of a zkey (snarkjs `zKey.exportVerificationKey`).
+ * @param {string} zkey a path
+ * @returns {Promise<Record<string, unknown>>}
+ */
+export async function verificationKeyOf(zkey) {
+  const snarkjs = await import('snarkjs');
+  return /** @type {Record<string, unknown>} */ (await snarkjs.zKey.exportVerificationKey(zkey));
+}
+
+/**
+ * Writes a circuit's verifier, its verification key and its manifest entry under `dir`
+ * (default src/chain/contracts/generated/); returns the contract's name and file.
+ * @param {{ circuit: string, vk: Record<string, unknown>, dir?: string }} p
+ */
+export function exportVerifier(p) {
+  const dir = p.dir ?? GENERATED_DIR;
+  const contract = verifierContractName(p.circuit);
+  const file = `${contract}.sol`;
+  const vkFile = `${p.circuit}.vk.json`;
+  writeAtomic(join(dir, vkFile), `${JSON.stringify(p.vk, null, 1)}\n`);
+  writeAtomic(join(dir, file), renderVerifier(p));
+  const manifestPath = join(dir, 'verifiers.json');
+  /** @type {Manifest} */
+  const m = existsSync(manifestPath)
+    ? JSON.parse(readFileSync(manifestPath, 'utf8'))
+    : { schema: '1', kind: 'sinso-zk-verifiers', verifiers: [] };
+  m.verifiers = m.verifiers.filter((v) => v.circuit !== p.circuit);
+  m.verifiers.push({ circuit: p.circuit, contract, file, vk: vkFile, vkSha256: vkHash(p.vk) });
+  m.verifiers.sort((a, b) => (a.circuit < b.circuit ? -1 : a.circuit > b.circuit ? 1 : 0));
+  writeAtomic(manifestPath, `${JSON.stringify(m, null, 2)}\n`);
+  return { contract, file: join(dir, file) };
+}
+
+/**
+ * Every committed verifier re-rendered from its committed key: the names of those that differ
+ * (stale), of files the manifest does not list, and of keys whose hash is not the manifest's.
+ */
+export function staleVerifiers() {
+  const m = readManifest();
+  const stale = [];
+  for (const v of m.verifiers) {
+    const vk = JSON.parse(readFileSync(join(GENERATED_DIR, v.vk), 'utf8'));
+    if (vkHash(vk) !== v.vkSha256) stale.push(`${v.vk} (its hash is not the manifest's)`);
+    const text = renderVerifier({ circuit: v.circuit, vk });
+    if (readFileSync(join(GENERATED_DIR, v.file), 'utf8') !== text) stale.push(v.file);
+  }
+  const listed = new Set(m.verifiers.map((v) => v.file));
+  for (const f of readdirSync(GENERATED_DIR).filter((n) => n.endsWith('.sol'))) {
+    if (!listed.has(f)) stale.push(`${f} (not in verifiers.json)`);
+  }
+  return stale;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2);
+  const flag = (/** @type {string} */ n) => {
+    const i = args.indexOf(n);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  if (args.includes('--check')) {
+    const stale = staleVerifiers();
+    if (stale.length) {
+      process.stderr.write(`stale verifiers: ${stale.join(', ')}: run node scripts/exportVerifiers.js\n`);
+      process.exit(1);
+    }
+  } else {
+    const circuit = flag('--circuit');
+    const zkey = flag('--zkey');
+    const vkPath = flag('--vk');
+    if (!circuit || (!zkey && !vkPath)) {
+      process.stderr.write('usage: exportVerifiers.js --circuit ID (--zkey FILE | --vk FILE) | --check\n');
+      process.exit(1);
+    }
+    const vk = zkey
+      ? await verificationKeyOf(zkey)
+      : JSON.parse(readFileSync(/** @type {string} */ (vkPath), 'utf8'));
+    const { contract, file } = exportVerifier({ circuit, vk });
+    process.stderr.write(`wrote ${contract} to ${file}; now run node scripts/compileContracts.js\n`);
+    process.exit(0);
+  }
+}
