@@ -32,7 +32,14 @@ describe('zk chunks for the registry', () => {
       proof,
       publicSignals.map((s, i) => (i === 2 ? String(BN254_FIELD - 100n) : s)),
     );
-    expect(zkTotals([a, neg])).toEqual({ count: 106n, countX: 90n, sumX: 2202n, sumSqX: 467240n });
+    const [count, countX, sumX, sumSqX] = publicSignals.map(BigInt) as [bigint, bigint, bigint, bigint];
+    const signedX = sumX > (BN254_FIELD - 1n) / 2n ? sumX - BN254_FIELD : sumX;
+    expect(zkTotals([a, neg])).toEqual({
+      count: 2n * count,
+      countX: 2n * countX,
+      sumX: signedX - 100n,
+      sumSqX: 2n * sumSqX,
+    });
   });
 
   it('result ids differ by token, version, query and totals', () => {

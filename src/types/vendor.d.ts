@@ -33,9 +33,6 @@ declare module 'snarkjs' {
     exportVerificationKey(zkey: string): Promise<Record<string, unknown>>;
     exportSolidityVerifier(zkey: string, templates: Record<string, string>): Promise<string>;
   };
-  export const zKey: {
-    exportVerificationKey(zkeyFile: string): Promise<Record<string, unknown>>;
-  };
 }
 
 declare module 'circomlibjs' {

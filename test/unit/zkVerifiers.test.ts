@@ -11,6 +11,7 @@ import {
   verifierContractName,
   vkHash,
 } from '../../scripts/exportVerifiers.js';
+import { CIRCUITS } from '../../src/zk/circuits.js';
 
 describe('scripts/exportVerifiers.js', () => {
   it('names one verifier contract per circuit', () => {
@@ -60,5 +61,17 @@ describe('scripts/exportVerifiers.js', () => {
     }
     expect(() => renderVerifier({ circuit: 'x', vk: { ...vk, nPublic: 7 } })).toThrow(/8/);
     expect(() => renderVerifier({ circuit: 'x', vk: { ...vk, protocol: 'plonk' } })).toThrow(/Groth16/);
+  });
+
+  it('deploys a verifier for every circuit of the catalogue, made from the key pinned in circuits/keys', () => {
+    const manifest = readManifest();
+    expect(manifest.verifiers.map((v) => v.circuit).sort()).toEqual(CIRCUITS.map((c) => c.name).sort());
+    for (const v of manifest.verifiers) {
+      const pinned = readFileSync(
+        join(GENERATED_DIR, '../../../../circuits/keys', `${v.circuit}.vk.json`),
+        'utf8',
+      );
+      expect(vkHash(JSON.parse(pinned))).toBe(v.vkSha256);
+    }
   });
 });
