@@ -4,11 +4,11 @@ import { InternalError } from '../core/errors/index.js';
 import type { StageDefinition } from '../core/stage.js';
 import { deidDicomStage, deidFhirStage } from '../deid/index.js';
 import { heDecryptStage, heEncryptStage, heKeygenStage, queryHeStage } from '../he/index.js';
-import { queryZkStage } from '../zk/index.js';
 import { ingestFhirStage, scanStage } from '../ingest/index.js';
 import { publishStage } from '../publish/index.js';
 import { synthStage } from '../synth/index.js';
 import { tablesStage, tablesSuppressStage } from '../tables/index.js';
+import { queryZkStage } from '../zk/index.js';
 
 /** The one place where stages are composed: `uses:` key → definition. */
 export type StageRegistry = ReadonlyMap<string, StageDefinition>;

@@ -34,7 +34,9 @@ describe('sinso demo', () => {
     expect(first.stdout).toMatch(/female +40 +\d+ +\d+\.\d\d/);
     expect(first.stdout).toMatch(/suppressed +\(fewer than 20\)/);
     // each owner's ZK-proved answer
-    expect(first.stdout).toMatch(/owner-002 +[\d,]+ patients rows, \d+ chunk proofs? +COUNT\(\*\) \d+ +AVG \d+\.\d/);
+    expect(first.stdout).toMatch(
+      /owner-002 +[\d,]+ patients rows, \d+ chunk proofs? +COUNT\(\*\) \d+ +AVG \d+\.\d/,
+    );
     const lock = await readFile(join(d, 'demo.lock.json'), 'utf8');
 
     const second = await runBin([...args, '--json']);
@@ -52,7 +54,8 @@ describe('sinso demo', () => {
     const deterministic = (text: string) => {
       const l = JSON.parse(text) as { stages: Record<string, { uses: string }> };
       for (const [id, st] of Object.entries(l.stages)) {
-        if (st.uses.startsWith('he.') || st.uses === 'query.he' || st.uses === 'query.zk') delete l.stages[id];
+        if (st.uses.startsWith('he.') || st.uses === 'query.he' || st.uses === 'query.zk')
+          delete l.stages[id];
       }
       return l;
     };

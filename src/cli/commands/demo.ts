@@ -13,9 +13,9 @@ import { scanStage } from '../../ingest/index.js';
 import { type RunPipelineReturnType, runPipeline } from '../../pipeline/index.js';
 import { publishStage } from '../../publish/index.js';
 import { synthStage } from '../../synth/index.js';
+import { queryZkStage } from '../../zk/index.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
-import { queryZkStage } from '../../zk/index.js';
 import { formatCount, formatTable } from '../format.js';
 import { printRun } from './run.js';
 

@@ -47,7 +47,8 @@ export type CircuitArtifacts = {
   verificationKey: Record<string, unknown>;
   /** sha256 of the canonical JSON of the verification key. */
   vkSha256: string;
-  ptauSha256: string;
+  /** What the powers of tau is: the sha256 of a ceremony's file, or of the insecure setup's power and seed. */
+  ptauId: string;
 };
 
 /**
@@ -72,12 +73,18 @@ export async function ensureCircuit(
     await compile(circuit, dir);
     task.done();
   });
-  const ptau = await ensurePtau(o.setup ?? DEFAULT_SETUP, cacheRoot, progress);
-  const ptauSha256 = await sha256File(ptau);
+  const setup = o.setup ?? DEFAULT_SETUP;
+  const ptau = await ensurePtau(setup, cacheRoot, progress);
+  // the insecure setup is named by what its points are made from (its bytes also carry a
+  // contribution record); a ceremony's file by its hash
+  const ptauId =
+    setup.kind === 'insecure'
+      ? sha256Hex(`insecure/${setup.power}/${INSECURE_PTAU_SEED}`)
+      : await sha256File(ptau);
   const setupDir = join(
     cacheRoot,
     'setup',
-    `${circuit.name}-${sourceSha256.slice(0, 16)}-${ptauSha256.slice(0, 16)}`,
+    `${circuit.name}-${sourceSha256.slice(0, 16)}-${ptauId.slice(0, 16)}`,
   );
   await buildOnce(setupDir, async (dir) => {
     const task = progress.start(`setup ${circuit.name}`, 1);
@@ -110,7 +117,7 @@ export async function ensureCircuit(
     zkey: join(setupDir, 'circuit.zkey'),
     verificationKey,
     vkSha256: sha256Hex(canonicalJson(verificationKey)),
-    ptauSha256,
+    ptauId,
   };
 }
 
