@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { InterruptedError } from '../core/errors/index.js';
 import { secretFingerprint } from '../core/keystore.js';
@@ -259,10 +260,12 @@ async function hashTableColumnChunks(
         const column = columns[j] as CommittedColumn;
         const dictionary = dictionaries[j];
         const columnNulls = nulls[j] as boolean[];
+        const text = column.logical === 'id' || column.logical === 'string';
         const base = j * blockBytes + 64;
         for (let i = 0; i < take; i++) {
           const cell = cells[r + i] as Cell;
           if (cell === null) columnNulls[inChunk + i] = true;
+          else if (text && typeof cell === 'string') writeStringWord(cell, words, base + (inChunk + i) * 32);
           else writeWord(encodeCell(column, cell, dictionary), words, base + (inChunk + i) * 32);
         }
       }
@@ -277,6 +280,15 @@ async function hashTableColumnChunks(
   task.done();
   if (row !== entry.rows) throw rowCountMismatch(entry.name);
   return (await Promise.all(roots)).map((w) => readWord(w));
+}
+
+/**
+ * The word of a text value, as `writeWord(stringField(text))` writes it but without a bigint: the
+ * first 31 bytes of SHA-256, big-endian, written little-endian (byte 31 stays 0).
+ */
+function writeStringWord(text: string, words: Uint8Array, offset: number): void {
+  const digest = createHash('sha256').update(text, 'utf8').digest();
+  for (let b = 0; b < 31; b++) words[offset + b] = digest[30 - b] as number;
 }
 
 function rowCountMismatch(table: string): CommitError {
