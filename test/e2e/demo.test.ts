@@ -1,4 +1,4 @@
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runBin } from '../utils/cli.js';
@@ -38,6 +38,18 @@ describe('sinso demo', () => {
       /owner-002 +[\d,]+ patients rows, \d+ chunk proofs? +COUNT\(\*\) \d+ +AVG \d+\.\d/,
     );
     const lock = await readFile(join(d, 'demo.lock.json'), 'utf8');
+    // the consumer checks an owner's ZK bundle against the DataNFT root on the workspace's chain
+    const bundle = join(d, 'ws', 'queries', 'zk', 'owner-001.json');
+    const verified = await runBin(['verify', bundle, '--workspace', join(d, 'ws'), '--json']);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout).checks).toContain('on-chain-root');
+    const forged = join(d, 'forged.json');
+    const b = JSON.parse(await readFile(bundle, 'utf8'));
+    b.result.count = String(Number(b.result.count) + 1);
+    await writeFile(forged, JSON.stringify(b));
+    const refused = await runBin(['verify', forged, '--workspace', join(d, 'ws')]);
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toContain('invalid (check: result)');
 
     const second = await runBin([...args, '--json']);
     expect(second.code).toBe(0);

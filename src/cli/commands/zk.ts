@@ -4,6 +4,7 @@ import { encodingHash, loadPoseidon } from '../../commit/index.js';
 import { ExitCode } from '../../core/errors/index.js';
 import { isWorkspace } from '../../core/workspace.js';
 import { ensureCircuit } from '../../zk/adapters/build.js';
+import { releaseCurves } from '../../zk/adapters/curves.js';
 import { verifyGroth16 } from '../../zk/adapters/groth16.js';
 import { PINNED_KEYS_DIR, readVerificationKeys, writeVerificationKey } from '../../zk/adapters/keys.js';
 import { readProofBundle } from '../../zk/bundle.js';
@@ -68,16 +69,22 @@ export const verifyCommand = defineCommand({
         };
       }
     }
-    const r = chainProblem
-      ? { ok: false as const, failed: 'on-chain-root' as const, reason: chainProblem, checks: [] }
-      : await verifyBundle({
-          bundle,
-          poseidon,
-          encodingHash: (name, columns) => encodingHash(poseidon, name, columns as never, '2'),
-          verificationKey: (c) => keys.get(c),
-          verifyProof: verifyGroth16,
-          onChainRoot,
-        });
+    let r: Awaited<ReturnType<typeof verifyBundle>> | { ok: false; failed: 'on-chain-root'; reason: string };
+    try {
+      r = chainProblem
+        ? { ok: false, failed: 'on-chain-root', reason: chainProblem }
+        : await verifyBundle({
+            bundle,
+            poseidon,
+            encodingHash: (name, columns) => encodingHash(poseidon, name, columns as never, '2'),
+            verificationKey: (c) => keys.get(c),
+            verifyProof: verifyGroth16,
+            onChainRoot,
+          });
+    } finally {
+      // snarkjs's curve keeps worker threads (and so the process) alive
+      await releaseCurves();
+    }
     const reason = !r.ok ? (chainProblem ?? r.reason) : undefined;
     if (!r.ok) {
       ctx.io.stderr(`invalid: ${r.failed}: ${reason}\n`);
@@ -130,6 +137,7 @@ export const zkBuildCommand = defineCommand({
       rows.push([c.name, a.sourceSha256.slice(0, 16), a.vkSha256.slice(0, 16), same ? 'yes' : 'no']);
       json.push({ circuit: c.name, sourceSha256: a.sourceSha256, vkSha256: a.vkSha256, pinned: same });
     }
+    await releaseCurves();
     ctx.print(formatTable(rows), json);
     return ExitCode.ok;
   },
