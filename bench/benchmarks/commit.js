@@ -27,15 +27,22 @@ const column = (name, type, logical, scale) => ({
   description: name,
 });
 
-/** Builds (once per size) a tables folder with one observations table of `rows` rows. */
-async function observationsTables(/** @type {number} */ rows) {
-  const dir = join(root, 'bench/out', `commit-${rows}`);
+/**
+ * Builds (once per size) a tables folder with one observations table of `rows` rows (8 columns;
+ * with `age`, a 9th: an int 0..89, NULL every 37th row, `(i * 13) % 90`), cached under
+ * bench/out/commit-<rows>[-age]/. Row i (0-based, in observation_id order) has
+ * `value = ((i * 7919) % 200000) / 1000` (NULL when i % 50 = 0).
+ * @param {number} rows @param {{ age?: boolean }} [o]
+ */
+export async function observationsTables(rows, o = {}) {
+  const dir = join(root, 'bench/out', `commit-${rows}${o.age ? '-age' : ''}`);
   if (existsSync(join(dir, 'tables.json'))) return dir;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'observations.parquet');
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
+  const age = o.age ? ', CASE WHEN i % 37 = 0 THEN NULL ELSE CAST((i * 13) % 90 AS BIGINT) END AS age' : '';
   await c.run(`COPY (
       SELECT printf('obs-%09d', i) AS observation_id,
         printf('pat-%07d', i // 40) AS patient_id,
@@ -44,7 +51,7 @@ async function observationsTables(/** @type {number} */ rows) {
         ['%', 'kg/m2', 'cm', 'kg', 'mm[Hg]'][1 + (i * 7) % 5] AS unit,
         CASE WHEN i % 50 = 0 THEN NULL ELSE CAST(((i * 7919) % 200000) / 1000.0 AS DECIMAL(18, 4)) END AS value,
         TIMESTAMP '2015-01-01 00:00:00' + to_microseconds(i * 60000000) AS effective,
-        CAST(i % 1000 AS BIGINT) AS sequence
+        CAST(i % 1000 AS BIGINT) AS sequence${age}
       FROM range(${rows}) t(i) ORDER BY i) TO '${file}' (FORMAT parquet)`);
   c.closeSync();
   db.closeSync();
@@ -71,6 +78,7 @@ async function observationsTables(/** @type {number} */ rows) {
           column('value', 'DECIMAL(18,4)', 'decimal', 4),
           column('effective', 'TIMESTAMP', 'timestamp'),
           column('sequence', 'BIGINT', 'int'),
+          ...(o.age ? [column('age', 'BIGINT', 'int')] : []),
         ],
       },
     ],

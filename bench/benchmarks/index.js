@@ -10,6 +10,7 @@ import { he } from './he.js';
 import { parseDicomBench } from './parseDicom.js';
 import { synth } from './synth.js';
 import { tables } from './tables.js';
+import { zk } from './zk.js';
 
 /** @type {Record<string, import('../types.js').Benchmark>} */
 export const benchmarks = {
@@ -23,4 +24,5 @@ export const benchmarks = {
   commit,
   chain,
   he,
+  zk,
 };
