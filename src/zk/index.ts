@@ -3,6 +3,7 @@
  * setup, proving per chunk, proof bundles and their verification (docs/zk.md).
  */
 export { type CircuitArtifacts, DEFAULT_SETUP, ensureCircuit, type SetupSource } from './adapters/build.js';
+export { releaseCurves } from './adapters/curves.js';
 export { proveInput, verifyGroth16 } from './adapters/groth16.js';
 export { PINNED_KEYS_DIR, readVerificationKeys, writeVerificationKey } from './adapters/keys.js';
 export { type ProveQueryParameters, proveQuery } from './adapters/proveQuery.js';

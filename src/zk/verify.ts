@@ -2,8 +2,7 @@
  * Verifies a proof bundle: each check named, in order; the first that fails is the answer.
  * Throws only on malformed input (ZK_BUNDLE_INVALID); an invalid proof is a result, not an error.
  */
-import { fieldHex } from '../commit/index.js';
-import type { Poseidon } from '../commit/poseidon.js';
+import { fieldHex, type Poseidon } from '../commit/index.js';
 import { parseWith } from '../core/parse.js';
 import type { Commitment } from '../core/schemas/commitment.js';
 import { type ProofBundle, ProofBundleSchema } from './bundle.js';

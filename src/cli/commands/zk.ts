@@ -3,13 +3,17 @@ import { openChain, openMarket } from '../../chain/index.js';
 import { encodingHash, loadPoseidon } from '../../commit/index.js';
 import { ExitCode } from '../../core/errors/index.js';
 import { isWorkspace } from '../../core/workspace.js';
-import { ensureCircuit } from '../../zk/adapters/build.js';
-import { releaseCurves } from '../../zk/adapters/curves.js';
-import { verifyGroth16 } from '../../zk/adapters/groth16.js';
-import { PINNED_KEYS_DIR, readVerificationKeys, writeVerificationKey } from '../../zk/adapters/keys.js';
-import { readProofBundle } from '../../zk/bundle.js';
-import { CIRCUITS } from '../../zk/circuits.js';
-import { verifyBundle } from '../../zk/verify.js';
+import {
+  CIRCUITS,
+  ensureCircuit,
+  PINNED_KEYS_DIR,
+  readProofBundle,
+  readVerificationKeys,
+  releaseCurves,
+  verifyBundle,
+  verifyGroth16,
+  writeVerificationKey,
+} from '../../zk/index.js';
 import { defineCommand } from '../command.js';
 import { formatTable } from '../format.js';
 

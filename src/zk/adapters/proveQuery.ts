@@ -1,5 +1,4 @@
-import { chunkWitness, loadPoseidon } from '../../commit/index.js';
-import { fieldHex } from '../../commit/schema.js';
+import { chunkWitness, fieldHex, loadPoseidon } from '../../commit/index.js';
 import type { Progress } from '../../core/progress.js';
 import { silentProgress } from '../../core/progress.js';
 import type { Commitment } from '../../core/schemas/commitment.js';
