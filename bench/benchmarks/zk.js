@@ -43,7 +43,7 @@ import { releaseCurves } from '../../dist/zk/adapters/curves.js';
 import { CHUNK_QUERY_SIGNALS, CHUNK_ROWS, CIRCUITS, circuitByName } from '../../dist/zk/circuits.js';
 import { planZkQuery, queryHash, signedField, zkQuerySpec } from '../../dist/zk/plan.js';
 import { parseZkQuery } from '../../dist/zk/sql.js';
-import { chunkQueryInput, pickCircuit } from '../../dist/zk/witness.js';
+import { chunkQueryInput, openingOf, pickCircuit } from '../../dist/zk/witness.js';
 import { noirCandidate } from '../zk/noir.js';
 import { observationsTables } from './commit.js';
 
@@ -279,15 +279,7 @@ async function groth16Size(rows, sample, circuitParam) {
   for (const k of sampled(plan.chunks, sample)) {
     const t0 = performance.now();
     const w = await chunkWitness({ tablesDir, commitment, saltKey, table: table.name, chunk: k });
-    /** @type {import('../../dist/zk/witness.js').ChunkOpening} */
-    const opening = {
-      chunkIndex: k,
-      tableRoots: w.tableRoots,
-      treeSiblings: w.chunkTreePath.siblings,
-      nodes: w.nodes,
-      columnHashes: w.columnHashes,
-      columns: new Map(w.columns.map((c, j) => [j, c])),
-    };
+    const opening = openingOf(w);
     const picked = pickCircuit(plan, opening, CIRCUITS, { signed: signedField });
     const circuit = pickCircuit(plan, opening, eligible, { signed: signedField });
     const input = chunkQueryInput(plan, circuit, opening, { datasetRoot, queryHash: qh });

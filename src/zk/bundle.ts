@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { readJsonFile } from '../core/parse.js';
+import { CommittedColumnEncodingSchema } from '../core/schemas/commitment.js';
 import { CHUNK_QUERY_SIGNALS } from './circuits.js';
 import { ZkError } from './errors.js';
 
@@ -74,14 +75,7 @@ export const ProofBundleSchema = z.strictObject({
     rows: z.number().int().min(1),
     encodingHash: FieldHex,
     /** The committed column encoding (public: names, types, scales, dictionaries). */
-    columns: z.array(
-      z.strictObject({
-        name: z.string(),
-        logical: z.string(),
-        scale: z.number().int().min(0).optional(),
-        dictionary: z.array(z.string()).optional(),
-      }),
-    ),
+    columns: z.array(CommittedColumnEncodingSchema),
   }),
   queryHash: FieldHex,
   chunks: z.array(

@@ -1,3 +1,5 @@
+import { CHUNK_SIGNALS } from '../chain/index.js';
+
 /**
  * The catalogue of circuits: each one instance of a template in circuits/lib, named by its
  * parameters. The main component of each is generated here (one source of truth for the
@@ -24,17 +26,11 @@ export type ChunkQueryCircuit = {
   readonly width: number;
 };
 
-/** The public signals of a chunk-query proof, in snarkjs's order (outputs, then public inputs). */
-export const CHUNK_QUERY_SIGNALS = [
-  'count',
-  'countX',
-  'sumX',
-  'sumSqX',
-  'nChunks',
-  'datasetRoot',
-  'queryHash',
-  'chunkIndex',
-] as const;
+/**
+ * The public signals of a chunk-query proof, in snarkjs's order (outputs, then public inputs):
+ * the chain's registry takes exactly these.
+ */
+export const CHUNK_QUERY_SIGNALS = CHUNK_SIGNALS;
 
 const chunkQuery = (predicates: number, width: number): ChunkQueryCircuit => ({
   name: `chunk-query-p${predicates}-w${width}`,

@@ -3,6 +3,7 @@
  * chunk (the opened columns' values, salts and null words, the other column hashes, the chunk's
  * path to the dataset root). Pure; the opening comes from the commitment (commit's chunkWitness).
  */
+import type { ChunkWitnessReturnType } from '../commit/index.js';
 import { CHUNK_ROWS, type ChunkQueryCircuit, TABLE_SLOTS, TREE_DEPTH } from './circuits.js';
 import { ZkError } from './errors.js';
 import { circuitPredicates, type ZkPlan } from './plan.js';
@@ -21,6 +22,18 @@ export type ChunkOpening = {
   /** The opened columns by index: salt, null word and the 128 encoded values. */
   columns: ReadonlyMap<number, { salt: bigint; nullWord: bigint; values: readonly bigint[] }>;
 };
+
+/** The opening of a chunk from commit's chunk witness (every column opened). */
+export function openingOf(w: ChunkWitnessReturnType): ChunkOpening {
+  return {
+    chunkIndex: w.chunk,
+    tableRoots: w.tableRoots,
+    treeSiblings: w.chunkTreePath.siblings,
+    nodes: w.nodes,
+    columnHashes: w.columnHashes,
+    columns: new Map(w.columns.map((c, j) => [j, c])),
+  };
+}
 
 type Dec = string;
 /** The circuit's input signals (decimal strings, as snarkjs reads them). */

@@ -2,6 +2,15 @@ import { z } from 'zod';
 
 const FieldHex = z.string().regex(/^0x[0-9a-f]{64}$/);
 
+/** A committed column's public encoding: what the encoding hash commits (no data). */
+export const CommittedColumnEncodingSchema = z.strictObject({
+  name: z.string(),
+  logical: z.string(),
+  scale: z.number().int().min(0).optional(),
+  /** Sorted dictionary of a categorical column: code = index + 1. */
+  dictionary: z.array(z.string()).optional(),
+});
+
 const CommittedTableSchema = z.strictObject({
   name: z.string(),
   rows: z.number().int().min(0),
@@ -15,15 +24,7 @@ const CommittedTableSchema = z.strictObject({
    * re-hashing the whole table.
    */
   chunkRoots: z.array(FieldHex).optional(),
-  columns: z.array(
-    z.strictObject({
-      name: z.string(),
-      logical: z.string(),
-      scale: z.number().int().min(0).optional(),
-      /** Sorted dictionary of a categorical column: code = index + 1. */
-      dictionary: z.array(z.string()).optional(),
-    }),
-  ),
+  columns: z.array(CommittedColumnEncodingSchema),
 });
 
 const common = {

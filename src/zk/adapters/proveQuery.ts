@@ -13,7 +13,7 @@ import {
   signedField,
   type ZkQuerySpec,
 } from '../plan.js';
-import { type ChunkOpening, chunkQueryInput, pickCircuit } from '../witness.js';
+import { chunkQueryInput, openingOf, pickCircuit } from '../witness.js';
 import { type CircuitArtifacts, ensureCircuit, type SetupSource } from './build.js';
 import { releaseCurves } from './curves.js';
 import { proveInput } from './groth16.js';
@@ -94,14 +94,7 @@ export async function proveQuery(p: ProveQueryParameters): Promise<ProofBundle> 
         table: table.name,
         chunk: k,
       });
-      const opening: ChunkOpening = {
-        chunkIndex: k,
-        tableRoots: w.tableRoots,
-        treeSiblings: w.chunkTreePath.siblings,
-        nodes: w.nodes,
-        columnHashes: w.columnHashes,
-        columns: new Map(w.columns.map((c, j) => [j, c])),
-      };
+      const opening = openingOf(w);
       const circuit = pickCircuit(plan, opening, eligible, { signed: signedField });
       const a = await artifactsOf(circuit);
       const input = chunkQueryInput(plan, circuit, opening, { datasetRoot, queryHash: qh });
