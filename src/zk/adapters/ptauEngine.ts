@@ -56,6 +56,8 @@ export type FixedBaseEngine = {
   scale(elements: Uint8Array, factor: Uint8Array): Uint8Array;
   /** Montgomery form to standard form (the scalars `multiplyGenerator` takes). */
   fromMontgomery(elements: Uint8Array): Uint8Array;
+  /** Standard form to Montgomery form. */
+  toMontgomery(elements: Uint8Array): Uint8Array;
   /** Elementwise sum of equally long arrays of Fr elements (Montgomery form). */
   add(a: Uint8Array, b: Uint8Array): Uint8Array;
   /**
@@ -235,13 +237,13 @@ export async function createFixedBaseEngine(p: FixedBaseEngineParameters): Promi
     }
   }
 
-  function fromMontgomery(elements: Uint8Array): Uint8Array {
+  function convertFr(elements: Uint8Array, f: (from: number, to: number) => number): Uint8Array {
     const n = elements.length / 32;
     const kept = mark();
     try {
       const pE = alloc(elements.length);
       u8.set(elements, pE);
-      for (let i = 0; i < n; i++) fr.fromMontgomery(pE + i * 32, pE + i * 32);
+      for (let i = 0; i < n; i++) f(pE + i * 32, pE + i * 32);
       return u8.slice(pE, pE + elements.length);
     } finally {
       release(kept);
@@ -292,7 +294,8 @@ export async function createFixedBaseEngine(p: FixedBaseEngineParameters): Promi
     toUncompressed: (group, points) => convert(group, points, 'batchLEMtoU', N8[group] * 2),
     geometric,
     scale,
-    fromMontgomery,
+    fromMontgomery: (elements) => convertFr(elements, fr.fromMontgomery),
+    toMontgomery: (elements) => convertFr(elements, fr.toMontgomery),
   };
 }
 

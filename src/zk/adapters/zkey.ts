@@ -21,12 +21,12 @@
  * What it writes is byte for byte what snarkjs 0.7.6 writes for `zkey new` on writeInsecurePtau's
  * file, then `zkey beacon` (the integration test compares the two files).
  */
+import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { readBinFile, readSection } from '@iden3/binfileutils';
-import { blake2b } from '@noble/hashes/blake2b';
 import { readR1csHeader } from 'r1csfile';
 import { z } from 'zod';
 import {
@@ -274,7 +274,7 @@ export async function writeInsecureZkey(
     ];
 
     // the circuit hash, over the phase-1 key in zkey new's order
-    const csHasher = blake2b.create({ dkLen: 64 });
+    const csHasher = createHash('blake2b512');
     const U = (group: PtauGroup, lem: Uint8Array) => local.toUncompressed(group, lem);
     for (const [group, pt] of [
       ['G1', alpha1],
@@ -295,24 +295,24 @@ export async function writeInsecureZkey(
     hashSection(nVars, 'G1', aPoints);
     hashSection(nVars, 'G1', b1Points);
     hashSection(nVars, 'G2', b2Points);
-    const csHash = csHasher.digest();
+    const csHash = new Uint8Array(csHasher.digest());
 
     // the beacon's contribution record (zkey beacon)
     const lemG1 = (pt: Uint8Array) => rpr(curve.G1, pt, 'LEM');
-    const transcriptHasher = blake2b.create({ dkLen: 64 });
+    const transcriptHasher = createHash('blake2b512');
     transcriptHasher.update(csHash);
     transcriptHasher.update(rpr(curve.G1, g1s, 'U'));
     transcriptHasher.update(rpr(curve.G1, g1sx, 'U'));
-    const transcript = transcriptHasher.digest();
+    const transcript = new Uint8Array(transcriptHasher.digest());
     const g2sp = curve.G2.fromRng(chachaFromHash(transcript));
     const g2spx = curve.G2.toAffine(curve.G2.timesFr(g2sp, delta));
-    const contributionHasher = blake2b.create({ dkLen: 64 });
+    const contributionHasher = createHash('blake2b512');
     contributionHasher.update(U('G1', delta1));
     contributionHasher.update(rpr(curve.G1, g1s, 'U'));
     contributionHasher.update(rpr(curve.G1, g1sx, 'U'));
     contributionHasher.update(rpr(curve.G2, g2spx, 'U'));
     contributionHasher.update(transcript);
-    const contributionHash = contributionHasher.digest();
+    const contributionHash = new Uint8Array(contributionHasher.digest());
     const params: number[] = [];
     if (p.beaconName) {
       const name = new TextEncoder().encode(p.beaconName.substring(0, 64));
@@ -362,7 +362,7 @@ export async function writeInsecureZkey(
       delta2,
     ]);
     await section(3, [ic]);
-    await section(4, [r1cs.coefficientSection(curve.r)]);
+    await section(4, [r1cs.coefficientSection(local.toMontgomery)]);
     await section(5, [aPoints]);
     await section(6, [b1Points]);
     await section(7, [b2Points]);
@@ -434,7 +434,7 @@ type R1csTerms = {
   b: SparseTerms;
   c: SparseTerms;
   /** Section 4: the A and B coefficients in zkey new's order, each times R² mod r. */
-  coefficientSection(r: bigint): Uint8Array;
+  coefficientSection(toMontgomery: (elements: Uint8Array) => Uint8Array): Uint8Array;
 };
 
 type TermList = { rows: number[]; cols: number[]; at: number[] };
@@ -518,11 +518,16 @@ async function readConstraints(path: string, curve: FfCurve, circuit: string): P
       a: terms(la),
       b: terms(lb),
       c: terms(lc),
-      coefficientSection(r) {
-        // each coefficient as zkey new stores it: c·R² mod r (R = 2^256), standard form
-        const rr = (1n << 256n) % r;
-        const r2 = (rr * rr) % r;
+      coefficientSection(toMontgomery) {
+        // each coefficient as zkey new stores it: c·R² mod r (R = 2^256) in standard form, which
+        // is c's Montgomery form taken twice
         const n = coefficients.kind.length;
+        const raw32 = new Uint8Array(n * 32);
+        for (let i = 0; i < n; i++) {
+          const list = coefficients.kind[i] === 0 ? la : lb;
+          raw32.set(coefficient(list.at[coefficients.term[i] as number] as number), i * 32);
+        }
+        const values = toMontgomery(toMontgomery(raw32));
         const out = new Uint8Array(4 + n * 44);
         const v = new DataView(out.buffer);
         v.setUint32(0, n, true);
@@ -534,7 +539,7 @@ async function readConstraints(path: string, curve: FfCurve, circuit: string): P
           v.setUint32(at, kind, true);
           v.setUint32(at + 4, list.cols[t] as number, true);
           v.setUint32(at + 8, list.rows[t] as number, true);
-          out.set(bigintLE((leBigint(coefficient(list.at[t] as number)) * r2) % r, 32), at + 12);
+          out.set(values.subarray(i * 32, i * 32 + 32), at + 12);
         }
         return out;
       },
@@ -575,10 +580,4 @@ function bigintLE(x: bigint, bytes: number): Uint8Array {
     v >>= 8n;
   }
   return out;
-}
-
-function leBigint(b: Uint8Array): bigint {
-  let x = 0n;
-  for (let i = b.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[i] as number);
-  return x;
 }
