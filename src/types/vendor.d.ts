@@ -41,3 +41,42 @@ declare module 'circomlibjs' {
   };
   export function buildPoseidon(): Promise<Poseidon>;
 }
+
+declare module '@iden3/binfileutils' {
+  export type BinFileSection = { p: number; size: number };
+  export type BinFileReader = { close(): Promise<void> };
+  export function readBinFile(
+    fileName: string,
+    type: string,
+    maxVersion: number,
+    cacheSize?: number,
+    pageSize?: number,
+  ): Promise<{ fd: BinFileReader; sections: BinFileSection[][] }>;
+  export function readSection(
+    fd: BinFileReader,
+    sections: BinFileSection[][],
+    idSection: number,
+    offset?: number,
+    length?: number,
+  ): Promise<Uint8Array>;
+}
+
+declare module 'r1csfile' {
+  import type { BinFileReader, BinFileSection } from '@iden3/binfileutils';
+  export type R1csHeader = {
+    n8: number;
+    prime: bigint;
+    nVars: number;
+    nOutputs: number;
+    nPubInputs: number;
+    nPrvInputs: number;
+    nLabels: number;
+    nConstraints: number;
+    useCustomGates: boolean;
+  };
+  export function readR1csHeader(
+    fd: BinFileReader,
+    sections: BinFileSection[][],
+    options: { F: { p: bigint } },
+  ): Promise<R1csHeader>;
+}

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as snarkjs from 'snarkjs';
+import { isSinsoError } from '../../core/errors/index.js';
 import { exists } from '../../core/fs.js';
 import { canonicalJson, sha256File, sha256Hex } from '../../core/hash.js';
 import { takePidLock } from '../../core/pidLock.js';
@@ -13,7 +14,7 @@ import { silentProgress } from '../../core/progress.js';
 import { type ChunkQueryCircuit, mainSource } from '../circuits.js';
 import { ZkError } from '../errors.js';
 import { releaseCurves } from './curves.js';
-import { writeInsecurePtau } from './ptau.js';
+import { writeInsecureZkey } from './zkey.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -26,7 +27,11 @@ export const DEFAULT_CACHE = join(ROOT, '.cache', 'zk');
 
 /** Where a circuit's proving key comes from. */
 export type SetupSource =
-  /** A powers of tau made here from a public seed: anyone can forge proofs. Tests and the demo only. */
+  /**
+   * Keys made here from public seeds (the powers of tau's and phase 2's), computed straight from
+   * the secrets they give away (writeInsecureZkey; no .ptau file is made): anyone can forge
+   * proofs. Tests and the demo only.
+   */
   | { kind: 'insecure'; power: number }
   /** A public ceremony's prepared powers of tau (e.g. the Hermez/Polygon ceremony's files). */
   | { kind: 'ptau'; file: string };
@@ -36,6 +41,9 @@ export const DEFAULT_SETUP: SetupSource = { kind: 'insecure', power: 16 };
 export const INSECURE_PTAU_SEED = sha256Hex('sinso/zk/insecure-ptau/v1');
 /** The public beacon of the (insecure) phase 2 of every setup made here: same r1cs, same ptau → same keys. */
 const PHASE2_BEACON = sha256Hex('sinso/zk/phase2-beacon/v1');
+/** The phase 2 beacon's contribution name and 2^E SHA-256 rounds (snarkjs zkey beacon's arguments). */
+const PHASE2_NAME = 'sinso phase 2 beacon';
+const PHASE2_ITERATIONS_EXP = 10;
 
 export type CircuitArtifacts = {
   circuit: ChunkQueryCircuit;
@@ -74,33 +82,55 @@ export async function ensureCircuit(
     task.done();
   });
   const setup = o.setup ?? DEFAULT_SETUP;
-  const ptau = await ensurePtau(setup, cacheRoot, progress);
   // the insecure setup is named by what its points are made from (its bytes also carry a
   // contribution record); a ceremony's file by its hash
   const ptauId =
     setup.kind === 'insecure'
       ? sha256Hex(`insecure/${setup.power}/${INSECURE_PTAU_SEED}`)
-      : await sha256File(ptau);
+      : await sha256File(setup.file);
   const setupDir = join(
     cacheRoot,
     'setup',
     `${circuit.name}-${sourceSha256.slice(0, 16)}-${ptauId.slice(0, 16)}`,
   );
   await buildOnce(setupDir, async (dir) => {
-    const task = progress.start(`setup ${circuit.name}`, 1);
+    const task = progress.start(`setup ${circuit.name}`, 100);
+    const r1cs = join(compiled, 'circuit.r1cs');
+    const zkey = join(dir, 'circuit.zkey');
     try {
-      await snarkjs.zKey.newZKey(join(compiled, 'circuit.r1cs'), ptau, join(dir, 'phase1.zkey'));
-      await snarkjs.zKey.beacon(
-        join(dir, 'phase1.zkey'),
-        join(dir, 'circuit.zkey'),
-        'sinso phase 2 beacon',
-        PHASE2_BEACON,
-        10,
-      );
-      const vk = await snarkjs.zKey.exportVerificationKey(join(dir, 'circuit.zkey'));
-      await rm(join(dir, 'phase1.zkey'));
+      if (setup.kind === 'insecure') {
+        // the key straight from the known secrets: the same bytes as zkey new on the insecure
+        // powers of tau then zkey beacon below, in seconds instead of minutes
+        let shown = 0;
+        await writeInsecureZkey({
+          r1cs,
+          power: setup.power,
+          seed: INSECURE_PTAU_SEED,
+          beaconName: PHASE2_NAME,
+          beaconHash: PHASE2_BEACON,
+          iterationsExp: PHASE2_ITERATIONS_EXP,
+          out: zkey,
+          onProgress: (done, total) => {
+            const pct = Math.floor((100 * done) / total);
+            task.tick(pct - shown);
+            shown = pct;
+          },
+        });
+      } else {
+        await snarkjs.zKey.newZKey(r1cs, setup.file, join(dir, 'phase1.zkey'));
+        await snarkjs.zKey.beacon(
+          join(dir, 'phase1.zkey'),
+          zkey,
+          PHASE2_NAME,
+          PHASE2_BEACON,
+          PHASE2_ITERATIONS_EXP,
+        );
+        await rm(join(dir, 'phase1.zkey'));
+      }
+      const vk = await snarkjs.zKey.exportVerificationKey(zkey);
       await writeFile(join(dir, 'vk.json'), `${canonicalJson(vk, 2)}\n`);
     } catch (err) {
+      if (isSinsoError(err)) throw err;
       throw new ZkError('ZK_CIRCUIT_BUILD_FAILED', { circuit: circuit.name, step: 'setup' }, { cause: err });
     } finally {
       await releaseCurves();
@@ -165,27 +195,6 @@ async function compile(circuit: ChunkQueryCircuit, dir: string): Promise<void> {
   } catch (err) {
     throw new ZkError('ZK_CIRCUIT_BUILD_FAILED', { circuit: circuit.name, step: 'compile' }, { cause: err });
   }
-}
-
-async function ensurePtau(setup: SetupSource, cacheRoot: string, progress: Progress): Promise<string> {
-  if (setup.kind === 'ptau') return setup.file;
-  const dir = join(cacheRoot, 'ptau', `insecure-${setup.power}-${INSECURE_PTAU_SEED.slice(0, 16)}`);
-  await buildOnce(dir, async (staging) => {
-    const task = progress.start(`powers of tau 2^${setup.power} (insecure)`, 100);
-    let shown = 0;
-    await writeInsecurePtau({
-      power: setup.power,
-      seed: INSECURE_PTAU_SEED,
-      out: join(staging, 'powers.ptau'),
-      onProgress: (done, total) => {
-        const pct = Math.floor((100 * done) / total);
-        task.tick(pct - shown);
-        shown = pct;
-      },
-    });
-    task.done();
-  });
-  return join(dir, 'powers.ptau');
 }
 
 /**

@@ -56,7 +56,20 @@ export type FixedBaseEngine = {
   scale(elements: Uint8Array, factor: Uint8Array): Uint8Array;
   /** Montgomery form to standard form (the scalars `multiplyGenerator` takes). */
   fromMontgomery(elements: Uint8Array): Uint8Array;
+  /** Standard form to Montgomery form. */
+  toMontgomery(elements: Uint8Array): Uint8Array;
+  /** Elementwise sum of equally long arrays of Fr elements (Montgomery form). */
+  add(a: Uint8Array, b: Uint8Array): Uint8Array;
+  /**
+   * A sparse matrix times a vector over Fr: `out[rows[k]] += coefs[k] · vector[cols[k]]` for
+   * every term k, into `size` elements. Coefficients in standard form (32 bytes each, as an
+   * r1cs file holds them), the vector and the result in Montgomery form.
+   */
+  combine(terms: SparseTerms, vector: Uint8Array, size: number): Uint8Array;
 };
+
+/** The terms of a sparse matrix over Fr: row, column and coefficient of each. */
+export type SparseTerms = { rows: Uint32Array; cols: Uint32Array; coefs: Uint8Array };
 
 export type FixedBaseEngineParameters = CurveCode & {
   /** Window width in bits per group (table of ⌈254/w⌉·(2^w−1) points, built on first use). */
@@ -104,6 +117,8 @@ export async function createFixedBaseEngine(p: FixedBaseEngineParameters): Promi
     mul: fn('frm_mul'),
     copy: fn('frm_copy'),
     fromMontgomery: fn('frm_fromMontgomery'),
+    toMontgomery: fn('frm_toMontgomery'),
+    add: fn('frm_add'),
   };
 
   function table(group: PtauGroup): Table {
@@ -222,26 +237,65 @@ export async function createFixedBaseEngine(p: FixedBaseEngineParameters): Promi
     }
   }
 
-  function fromMontgomery(elements: Uint8Array): Uint8Array {
+  function convertFr(elements: Uint8Array, f: (from: number, to: number) => number): Uint8Array {
     const n = elements.length / 32;
     const kept = mark();
     try {
       const pE = alloc(elements.length);
       u8.set(elements, pE);
-      for (let i = 0; i < n; i++) fr.fromMontgomery(pE + i * 32, pE + i * 32);
+      for (let i = 0; i < n; i++) f(pE + i * 32, pE + i * 32);
       return u8.slice(pE, pE + elements.length);
     } finally {
       release(kept);
     }
   }
 
+  function add(a: Uint8Array, b: Uint8Array): Uint8Array {
+    const n = a.length / 32;
+    const kept = mark();
+    try {
+      const pA = alloc(a.length);
+      const pB = alloc(b.length);
+      u8.set(a, pA);
+      u8.set(b, pB);
+      for (let i = 0; i < n; i++) fr.add(pA + i * 32, pB + i * 32, pA + i * 32);
+      return u8.slice(pA, pA + a.length);
+    } finally {
+      release(kept);
+    }
+  }
+
+  function combine(terms: SparseTerms, vector: Uint8Array, size: number): Uint8Array {
+    const kept = mark();
+    try {
+      const pOut = alloc(size * 32);
+      const pVec = alloc(vector.length);
+      const pTerm = alloc(64);
+      u8.fill(0, pOut, pOut + size * 32);
+      u8.set(vector, pVec);
+      for (let k = 0; k < terms.rows.length; k++) {
+        u8.set(terms.coefs.subarray(k * 32, k * 32 + 32), pTerm);
+        fr.toMontgomery(pTerm, pTerm);
+        fr.mul(pTerm, pVec + (terms.cols[k] as number) * 32, pTerm + 32);
+        const at = pOut + (terms.rows[k] as number) * 32;
+        fr.add(at, pTerm + 32, at);
+      }
+      return u8.slice(pOut, pOut + size * 32);
+    } finally {
+      release(kept);
+    }
+  }
+
   return {
+    add,
+    combine,
     multiplyGenerator,
     toCompressed: (group, points) => convert(group, points, 'batchLEMtoC', N8[group]),
     toUncompressed: (group, points) => convert(group, points, 'batchLEMtoU', N8[group] * 2),
     geometric,
     scale,
-    fromMontgomery,
+    fromMontgomery: (elements) => convertFr(elements, fr.fromMontgomery),
+    toMontgomery: (elements) => convertFr(elements, fr.toMontgomery),
   };
 }
 
