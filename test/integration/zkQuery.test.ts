@@ -92,7 +92,7 @@ beforeAll(async () => {
   await writeTables(dir, [table()]);
   commitment = await buildCommitment({ tablesDir: dir, saltKey, progress: silentProgress, version: '2' });
   poseidon = await loadPoseidon();
-  for (const c of CIRCUITS.filter((c) => c.predicates === 1)) {
+  for (const c of CIRCUITS) {
     const a = await ensureCircuit(c);
     keys.set(c.name, { key: a.verificationKey, sha256: a.vkSha256 });
   }
@@ -123,6 +123,15 @@ describe('zero-knowledge queries over a version 2 commitment', () => {
       'SELECT COUNT(*) AS n, SUM(value) AS s FROM obs WHERE value < -100',
     ],
     ['SELECT COUNT(*), SUM(value) FROM obs', 'SELECT COUNT(*) AS n, SUM(value) AS s FROM obs'],
+    // two predicates (BETWEEN is >= and <=): the two-slot circuit
+    [
+      'SELECT COUNT(*), SUM(value) FROM obs WHERE age BETWEEN 20 AND 40',
+      'SELECT COUNT(*) AS n, SUM(value) AS s FROM obs WHERE age BETWEEN 20 AND 40',
+    ],
+    [
+      "SELECT COUNT(*), SUM(big) FROM obs WHERE sex != 'M' AND value > 0",
+      "SELECT COUNT(*) AS n, SUM(big) AS s FROM obs WHERE sex != 'M' AND value > 0",
+    ],
     // beyond 2^16 of the constant: the 64-bit circuit
     [
       'SELECT SUM(big) FROM obs WHERE big > 1000',
