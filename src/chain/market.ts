@@ -343,6 +343,11 @@ export function openMarket(chain: ChainSession) {
       }
       return { ...sent, received: ev['received'] as bigint, nChunks: ev['nChunks'] as bigint, resultId };
     },
+    /** Whether chunk `index` of a zk query (token version, query hash) is verified on chain already. */
+    zkChunkVerified(tokenId: bigint, version: bigint, queryHash: Hex, index: bigint) {
+      registry();
+      return read<boolean>('ZkQueryRegistry', 'chunkVerified', [tokenId, version, queryHash, index]);
+    },
     /** Whether a zk-query result id is proven, and over which token version. */
     async zkProven(resultId: Hex) {
       registry();

@@ -50,6 +50,14 @@ describe('sinso demo', () => {
     const refused = await runBin(['verify', forged, '--workspace', join(d, 'ws')]);
     expect(refused.code).toBe(3);
     expect(refused.stdout).toContain('invalid (check: result)');
+    // on chain: the registry verifies the chunk proofs against the DataNFT root; a rerun sends nothing
+    const env = { SINSO_PASSPHRASE: 'sinso-demo' };
+    const submitted = await runBin(['zk', 'submit', bundle, '--workspace', join(d, 'ws'), '--json'], { env });
+    expect(submitted.code).toBe(0);
+    expect(JSON.parse(submitted.stdout)).toMatchObject({ proven: true, sent: b.chunks.length });
+    const again = await runBin(['zk', 'submit', bundle, '--workspace', join(d, 'ws'), '--json'], { env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ proven: true, sent: 0, transactions: 0 });
+    expect((await runBin(['zk', 'submit', forged, '--workspace', join(d, 'ws')], { env })).code).toBe(3);
 
     const second = await runBin([...args, '--json']);
     expect(second.code).toBe(0);

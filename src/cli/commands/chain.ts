@@ -1,11 +1,14 @@
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import { z } from 'zod';
 import {
   amountJson,
   type ChainSession,
+  type ChunkProof,
+  chunkProof,
   deployContracts,
   ensureDeployed as deployIfMissing,
   formatAmount,
@@ -20,12 +23,22 @@ import {
   parseAmount,
   readMinted,
   serveChain,
+  zkResultId,
+  zkTotals,
 } from '../../chain/index.js';
+import { encodingHash, loadPoseidon } from '../../commit/index.js';
 import { cidOfFile } from '../../core/cid.js';
-import { UsageError } from '../../core/errors/index.js';
+import { ExitCode, UsageError } from '../../core/errors/index.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import type { Workspace } from '../../core/workspace.js';
 import { wrapKey } from '../../storage/index.js';
+import {
+  readProofBundle,
+  readVerificationKeys,
+  releaseCurves,
+  verifyBundle,
+  verifyGroth16,
+} from '../../zk/index.js';
 import { defineCommand, requireWorkspace } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatTable } from '../format.js';
@@ -599,6 +612,112 @@ export const datasetsCommand = defineCommand({
   },
 });
 
+export const zkSubmitCommand = defineCommand({
+  path: ['zk', 'submit'],
+  summary:
+    'Verify a ZK proof bundle on chain (ZkQueryRegistry), in batches; a rerun skips the chunks already verified',
+  description:
+    'Checks the bundle here first (as `sinso verify` does, against the DataNFT root), then submits its chunk proofs to the registry in batches of --batch (each transaction verifies every proof and the root again). Once every chunk is in, the query’s result id is proven on chain: the id a zk-query usage receipt names. Anyone may submit. Exit 3 if the bundle does not verify here (nothing is sent).',
+  options: z.strictObject({
+    proof: z.string().min(1).describe('The proof bundle (`sinso query zk --out`)'),
+    batch: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(5)
+      .describe('Chunk proofs per transaction (5 stays under ~1.5M gas)'),
+    rpc,
+    as: as('consumer'),
+  }),
+  positional: { key: 'proof', name: 'PROOF', many: false },
+  examples: ['sinso zk submit proof.json', 'sinso zk submit proof.json --as compute --batch 20'],
+  async run(ctx, o) {
+    const bundle = await readProofBundle(o.proof);
+    const token = bundle.dataset.token;
+    if (!token) {
+      throw new UsageError(
+        'The bundle names no DataNFT token version, so there is nothing to verify it against on chain.',
+        {
+          fix: 'Prove the query under a pledge (`sinso query zk --pledge ID`).',
+        },
+      );
+    }
+    return withChain(ctx, o, async (chain, ws) => {
+      const market = openMarket(chain);
+      const root = (await market.versionOf(BigInt(token.tokenId), BigInt(token.version)))[0];
+      const poseidon = await loadPoseidon();
+      const keys = await readVerificationKeys();
+      let r: Awaited<ReturnType<typeof verifyBundle>>;
+      try {
+        r = await verifyBundle({
+          bundle,
+          poseidon,
+          encodingHash: (name, columns) => encodingHash(poseidon, name, columns as never, '2'),
+          verificationKey: (c) => keys.get(c),
+          verifyProof: verifyGroth16,
+          onChainRoot: async () => root,
+        });
+      } finally {
+        await releaseCurves();
+      }
+      if (!r.ok) {
+        ctx.io.stderr(`invalid: ${r.failed}: ${r.reason}\n`);
+        ctx.print(`invalid (check: ${r.failed}); nothing submitted`, { ok: false, failed: r.failed });
+        return ExitCode.invalid;
+      }
+      const acct = await account(ws, o.as);
+      const tokenId = BigInt(token.tokenId);
+      const version = BigInt(token.version);
+      const pending: ChunkProof[] = [];
+      for (const c of bundle.chunks) {
+        if (!(await market.zkChunkVerified(tokenId, version, bundle.queryHash as Hex, BigInt(c.index)))) {
+          pending.push(chunkProof(c.circuit, c.proof, c.publicSignals));
+        }
+      }
+      let gas = 0n;
+      let txs = 0;
+      let resultId: Hex | undefined;
+      const task = ctx.progress.start('verify on chain', pending.length);
+      for (let i = 0; i < pending.length; i += o.batch) {
+        const sent = await market.submitChunks(acct, {
+          tokenId,
+          version,
+          chunks: pending.slice(i, i + o.batch),
+        });
+        gas += sent.gasUsed;
+        txs++;
+        resultId = sent.resultId ?? resultId;
+        task.tick(Math.min(o.batch, pending.length - i));
+      }
+      task.done();
+      const totals = zkTotals(bundle.chunks.map((c) => chunkProof(c.circuit, c.proof, c.publicSignals)));
+      resultId ??= zkResultId({ tokenId, version, queryHash: bundle.queryHash as Hex, ...totals });
+      const proven = await market.zkProven(resultId);
+      ctx.print(
+        formatTable([
+          [
+            'chunks',
+            `${bundle.chunks.length} (${pending.length} sent now, ${bundle.chunks.length - pending.length} verified before)`,
+          ],
+          ['transactions', `${txs}, ${gas.toLocaleString('en-US')} gas`],
+          ['result id', resultId],
+          ['proven', proven.proven ? `yes, token ${proven.tokenId} version ${proven.version}` : 'no'],
+        ]),
+        {
+          chunks: bundle.chunks.length,
+          sent: pending.length,
+          transactions: txs,
+          gas: gas.toString(),
+          resultId,
+          proven: proven.proven,
+        },
+      );
+      return proven.proven ? ExitCode.ok : ExitCode.fatal;
+    });
+  },
+});
+
 export const chainCommands = [
   chainStatusCommand,
   chainDeployCommand,
@@ -612,4 +731,5 @@ export const chainCommands = [
   reclaimCommand,
   revokeCommand,
   datasetsCommand,
+  zkSubmitCommand,
 ] as const;
