@@ -43,7 +43,11 @@ const chunkQuery = (predicates: number, width: number): ChunkQueryCircuit => ({
  * Every circuit sinso proves with, cheapest first: a prover picks the first whose predicate
  * slots and comparison width fit the query and the chunk's values.
  */
-export const CIRCUITS: readonly ChunkQueryCircuit[] = [chunkQuery(1, 16), chunkQuery(1, 64), chunkQuery(2, 64)];
+export const CIRCUITS: readonly ChunkQueryCircuit[] = [
+  chunkQuery(1, 16),
+  chunkQuery(1, 64),
+  chunkQuery(2, 64),
+];
 
 /** The circuit named `name`, or undefined. */
 export function circuitByName(name: string): ChunkQueryCircuit | undefined {
