@@ -182,9 +182,11 @@ describe('the chain commands, each in its own process on the persisted embedded 
         env: { ...process.env, ...env() },
         stdio: 'ignore',
       });
+      // listen before the wait: a deposit that finishes before the kill has closed already
+      const closed = new Promise((r) => child.on('close', r));
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('close', r));
+      await closed;
       const now = await escrow();
       expect(now - before - landed === 0n || now - before - landed === 1n).toBe(true);
       landed = now - before;
