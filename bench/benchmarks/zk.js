@@ -32,7 +32,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readR1cs } from 'r1csfile';
 import * as snarkjs from 'snarkjs';
 import { buildCommitment } from '../../dist/commit/buildCommitment.js';
 import { chunkWitness, loadPoseidon } from '../../dist/commit/index.js';
@@ -40,6 +39,7 @@ import { deriveSaltKey } from '../../dist/commit/rowSalt.js';
 import { silentProgress } from '../../dist/core/progress.js';
 import { ensureCircuit } from '../../dist/zk/adapters/build.js';
 import { releaseCurves } from '../../dist/zk/adapters/curves.js';
+import { readR1csSize } from '../../dist/zk/adapters/zkey.js';
 import { CHUNK_QUERY_SIGNALS, CHUNK_ROWS, CIRCUITS, circuitByName } from '../../dist/zk/circuits.js';
 import { planZkQuery, queryHash, signedField, zkQuerySpec } from '../../dist/zk/plan.js';
 import { parseZkQuery } from '../../dist/zk/sql.js';
@@ -52,7 +52,6 @@ const SQL = 'SELECT COUNT(*), SUM(value) FROM observations WHERE age >= 30';
 const TARGETS = { provingRowsPerSec: 1000, queryGas: 1_500_000, commitRowsPerSec: 50_000 };
 /** What a Groth16 proof is on chain: a (2 × 32 B), b (4 × 32 B), c (2 × 32 B). */
 const GROTH16_CALLDATA_BYTES = 256;
-const BN254_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 /**
  * Not measured (the sampled chunks never complete the query): the completing transaction's
  * extra, from ZkQueryRegistry.sol: the result record (2 new slots, 2 × 22,100), its id
@@ -175,22 +174,6 @@ function queryGas(g, chunks, limit) {
     gas: g.firstBase + (transactions - 1) * g.nextBase + chunks * g.perChunk + COMPLETION_GAS_ESTIMATE,
     transactions,
     chunksPerTx: next,
-  };
-}
-
-/** Constraints and wires of a compiled circuit (the r1cs header; no curve is built). @param {string} file */
-async function r1csHeader(file) {
-  const h = await readR1cs(file, {
-    loadConstraints: false,
-    loadMap: false,
-    loadCustomGates: false,
-    F: { p: BN254_R },
-  });
-  return {
-    constraints: Number(h.nConstraints),
-    wires: Number(h.nVars),
-    publicSignals: Number(h.nOutputs) + Number(h.nPubInputs),
-    privateInputs: Number(h.nPrvInputs),
   };
 }
 
@@ -443,11 +426,11 @@ const groth16Workload = {
     const first = /** @type {(typeof sizes)[number]} */ (sizes[0]);
     const usedCircuit = /** @type {string} */ (first.proved[0]?.circuit);
     const a = /** @type {Awaited<ReturnType<typeof ensureCircuit>>} */ (first.artifacts.get(usedCircuit));
-    /** @type {Record<string, Awaited<ReturnType<typeof r1csHeader>>>} */
+    /** @type {Record<string, Awaited<ReturnType<typeof readR1csSize>>>} */
     const headers = {};
     for (const c of CIRCUITS) {
       const built = await ensureCircuit(c, { progress: silentProgress });
-      headers[c.name] = await r1csHeader(built.r1cs);
+      headers[c.name] = await readR1csSize(built.r1cs);
     }
     const setup = await setupTimes(
       /** @type {import('../../dist/zk/circuits.js').ChunkQueryCircuit} */ (circuitByName(usedCircuit)),

@@ -14,7 +14,7 @@ import { silentProgress } from '../../core/progress.js';
 import { type ChunkQueryCircuit, mainSource } from '../circuits.js';
 import { ZkError } from '../errors.js';
 import { releaseCurves } from './curves.js';
-import { writeInsecureZkey } from './zkey.js';
+import { readR1csSize, writeInsecureZkey } from './zkey.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -87,7 +87,7 @@ export async function ensureCircuit(
     given.kind === 'insecure'
       ? {
           kind: 'insecure',
-          power: Math.max(given.power, (await domainPower(join(compiled, 'circuit.r1cs'))) + 1),
+          power: Math.max(given.power, (await readR1csSize(join(compiled, 'circuit.r1cs'))).domainPower + 1),
         }
       : given;
   // the insecure setup is named by what its points are made from (its bytes also carry a
@@ -157,32 +157,6 @@ export async function ensureCircuit(
     vkSha256: sha256Hex(canonicalJson(verificationKey)),
     ptauId,
   };
-}
-
-/**
- * log2 of the circuit's evaluation domain, as snarkjs's zkey new sizes it (constraints + public
- * signals), from the r1cs header: "r1cs", version, section count, then sections (type u32, size
- * u64); section 1 holds n8, the prime, wires, public outputs, public inputs, private inputs,
- * labels (u64) and constraints.
- */
-async function domainPower(r1csFile: string): Promise<number> {
-  const b = await readFile(r1csFile);
-  let at = 12;
-  while (at + 12 <= b.length) {
-    const type = b.readUInt32LE(at);
-    const size = Number(b.readBigUInt64LE(at + 4));
-    if (type === 1) {
-      const n8 = b.readUInt32LE(at + 12);
-      const h = at + 16 + n8;
-      const m = b.readUInt32LE(h + 4) + b.readUInt32LE(h + 8) + b.readUInt32LE(h + 24);
-      return (m === 0 ? 0 : 31 - Math.clz32(m)) + 1;
-    }
-    at += 12 + size;
-  }
-  throw new ZkError('ZK_CIRCUIT_BUILD_FAILED', {
-    circuit: r1csFile.split('/').at(-2) ?? '',
-    step: 'reading the r1cs header',
-  });
 }
 
 /** sha256 over the compiler version, the generated main and every circom file it includes. */

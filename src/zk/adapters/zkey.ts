@@ -29,6 +29,7 @@ import { basename } from 'node:path';
 import { readBinFile, readSection } from '@iden3/binfileutils';
 import { readR1csHeader } from 'r1csfile';
 import { z } from 'zod';
+import { FIELD_MODULUS } from '../../commit/index.js';
 import {
   type InternalErrorType,
   type InterruptedErrorType,
@@ -164,9 +165,7 @@ export async function writeInsecureZkey(
   const r1cs = await readConstraints(p.r1cs, curve, circuit);
   const { nVars, nPublic, nConstraints } = r1cs;
 
-  // the domain, as zkey new sizes it (snarkjs's log2 is floor(log2(V)), 0 for 0)
-  const m = nConstraints + nPublic;
-  const cirPower = (m === 0 ? 0 : 31 - Math.clz32(m)) + 1;
+  const cirPower = domainPowerOf(nConstraints, nPublic);
   if (cirPower > power) {
     throw new ZkError('ZK_CIRCUIT_BUILD_FAILED', {
       circuit,
@@ -438,6 +437,42 @@ type R1csTerms = {
 };
 
 type TermList = { rows: number[]; cols: number[]; at: number[] };
+
+/** log2 of the domain zkey new sizes for a circuit (snarkjs's log2 is floor(log2(V)), 0 for 0). */
+function domainPowerOf(constraints: number, publicSignals: number): number {
+  const m = constraints + publicSignals;
+  return (m === 0 ? 0 : 31 - Math.clz32(m)) + 1;
+}
+
+/** A compiled circuit's size, from its r1cs header alone (no curve is built, no constraint read). */
+export type R1csSize = {
+  constraints: number;
+  wires: number;
+  publicSignals: number;
+  privateInputs: number;
+  domainPower: number;
+};
+
+/**
+ * @example
+ * const { constraints, domainPower } = await readR1csSize('build/circuit.r1cs');
+ */
+export async function readR1csSize(path: string): Promise<R1csSize> {
+  const { fd, sections } = await readBinFile(path, 'r1cs', 1, 1 << 22, 1 << 24);
+  try {
+    const h = await readR1csHeader(fd, sections, { F: { p: FIELD_MODULUS } });
+    const publicSignals = h.nOutputs + h.nPubInputs;
+    return {
+      constraints: h.nConstraints,
+      wires: h.nVars,
+      publicSignals,
+      privateInputs: h.nPrvInputs,
+      domainPower: domainPowerOf(h.nConstraints, publicSignals),
+    };
+  } finally {
+    await fd.close();
+  }
+}
 
 /** Reads the r1cs header (r1csfile) and its constraints section as zkey new walks it. */
 async function readConstraints(path: string, curve: FfCurve, circuit: string): Promise<R1csTerms> {
