@@ -2,7 +2,9 @@
  * Zero-knowledge aggregate queries over committed datasets (commitment version 2): circuits,
  * setup, proving per chunk, proof bundles and their verification (docs/zk.md).
  */
+
 export { type CircuitArtifacts, DEFAULT_SETUP, ensureCircuit, type SetupSource } from './adapters/build.js';
+export { checkBundle } from './adapters/checkBundle.js';
 export { releaseCurves } from './adapters/curves.js';
 export { proveInput, verifyGroth16 } from './adapters/groth16.js';
 export { PINNED_KEYS_DIR, readVerificationKeys, writeVerificationKey } from './adapters/keys.js';

@@ -26,19 +26,12 @@ import {
   zkResultId,
   zkTotals,
 } from '../../chain/index.js';
-import { encodingHash, loadPoseidon } from '../../commit/index.js';
 import { cidOfFile } from '../../core/cid.js';
 import { ExitCode, UsageError } from '../../core/errors/index.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import type { Workspace } from '../../core/workspace.js';
 import { wrapKey } from '../../storage/index.js';
-import {
-  readProofBundle,
-  readVerificationKeys,
-  releaseCurves,
-  verifyBundle,
-  verifyGroth16,
-} from '../../zk/index.js';
+import { checkBundle, readProofBundle } from '../../zk/index.js';
 import { defineCommand, requireWorkspace } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatTable } from '../format.js';
@@ -646,21 +639,7 @@ export const zkSubmitCommand = defineCommand({
     return withChain(ctx, o, async (chain, ws) => {
       const market = openMarket(chain);
       const root = (await market.versionOf(BigInt(token.tokenId), BigInt(token.version)))[0];
-      const poseidon = await loadPoseidon();
-      const keys = await readVerificationKeys();
-      let r: Awaited<ReturnType<typeof verifyBundle>>;
-      try {
-        r = await verifyBundle({
-          bundle,
-          poseidon,
-          encodingHash: (name, columns) => encodingHash(poseidon, name, columns as never, '2'),
-          verificationKey: (c) => keys.get(c),
-          verifyProof: verifyGroth16,
-          onChainRoot: async () => root,
-        });
-      } finally {
-        await releaseCurves();
-      }
+      const r = await checkBundle({ bundle, onChainRoot: async () => root });
       if (!r.ok) {
         ctx.io.stderr(`invalid: ${r.failed}: ${r.reason}\n`);
         ctx.print(`invalid (check: ${r.failed}); nothing submitted`, { ok: false, failed: r.failed });

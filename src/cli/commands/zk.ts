@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { openChain, openMarket } from '../../chain/index.js';
-import { encodingHash, loadPoseidon } from '../../commit/index.js';
 import { ExitCode } from '../../core/errors/index.js';
 import { isWorkspace } from '../../core/workspace.js';
 import {
   CIRCUITS,
+  checkBundle,
   ensureCircuit,
   PINNED_KEYS_DIR,
   readProofBundle,
   readVerificationKeys,
   releaseCurves,
-  verifyBundle,
-  verifyGroth16,
+  type VerifyBundleReturnType,
   writeVerificationKey,
 } from '../../zk/index.js';
 import { defineCommand } from '../command.js';
@@ -40,8 +39,6 @@ export const verifyCommand = defineCommand({
   examples: ['sinso verify proof.json', 'sinso verify proof.json --rpc http://127.0.0.1:8545'],
   async run(ctx, o) {
     const bundle = await readProofBundle(o.proof);
-    const poseidon = await loadPoseidon();
-    const keys = await readVerificationKeys(o.keys ?? PINNED_KEYS_DIR);
     const token = bundle.dataset.token;
     let onChainRoot: ((t: NonNullable<typeof token>) => Promise<string | undefined>) | undefined;
     let chainProblem: string | undefined;
@@ -73,22 +70,9 @@ export const verifyCommand = defineCommand({
         };
       }
     }
-    let r: Awaited<ReturnType<typeof verifyBundle>> | { ok: false; failed: 'on-chain-root'; reason: string };
-    try {
-      r = chainProblem
-        ? { ok: false, failed: 'on-chain-root', reason: chainProblem }
-        : await verifyBundle({
-            bundle,
-            poseidon,
-            encodingHash: (name, columns) => encodingHash(poseidon, name, columns as never, '2'),
-            verificationKey: (c) => keys.get(c),
-            verifyProof: verifyGroth16,
-            onChainRoot,
-          });
-    } finally {
-      // snarkjs's curve keeps worker threads (and so the process) alive
-      await releaseCurves();
-    }
+    const r: VerifyBundleReturnType | { ok: false; failed: 'on-chain-root'; reason: string } = chainProblem
+      ? { ok: false, failed: 'on-chain-root', reason: chainProblem }
+      : await checkBundle({ bundle, keysDir: o.keys, onChainRoot });
     const reason = !r.ok ? (chainProblem ?? r.reason) : undefined;
     if (!r.ok) {
       ctx.io.stderr(`invalid: ${r.failed}: ${reason}\n`);
