@@ -16,7 +16,8 @@ export const trainErrors = defineErrorCodes({
     fix: 'Fetch the dataset files again (the published folder or its CAR, unchanged); the owner publishes and mints a new version if the data changed.',
   },
   TRAIN_POLICY_REFUSED: {
-    message: (f: { pledge: string; reason: string }) => `Pledge ${f.pledge} does not allow training: ${f.reason}.`,
+    message: (f: { pledge: string; reason: string }) =>
+      `Pledge ${f.pledge} does not allow training: ${f.reason}.`,
     fix: 'See the pledge with `sinso datasets`; the owner pledges again with the train operation and a later expiry, and the consumer accepts it.',
   },
   TRAIN_KEY_MISSING: {
