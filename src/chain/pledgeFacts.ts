@@ -11,10 +11,14 @@ export type PledgeFacts = {
   expiresAt: bigint;
   minCohort: number;
   consumer: string;
+  /** The compute node the pledge names (the one account its dataset key is wrapped for). */
+  compute: string;
   tokenId: bigint;
   version: number;
   /** The commitment root of the pledged token version, as the DataNFT stores it ('0x' for no pledge). */
   root: string;
+  /** The manifest CID of the pledged token version ('' for no pledge). */
+  manifestCid: string;
 };
 
 /**
@@ -37,7 +41,8 @@ export async function readPledgeFacts(p: {
     for (const id of p.ids) {
       const v = await market.pledgeOf(BigInt(id));
       const state = PLEDGE_STATES[v.state] ?? 'none';
-      const root = state === 'none' ? '0x' : (await market.versionOf(v.tokenId, BigInt(v.version)))[0];
+      const [root, manifestCid] =
+        state === 'none' ? ['0x', ''] : await market.versionOf(v.tokenId, BigInt(v.version));
       facts.push({
         id,
         state,
@@ -45,9 +50,11 @@ export async function readPledgeFacts(p: {
         expiresAt: v.expiresAt,
         minCohort: v.minCohort,
         consumer: v.consumer,
+        compute: v.compute,
         tokenId: v.tokenId,
         version: Number(v.version),
         root,
+        manifestCid,
       });
     }
     // openMarket refused an undeployed chain

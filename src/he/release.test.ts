@@ -55,9 +55,11 @@ function pledge(n: number, over: Partial<PledgeFacts> = {}): PledgeFacts {
     expiresAt: NOW_S + 3600n,
     minCohort: 10,
     consumer: CONSUMER,
+    compute: CONSUMER,
     tokenId: BigInt(n),
     version: 0,
     root: rootOf(n),
+    manifestCid: '',
     ...over,
   };
 }

@@ -24,6 +24,7 @@ import { PublishError } from '../../src/publish/errors.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { SynthError } from '../../src/synth/errors.js';
 import { TablesError } from '../../src/tables/errors.js';
+import { TrainError } from '../../src/train/errors.js';
 import { ZkError } from '../../src/zk/errors.js';
 
 const classes = [
@@ -48,6 +49,7 @@ const classes = [
   PublishError,
   ChainError,
   ZkError,
+  TrainError,
 ] as const;
 
 type KeysOf<T> = T extends { readonly catalogue: infer C } ? keyof C : never;

@@ -152,7 +152,9 @@ export function pledgesFor(
     tokenId: BigInt(i + 1),
     version: 0,
     consumer: '0x00000000000000000000000000000000000000c0',
+    compute: '0x00000000000000000000000000000000000000c0',
     root: t.dataset.commitmentRoot,
+    manifestCid: '',
   }));
 }
 
