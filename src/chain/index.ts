@@ -11,6 +11,7 @@ export {
   zkVerifiers,
 } from './contracts.generated.js';
 export { ChainError, chainErrors } from './errors.js';
+export { type Grant, grantDir, grantPledge, readGrant } from './grant.js';
 export {
   type DeploymentGas,
   deployContracts,
@@ -40,6 +41,7 @@ export { type MintedToken, readMinted, recordMinted } from './records.js';
 export {
   AcceptRecordSchema,
   chainAcceptStage,
+  chainGrantStage,
   chainMintStage,
   chainPledgeStage,
   MintRecordSchema,

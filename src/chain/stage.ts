@@ -7,6 +7,7 @@ import { defineStage, type StageContext } from '../core/stage.js';
 import { amountJson, parseAmount } from './amounts.js';
 import { type ChainSession, openChain } from './connect.js';
 import { ChainError } from './errors.js';
+import { grantPledge } from './grant.js';
 import {
   ensureDeployed,
   OPERATIONS,
@@ -313,6 +314,49 @@ export const chainAcceptStage = defineStage({
         )}\n`,
       );
       return { summary: { pledgeId: pledge.pledgeId, locked: String(locked) } };
+    });
+  },
+});
+
+/**
+ * `chain.grant`: the owner wraps the dataset key of an accepted pledge for its compute node (and
+ * its consumer under `access`), one `<address>.json` per recipient in `out`, for them to fetch.
+ * Deterministic: the wrapping's randomness comes from a CSPRNG keyed by the dataset key.
+ */
+export const chainGrantStage = defineStage({
+  name: 'chain.grant',
+  version: '1',
+  summary: 'Wrap the dataset key of an accepted pledge for its compute node, as the owner',
+  options: z.strictObject({
+    pledge: z.string().min(1).describe('The pledge record (`chain.pledge`)'),
+    out: z.string().min(1).describe('The folder to write each wrapped key to (<address>.json)'),
+    recipientKey: z
+      .string()
+      .regex(/^0x04[0-9a-fA-F]{128}$/)
+      .optional()
+      .describe('The compute node’s uncompressed public key, when it is not a key of this workspace'),
+    rpc: Rpc,
+  }),
+  result: z.strictObject({
+    pledgeId: z.string().describe('pledge'),
+    recipients: z.number().int().describe('keys wrapped'),
+  }),
+  inputs: ['pledge'],
+  outputs: ['out'],
+  requires: { workspace: true },
+  output: { deterministic: true },
+  cli: { examples: ['sinso chain grant --pledge pledge.json --out grants/'] },
+  async run(ctx, o) {
+    const pledge = await readRecord(o.pledge, PledgeRecordSchema, 'the pledge record');
+    return withStageChain(ctx, o.rpc, async (chain) => {
+      const grants = await grantPledge({
+        chain,
+        workspace: ctx.workspace,
+        pledgeId: pledge.pledgeId,
+        dir: o.out,
+        recipientKey: o.recipientKey as `0x${string}` | undefined,
+      });
+      return { summary: { pledgeId: pledge.pledgeId, recipients: grants.length } };
     });
   },
 });

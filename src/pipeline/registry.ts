@@ -1,4 +1,4 @@
-import { chainAcceptStage, chainMintStage, chainPledgeStage } from '../chain/index.js';
+import { chainAcceptStage, chainGrantStage, chainMintStage, chainPledgeStage } from '../chain/index.js';
 import { commitStage } from '../commit/index.js';
 import { InternalError } from '../core/errors/index.js';
 import type { StageDefinition } from '../core/stage.js';
@@ -47,6 +47,7 @@ export const builtinStages: readonly StageDefinition[] = [
   chainMintStage,
   chainPledgeStage,
   chainAcceptStage,
+  chainGrantStage,
   heKeygenStage,
   heEncryptStage,
   queryHeStage,

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readGrant } from '../../src/chain/index.js';
 import { fixedPassphrase } from '../../src/core/passphrase.js';
 import { openWorkspace } from '../../src/core/workspace.js';
 import { unwrapKey } from '../../src/storage/index.js';
@@ -124,6 +125,22 @@ describe('the chain commands, each in its own process on the persisted embedded 
     const wrapped = JSON.parse(await readFile(grants[0].file, 'utf8'));
     const key = unwrapKey(await keys.evmPrivateKey('compute'), wrapped);
     expect(Buffer.from(key)).toEqual(Buffer.from(await keys.secret(record.datasetKey)));
+    // the wrapping is drawn from a CSPRNG keyed by the dataset key: a second grant writes the same bytes
+    const again = await json(['grant', '1']);
+    expect(again[0].cid).toBe(grants[0].cid);
+    const viaGrant = await readGrant({
+      path: grants[0].file,
+      address: grants[0].recipient,
+      privateKey: await keys.evmPrivateKey('compute'),
+    });
+    expect(Buffer.from(viaGrant ?? [])).toEqual(Buffer.from(key));
+    await expect(
+      readGrant({
+        path: grants[0].file,
+        address: grants[0].recipient,
+        privateKey: await keys.evmPrivateKey('owner'),
+      }),
+    ).rejects.toMatchObject({ code: 'STORAGE_KEY_UNWRAP_FAILED' });
 
     const listed = await json(['datasets']);
     expect(listed.tokens[0].versions[0]).toMatchObject({ version: 0, root: record.commitmentRoot });

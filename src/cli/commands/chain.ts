@@ -1,6 +1,5 @@
 import { once } from 'node:events';
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import { z } from 'zod';
@@ -12,6 +11,8 @@ import {
   deployContracts,
   ensureDeployed as deployIfMissing,
   formatAmount,
+  grantDir,
+  grantPledge,
   mintPublished,
   OPERATIONS,
   type Operation,
@@ -21,16 +22,12 @@ import {
   opsProblem,
   PLEDGE_STATES,
   parseAmount,
-  readMinted,
   serveChain,
   zkResultId,
   zkTotals,
 } from '../../chain/index.js';
-import { cidOfFile } from '../../core/cid.js';
 import { ExitCode, UsageError } from '../../core/errors/index.js';
-import { writeFileAtomic } from '../../core/fs.js';
 import type { Workspace } from '../../core/workspace.js';
-import { wrapKey } from '../../storage/index.js';
 import { checkBundle, readProofBundle } from '../../zk/index.js';
 import { defineCommand, requireWorkspace } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -475,53 +472,13 @@ export const grantCommand = defineCommand({
   examples: ['sinso grant 1', 'sinso grant 1 --recipient-key 0x04…'],
   async run(ctx, o) {
     return withChain(ctx, o, async (chain, ws) => {
-      const market = openMarket(chain);
-      const pledgeId = BigInt(o.pledge);
-      const p = await market.pledgeOf(pledgeId);
-      const state = PLEDGE_STATES[p.state] ?? 'none';
-      const now = (await chain.client.getBlock()).timestamp;
-      if (state !== 'accepted' || p.expiresAt <= now) {
-        throw new UsageError(
-          `Pledge ${o.pledge} is ${p.expiresAt <= now ? 'expired' : state}: no key is granted.`,
-          {
-            fix: 'Grant only an accepted pledge that has not expired (see `sinso datasets`).',
-          },
-        );
-      }
-      const minted = (await readMinted(ws.paths.chain)).chains[chain.key]?.[String(p.tokenId)];
-      if (!minted) {
-        throw new UsageError(`Token ${p.tokenId} was not minted from this workspace.`, {
-          fix: 'Grant from the workspace that minted it (its dataset key is there).',
-        });
-      }
-      const keyring = await ws.keys();
-      const datasetKey = await keyring.secret(minted.datasetKey);
-      const keys = await ws.listKeys();
-      const publicKeyOf = async (address: string): Promise<`0x${string}`> => {
-        const k = keys.find((x) => x.kind === 'evm' && x.fingerprint.toLowerCase() === address.toLowerCase());
-        if (k) return (await keyring.account(k.name)).publicKey;
-        if (o.recipientKey) return o.recipientKey as `0x${string}`;
-        throw new UsageError('The recipient’s public key is not known to this workspace.', {
-          fix: 'Pass --recipient-key 0x04… (the uncompressed secp256k1 public key of that address).',
-        });
-      };
-      const recipients = [p.compute, ...(p.ops & OPERATIONS.access ? [p.consumer] : [])];
-      const dir = join(ws.paths.root, 'grants', chain.key.replace(':', '-'), `pledge-${o.pledge}`);
-      await mkdir(dir, { recursive: true });
-      const out: { recipient: string; role: string; file: string; cid: string }[] = [];
-      for (const [i, r] of recipients.entries()) {
-        const wrapped = wrapKey({ key: datasetKey, recipientPublicKey: await publicKeyOf(r) });
-        const file = join(dir, `${r.toLowerCase()}.json`);
-        // the wrapped key as `unwrapKey` reads it; the pledge is in its path
-        await writeFileAtomic(file, `${JSON.stringify(wrapped, null, 2)}\n`);
-        out.push({
-          recipient: r,
-          role: i === 0 ? 'compute' : 'consumer',
-          file,
-          cid: (await cidOfFile(file)).toString(),
-        });
-      }
-      datasetKey.fill(0);
+      const out = await grantPledge({
+        chain,
+        workspace: ws,
+        pledgeId: o.pledge,
+        dir: grantDir(ws, chain.key, o.pledge),
+        recipientKey: o.recipientKey as `0x${string}` | undefined,
+      });
       ctx.print(
         formatTable(
           out.map((g) => [g.role, g.recipient, g.cid, g.file]),
