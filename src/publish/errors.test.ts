@@ -13,6 +13,7 @@ it('renders every publish error code', () => {
         classesBelowMinK: 3,
         rowsBelowMinK: 4,
       },
+      PUBLISH_DATASET_MISMATCH: { problem: 'its commitment root is not the manifest’s' },
       PUBLISH_INPUT_INVALID: { problem: 'inconsistent' },
     }),
   ).toMatchInlineSnapshot(`
@@ -23,6 +24,11 @@ it('renders every publish error code', () => {
     3 class(es) holding 4 patient(s) are below it
 
     Fix: Suppress first (\`sinso tables suppress\`, or --suppress drop|generalize here), choose other --qi, or lower --min-k.
+
+    [PUBLISH_DATASET_MISMATCH]
+    The fetched dataset does not match its manifest: its commitment root is not the manifest’s.
+
+    Fix: Fetch the dataset again from its owner (its CAR file, \`sinso car\`, or IPFS); if it still differs, the owner publishes it again.
 
     [PUBLISH_INPUT_INVALID]
     The commitment or risk report was not built from these tables.

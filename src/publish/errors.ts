@@ -31,6 +31,10 @@ export const publishErrors = defineErrorCodes({
           ? 'Try --suppress generalize, fewer or coarser --qi (e.g. age_band_10), or a lower --min-k.'
           : 'Build the tables from de-identified FHIR records that include Patient resources.',
   },
+  PUBLISH_DATASET_MISMATCH: {
+    message: (f: { problem: string }) => `The fetched dataset does not match its manifest: ${f.problem}.`,
+    fix: 'Fetch the dataset again from its owner (its CAR file, `sinso car`, or IPFS); if it still differs, the owner publishes it again.',
+  },
   PUBLISH_INPUT_INVALID: {
     message: (f: { problem: 'file' | 'inconsistent'; file?: string | undefined }) =>
       f.problem === 'file'

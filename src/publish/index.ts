@@ -4,6 +4,11 @@
  */
 export { PublishError, type PublishErrorType } from './errors.js';
 export {
+  type FetchPublishedParameters,
+  type FetchPublishedReturnType,
+  fetchPublished,
+} from './fetchPublished.js';
+export {
   ENCRYPTION_SCHEME,
   type PublishDatasetParameters,
   type PublishDatasetReturnType,

@@ -67,6 +67,7 @@ export type ErrorCode =
   // publish
   | 'PUBLISH_BELOW_MIN_K'
   | 'PUBLISH_INPUT_INVALID'
+  | 'PUBLISH_DATASET_MISMATCH'
   // chain
   | 'CHAIN_REVERTED'
   | 'CHAIN_NOT_DEPLOYED'
