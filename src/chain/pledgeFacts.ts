@@ -33,7 +33,7 @@ export async function readPledgeFacts(p: {
   rpc?: string | undefined;
   clock: Clock;
   ids: readonly string[];
-}): Promise<{ facts: PledgeFacts[]; chainId: number; dataNft: string }> {
+}): Promise<{ facts: PledgeFacts[]; chainId: number; chainKey: string; dataNft: string }> {
   const chain = await openChain({ chainDir: p.chainDir, rpc: p.rpc, clock: p.clock });
   try {
     const market = openMarket(chain);
@@ -58,7 +58,7 @@ export async function readPledgeFacts(p: {
       });
     }
     // openMarket refused an undeployed chain
-    return { facts, chainId: chain.chainId, dataNft: chain.deployment?.dataNft ?? '0x' };
+    return { facts, chainId: chain.chainId, chainKey: chain.key, dataNft: chain.deployment?.dataNft ?? '0x' };
   } finally {
     await chain.close();
   }

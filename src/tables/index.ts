@@ -6,6 +6,7 @@ export {
   type OpenSessionParameters,
   withSession,
 } from './adapters/DuckDBSession.js';
+export { describeDuckDBError } from './adapters/describeDuckDBError.js';
 export {
   type OpenTablesErrorType,
   type OpenTablesParameters,
