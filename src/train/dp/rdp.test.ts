@@ -254,6 +254,9 @@ describe('log A_α against an independent numerical integration', () => {
     { q: 256 / 60000, sigma: 1.1, order: 8.8 },
     { q: 0.3, sigma: 0.8, order: 3.7 },
     { q: 0.5, sigma: 2, order: 12.5 },
+    { q: 0.5, sigma: 1, order: 1.1 },
+    { q: 0.9, sigma: 0.5, order: 2.5 },
+    { q: 0.2, sigma: 0.7, order: 10.9 },
   ])('q = $q, σ = $sigma, α = $order', ({ q, sigma, order }) => {
     const series = logASampledGaussian({ q, noiseMultiplier: sigma, order });
     const integral = logAByIntegration(q, sigma, order);
