@@ -227,19 +227,18 @@ export function noiseForEpsilon(p: NoiseForEpsilonParameters): NoiseForEpsilonRe
       ...(p.conversion === undefined ? {} : { conversion: p.conversion }),
     }).epsilon;
   let hi = 1;
-  let lo = 0;
-  if (eps(hi) > p.targetEpsilon) {
-    lo = hi;
-    while (eps(hi) > p.targetEpsilon) {
+  let lo = 1;
+  if (eps(1) > p.targetEpsilon) {
+    do {
       lo = hi;
       hi *= 2;
       if (hi > MAX_SIGMA)
         invalid(
           `no noise multiplier up to ${MAX_SIGMA} reaches ε = ${p.targetEpsilon} at δ = ${p.delta} (raise the target ε or lower the steps or the sampling rate)`,
         );
-    }
+    } while (eps(hi) > p.targetEpsilon);
   } else {
-    lo = hi / 2;
+    lo = 0.5;
     while (eps(lo) <= p.targetEpsilon) {
       hi = lo;
       lo /= 2;
@@ -403,7 +402,10 @@ const LOG_SQRT_PI = 0.5 * Math.log(Math.PI);
  * erfc(x) underflows (x ≳ 27): for x < 0, log(2 − erfc(−x)); for 0 ≤ x < 2, log(1 − erf(x))
  * with erf from its everywhere-positive series erf(x) = (2/√π) e^{−x²} Σ (2x²)^n x / (2n+1)!!;
  * for x ≥ 2, −x² − log √π + log of the continued fraction
- * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) (Lentz's method).
+ * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) (Lentz's method). Used by the fractional-order series.
+ *
+ * @example
+ * logErfc(30); // ≈ −903.974 (erfc(30) itself underflows to 0)
  */
 export function logErfc(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
