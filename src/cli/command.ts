@@ -46,7 +46,10 @@ export function stageCommand(stage: StageDefinition): Command {
     positional: stage.cli.positional,
     examples: stage.cli.examples,
     async run(ctx, options) {
-      const opts = options as Record<string, unknown>;
+      const opts = { ...(options as Record<string, unknown>) };
+      for (const [k, v] of Object.entries(stage.cli.defaults?.(opts) ?? {})) {
+        if (opts[k] === undefined) opts[k] = v;
+      }
       const workspace =
         stageNeedsWorkspace(stage, opts) || (await isWorkspace(ctx.globals.workspace))
           ? await requireWorkspace(ctx)

@@ -83,6 +83,11 @@ export type StageCli<O, T> = {
   /** A paragraph for `--help`. */
   description?: string | undefined;
   examples: readonly string[];
+  /**
+   * Defaults of a CLI run that depend on other options (e.g. an output folder named after the
+   * input): filled in for options the command line left out. Pipelines give every option.
+   */
+  defaults?: ((options: O) => Partial<O>) | undefined;
   /** Human output instead of the default table of the summary's labelled fields. */
   render?: ((result: StageResult<T>, options: O) => string) | undefined;
 };
@@ -196,6 +201,7 @@ export function defineStage<
     secrets: (options) => secrets?.(options as z.output<S>) ?? {},
     cli: {
       ...spec.cli,
+      defaults: spec.cli.defaults && ((options) => spec.cli.defaults?.(options as z.output<S>) ?? {}),
       render:
         render && ((result, options) => render(result as StageResult<z.output<R>>, options as z.output<S>)),
     },
