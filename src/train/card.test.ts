@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type ModelCard, ModelCardSchema, parseModelCard, renderModelCard } from './card.js';
+import {
+  describeModelFile,
+  logisticCoefficients,
+  type ModelCard,
+  ModelCardSchema,
+  parseModelCard,
+  renderModelCard,
+} from './card.js';
 import { TrainError } from './errors.js';
+import { buildInferenceModel } from './graph/inference.js';
 import { classificationMetrics } from './metrics.js';
 
 const metrics = classificationMetrics(
@@ -140,7 +148,9 @@ describe('renderModelCard', () => {
     expect(md).toContain(`| AUC | ${sampleCard.metrics.auc?.toFixed(4)} |`);
     expect(md).toContain('| 0.0–0.1 | 0 | n/a | n/a |');
     expect(md).toContain('| 0.1–0.2 | 1 | 0.100 | 0.000 |');
-    expect(md).toContain('| accountant | RDP (sampled Gaussian), best order 8 of 7 |');
+    expect(md).toContain(
+      '| accountant | RDP of the sampled Gaussian mechanism; ε from order 8 (best of 7 orders) |',
+    );
     expect(md).toContain('| gender=female | -0.1 |');
     expect(md).toContain('| format | ONNX, IR 8, opset 17 (ai.onnx.ml 3) |');
   });
@@ -154,5 +164,56 @@ describe('renderModelCard', () => {
     expect(md).toContain('trained **without differential privacy**');
     expect(md).toContain('None: trained without differential privacy.');
     expect(md).toContain('race=a\\|b');
+  });
+});
+
+describe('describeModelFile and logisticCoefficients', () => {
+  const preprocessing = {
+    numeric: [{ name: 'age', mean: 50, std: 10 }],
+    categorical: [{ name: 'gender', categories: ['female', 'male'] }],
+  };
+  const shape = { features: 3, architecture: { kind: 'logistic' as const } };
+  const params = [
+    { name: 'w1', dims: [3, 1], data: Float32Array.from([0.5, -0.25, 0.125]) },
+    { name: 'b1', dims: [1], data: Float32Array.from([-1]) },
+  ];
+
+  it('describe the ONNX file and the weights for the card', () => {
+    const bytes = buildInferenceModel({ shape, params, preprocessing, metadata: {} });
+    const model = describeModelFile({ bytes, file: 'm.onnx' });
+    expect(model).toEqual({
+      file: 'm.onnx',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      irVersion: 8,
+      opset: 17,
+      mlOpset: 3,
+      inputs: [
+        { name: 'age', type: 'float32' },
+        { name: 'gender', type: 'string' },
+      ],
+      outputs: [
+        { name: 'probability', type: 'float32' },
+        { name: 'logit', type: 'float32' },
+      ],
+    });
+    expect(ModelCardSchema.shape.model.parse(model)).toEqual(model);
+    expect(logisticCoefficients({ shape, params, preprocessing })).toEqual({
+      intercept: -1,
+      weights: [
+        { feature: 'age', weight: 0.5 },
+        { feature: 'gender=female', weight: -0.25 },
+        { feature: 'gender=male', weight: 0.125 },
+      ],
+    });
+    expect(
+      logisticCoefficients({
+        shape: { ...shape, architecture: { kind: 'mlp', hidden: [2] } },
+        params,
+        preprocessing,
+      }),
+    ).toBeUndefined();
+    expect(() => describeModelFile({ bytes: new TextEncoder().encode('not onnx'), file: 'x' })).toThrow(
+      TrainError,
+    );
   });
 });

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { SchemaIssue } from '../core/errors/index.js';
+import { sha256Hex } from '../core/hash.js';
 import { parseWith } from '../core/parse.js';
 import { TrainError } from './errors.js';
+import { decodeModel, FLOAT, STRING } from './graph/onnxInferenceProto.js';
+import { featureNames, type Preprocessing } from './preprocess.js';
+import type { ModelShape, Param } from './shape.js';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex');
 const Cid = z.string().regex(/^b[a-z2-7]{20,}$/, 'a CIDv1 in base32');
@@ -204,7 +208,7 @@ export function renderModelCard(card: ModelCard): string {
   const privacy =
     card.privacy.kind === 'none'
       ? 'It was trained **without differential privacy**: nothing bounds what it may reveal about one patient beyond the aggregation itself.'
-      : `It was trained with **DP-SGD: (ε = ${sig(card.privacy.epsilon, 3)}, δ = ${sig(card.privacy.delta, 3)})**-differentially private with respect to one example.`;
+      : `It was trained with **DP-SGD: (ε = ${sig(card.privacy.epsilon, 3)}, δ = ${sig(card.privacy.delta, 3)})-differentially private** per example (one row of the feature query; a patient with k rows is covered as a group of k).`;
   const out: string[] = [
     `# Model card: ${cell(card.name)}`,
     '',
@@ -325,7 +329,10 @@ export function renderModelCard(card: ModelCard): string {
           ['clip norm C', sig(d.clipNorm)],
           ['sampling rate q', sig(d.samplingRate)],
           ['steps', count(d.steps)],
-          ['accountant', `RDP (sampled Gaussian), best order ${sig(d.order)} of ${d.orders.length}`],
+          [
+            'accountant',
+            `RDP of the sampled Gaussian mechanism; ε from order ${sig(d.order)} (best of ${d.orders.length} orders)`,
+          ],
         ],
       ),
     );
@@ -360,4 +367,71 @@ export function renderModelCard(card: ModelCard): string {
     '',
   );
   return out.join('\n');
+}
+
+/**
+ * The `model` section of a card from the ONNX bytes: file name, SHA-256, IR version, opsets and
+ * the graph's inputs and outputs. TRAIN_MODEL_INVALID when the bytes are not an ONNX model.
+ *
+ * @example
+ * const model = describeModelFile({ bytes, file: 't2d-risk.onnx' });
+ */
+export function describeModelFile(p: { bytes: Uint8Array; file: string }): ModelCard['model'] {
+  let m: ReturnType<typeof decodeModel>;
+  try {
+    m = decodeModel(p.bytes);
+  } catch (cause) {
+    throw new TrainError('TRAIN_MODEL_INVALID', { problem: 'it is not an ONNX model' }, { cause });
+  }
+  const opset = (domain: string) => {
+    const o = (m.opsetImport ?? []).find((x) => (x.domain ?? '') === domain);
+    return o ? Number(o.version) : undefined;
+  };
+  const tensor = (v: {
+    name?: string | null;
+    type?: { tensorType?: { elemType?: number | null } | null } | null;
+  }) => {
+    const t = v.type?.tensorType?.elemType;
+    if (t !== FLOAT && t !== STRING)
+      throw new TrainError('TRAIN_MODEL_INVALID', {
+        problem: `its tensor ${v.name ?? ''} is neither float32 nor string`,
+      });
+    return { name: String(v.name ?? ''), type: t === FLOAT ? ('float32' as const) : ('string' as const) };
+  };
+  const initializers = new Set((m.graph?.initializer ?? []).map((t) => t.name));
+  const ml = opset('ai.onnx.ml');
+  return {
+    file: p.file,
+    sha256: sha256Hex(p.bytes),
+    irVersion: Number(m.irVersion),
+    opset: opset('') ?? 0,
+    ...(ml === undefined ? {} : { mlOpset: ml }),
+    inputs: (m.graph?.input ?? []).filter((i) => !initializers.has(i.name)).map(tensor),
+    outputs: (m.graph?.output ?? []).map(tensor),
+  };
+}
+
+/**
+ * A logistic regression's coefficients for its card: one weight per encoded feature (on the
+ * standardized scale: per standard deviation of a numeric column; a category against none),
+ * and the intercept. Undefined for an MLP.
+ *
+ * @example
+ * const coefficients = logisticCoefficients({ shape, params, preprocessing });
+ */
+export function logisticCoefficients(p: {
+  shape: ModelShape;
+  params: readonly Param[];
+  preprocessing: Preprocessing;
+}): ModelCard['coefficients'] {
+  if (p.shape.architecture.kind !== 'logistic') return undefined;
+  const w = p.params[0];
+  const b = p.params[1];
+  const names = featureNames(p.preprocessing);
+  if (!w || !b || w.data.length !== names.length || b.data.length !== 1)
+    throw new TrainError('TRAIN_MODEL_INVALID', { problem: 'its parameters do not match its features' });
+  return {
+    intercept: b.data[0] as number,
+    weights: names.map((feature, i) => ({ feature, weight: w.data[i] as number })),
+  };
 }
