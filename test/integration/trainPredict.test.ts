@@ -188,3 +188,26 @@ describe('formatFloat32', () => {
       expect(Math.fround(Number(formatFloat32(v)))).toBe(v);
   });
 });
+
+describe('formatFloat32 from 6 digits', () => {
+  it('gives the same shortest string as trying every precision from 1', () => {
+    const slow = (v: number) => {
+      for (let d = 1; d <= 9; d++) {
+        const s = Number(v.toPrecision(d)).toString();
+        if (Math.fround(Number(s)) === v) return s;
+      }
+      return '';
+    };
+    const buf = new Uint32Array(1);
+    const f32 = new Float32Array(buf.buffer);
+    let seed = 1;
+    for (let i = 0; i < 50_000; i++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      buf[0] = i < 25_000 ? seed & 0x3f7fffff : seed & 0x7f7fffff; // [0, 1), then any finite positive
+      const v = f32[0] as number;
+      expect(formatFloat32(v)).toBe(slow(v));
+    }
+    for (const v of [0.5, 0.25, 0.125, Math.fround(0.1), Math.fround(0.3), 1e-40])
+      expect(formatFloat32(Math.fround(v))).toBe(slow(Math.fround(v)));
+  });
+});

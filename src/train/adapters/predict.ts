@@ -95,7 +95,10 @@ function relationOf(path: string, format: PredictInputFormat): string {
 /** The shortest decimal that reads back as the same float32. */
 export function formatFloat32(v: number): string {
   if (!Number.isFinite(v)) return String(v);
-  for (let digits = 1; digits < 9; digits++) {
+  // A normal float32 is within 2^-24 (relative) of any decimal that reads back as it, far less
+  // than half the spacing of 6-digit decimals: if a shorter one reads back, rounding to 6 digits
+  // gives that one too (trailing zeros dropped). So start at 6 digits (subnormals: at 1).
+  for (let digits = Math.abs(v) < 1.2e-38 ? 1 : 6; digits < 9; digits++) {
     const s = Number(v.toPrecision(digits)).toString();
     if (Math.fround(Number(s)) === v) return s;
   }
