@@ -150,13 +150,22 @@ describe('predict', () => {
     expect(err.message).toContain('it has no column age (the model takes age, bmi, gender)');
   });
 
-  it('refuses a numeric column with text in it, by count only', async () => {
+  it('refuses a numeric column with text or infinities in it, by count only; NaN is missing', async () => {
     const path = join(dir, 'text.csv');
     await writeFile(path, 'age,bmi,gender\n61,secret-value,male\n40,,female\n');
     const err = await rejectedWith(TrainError, predict({ model, input: path }));
     expect(err.code).toBe('TRAIN_INPUT_INVALID');
-    expect(err.message).toContain('column bmi has 1 value that is not a number');
+    expect(err.message).toContain('column bmi has 1 value that is not a finite float32 number');
     expect(err.message).not.toContain('secret-value');
+    const inf = join(dir, 'inf.csv');
+    await writeFile(inf, 'age,bmi,gender\n1e400,20,male\ninf,21,male\n1e39,22,female\nNaN,23,male\n');
+    const e2 = await rejectedWith(TrainError, predict({ model, input: inf }));
+    expect(e2.message).toContain('column age has 3 values that are not a finite float32 number');
+    // NaN is missing (the training mean), an empty cell too; case-insensitive column names
+    const nan = join(dir, 'nan.csv');
+    await writeFile(nan, 'AGE,bmi,gender\nNaN,23,male\n,23,male\n');
+    const r = await predict({ model, input: nan });
+    expect(r.probability[0]).toBe(r.probability[1]);
   });
 
   it('refuses a file that is not a model, or an input it cannot read', async () => {

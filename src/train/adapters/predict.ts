@@ -156,8 +156,8 @@ async function describeInput(session: DuckDBSession, relation: string, format: P
 /**
  * Predicts with a sinso model over a file of rows: reads it with DuckDB (CSV with a header,
  * Parquet or NDJSON), checks that it has every model input as a column (TRAIN_INPUT_INVALID
- * naming the missing column, or a numeric column's count of values that are not numbers; never
- * a value), runs the model in ONNX Runtime in batches, and writes `row,probability` (CSV or
+ * naming the missing column, or a numeric column's count of values that are not finite float32
+ * numbers; never a value), runs the model in ONNX Runtime in batches, and writes `row,probability` (CSV or
  * NDJSON) atomically to `out`. Numeric inputs: empty, null or NaN is missing (the model imputes
  * the training mean); categorical inputs: null → '' (missing).
  *
@@ -199,11 +199,12 @@ export async function predict(p: PredictParameters): Promise<PredictReturnType> 
           ? `COALESCE(CAST(${c} AS VARCHAR), '')`
           : `CASE WHEN trim(CAST(${c} AS VARCHAR)) = '' THEN NULL ELSE TRY_CAST(trim(CAST(${c} AS VARCHAR)) AS DOUBLE) END`;
       });
-      // a numeric column with values that are not numbers: named with their count, never a value
+      // a numeric column with values that are not numbers, infinite or beyond float32: named with
+      // their count, never a value
       const checks = inputs.flatMap((input, k) =>
         input.type === 'float32'
           ? [
-              `count(*) FILTER (WHERE ${sqlIdent(columns[k] as string)} IS NOT NULL AND (${exprs[k]}) IS NULL AND trim(CAST(${sqlIdent(columns[k] as string)} AS VARCHAR)) <> '') AS ${sqlIdent(`bad${k}`)}`,
+              `count(*) FILTER (WHERE (${sqlIdent(columns[k] as string)} IS NOT NULL AND (${exprs[k]}) IS NULL AND trim(CAST(${sqlIdent(columns[k] as string)} AS VARCHAR)) <> '') OR (NOT isnan(${exprs[k]}) AND abs(${exprs[k]}) > 3.4028234663852886e38)) AS ${sqlIdent(`bad${k}`)}`,
             ]
           : [],
       );
@@ -217,7 +218,7 @@ export async function predict(p: PredictParameters): Promise<PredictReturnType> 
             const n = Number(bad[`bad${k}`] ?? 0);
             if (n > 0)
               throw new TrainError('TRAIN_INPUT_INVALID', {
-                problem: `column ${input.name} has ${n} value${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a number`,
+                problem: `column ${input.name} has ${n} value${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a finite float32 number`,
               });
           }
         }
