@@ -72,6 +72,10 @@ describe('fitPreprocessing', () => {
     expect(code(() => fitPreprocessing(inf, train, { numeric: ['age'], categorical: [] }))).toBe(
       'TRAIN_DATA_INVALID',
     );
+    const huge = { ...raw, numeric: { age: Float64Array.from([1, 1e39, 1, 1, 1, 1]) } };
+    expect(code(() => fitPreprocessing(huge, train, { numeric: ['age'], categorical: [] }))).toBe(
+      'TRAIN_DATA_INVALID',
+    );
   });
 });
 

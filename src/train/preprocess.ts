@@ -82,9 +82,9 @@ export function fitPreprocessing(
     for (const i of rowsIdx) {
       const v = col[i] as number;
       if (Number.isNaN(v)) continue;
-      if (!Number.isFinite(v))
+      if (!Number.isFinite(Math.fround(v)))
         throw new TrainError('TRAIN_DATA_INVALID', {
-          problem: `numeric column ${name} holds an infinite value`,
+          problem: `numeric column ${name} holds an infinite value or one beyond float32`,
         });
       n++;
       sum += v;
