@@ -329,6 +329,11 @@ export const chainGrantStage = defineStage({
   summary: 'Wrap the dataset key of an accepted pledge for its compute node, as the owner',
   options: z.strictObject({
     pledge: z.string().min(1).describe('The pledge record (`chain.pledge`)'),
+    accepted: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The acceptance record (`chain.accept`): in a pipeline, grant after it'),
     out: z.string().min(1).describe('The folder to write each wrapped key to (<address>.json)'),
     recipientKey: z
       .string()
@@ -341,7 +346,7 @@ export const chainGrantStage = defineStage({
     pledgeId: z.string().describe('pledge'),
     recipients: z.number().int().describe('keys wrapped'),
   }),
-  inputs: ['pledge'],
+  inputs: ['pledge', 'accepted'],
   outputs: ['out'],
   requires: { workspace: true },
   output: { deterministic: true },

@@ -13,6 +13,7 @@ import { scanStage } from '../../ingest/index.js';
 import { type RunPipelineReturnType, runPipeline } from '../../pipeline/index.js';
 import { publishStage } from '../../publish/index.js';
 import { synthStage } from '../../synth/index.js';
+import { trainStage } from '../../train/index.js';
 import { queryZkStage } from '../../zk/index.js';
 import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -86,6 +87,7 @@ function summary(root: string, created: boolean, run: RunPipelineReturnType): st
   const pledged = resultsOf(run, chainPledgeStage);
   const accepted = resultsOf(run, chainAcceptStage);
   const zk = resultsOf(run, queryZkStage);
+  const trained = resultsOf(run, trainStage);
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   const indent = (rows: string[][]) => formatTable(rows).trimEnd().replace(/^/gm, '  ');
   const lines = [
@@ -194,8 +196,12 @@ function summary(root: string, created: boolean, run: RunPipelineReturnType): st
           ),
         ]
       : []),
+    ...trained.map(
+      ({ result: t }) =>
+        `Trained ${t.model} on ${formatCount(t.examples)} patients of every owner (compute-to-data, ONNX Runtime${t.epsilon === null ? '' : `, DP-SGD ε = ${t.epsilon.toFixed(2)} at δ = ${t.delta}`}): validation AUC ${t.auc.toFixed(3)}, accuracy ${pct(t.accuracy)}; ${formatCount(t.rowsUsed)} committed rows used; the consumer gets ${t.onnx} and its model card, never a row.`,
+    ),
     '',
-    'Still to come in the demo: training, receipts, settlement and each owner’s audit.',
+    'Still to come in the demo: receipts, settlement and each owner’s audit.',
     '',
   ];
   return lines.join('\n');
