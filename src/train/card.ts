@@ -72,7 +72,7 @@ export const ModelCardSchema = z.strictObject({
       z.strictObject({
         pledge: Decimal,
         tokenId: Decimal,
-        version: z.number().int().min(1),
+        version: z.number().int().min(0),
         commitmentRoot: FieldHex,
         manifestCid: Cid,
         rowsUsed: z.array(z.strictObject({ table: z.string().min(1), rows: Count })),
