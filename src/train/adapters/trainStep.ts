@@ -65,7 +65,7 @@ export class TrainStep {
   readonly #loss = new ort.Tensor('float32', new Float32Array(1), []);
   readonly #stepSize = new ort.Tensor('float32', new Float32Array(1), []);
   readonly #bc2Sqrt = new ort.Tensor('float32', new Float32Array(1), []);
-  readonly #denominator = new ort.Tensor('float32', new Float32Array(1), []);
+  readonly #invDenominator = new ort.Tensor('float32', new Float32Array(1), []);
   readonly #noise: ort.Tensor;
   #gradNorm: ort.Tensor | undefined;
   readonly #feeds: Record<string, ort.Tensor> = {};
@@ -142,6 +142,8 @@ export class TrainStep {
     const fetches = this.#fetches;
     feeds['x'] = new ort.Tensor('float32', p.x, [p.rows, this.#shape.features]);
     feeds['y'] = new ort.Tensor('float32', p.y, [p.rows]);
+    (this.#invDenominator.data as Float32Array)[0] = 1 / (this.#dp ? (p.denominator as number) : p.rows);
+    feeds['inv_denominator'] = this.#invDenominator;
     const src = this.#sets[this.#cur] as Tensors;
     const dst = this.#sets[1 - this.#cur] as Tensors;
     this.#stateNames.forEach((name, i) => {
@@ -160,9 +162,7 @@ export class TrainStep {
       const flat = this.#noise.data as Float32Array;
       for (const [i, n] of (p.noise ?? []).entries())
         flat.set(n, (this.#slots[i] as { offset: number }).offset);
-      (this.#denominator.data as Float32Array)[0] = p.denominator as number;
       feeds['noise'] = this.#noise;
-      feeds['denominator'] = this.#denominator;
       if (this.#gradNorm?.dims[0] !== p.rows) {
         this.#gradNorm = new ort.Tensor('float32', new Float32Array(p.rows), [p.rows]);
       }

@@ -22,8 +22,9 @@ export function optimizerStateNames(optimizer: Optimizer): string[] {
  * - inputs: `x` float [N, features], `y` float [N] (0/1), `theta` float [P] (the parameters,
  *   flat, in paramLayout order), the optimizer state (optimizerStateNames, each [P]); Adam:
  *   `adam_step_size` = lr / (1 - β1^t) and `adam_bc2_sqrt` = sqrt(1 - β2^t), float scalars
- *   computed by the caller in float64 (as PyTorch does); DP: `noise` float [P], `denominator`
- *   float scalar.
+ *   computed by the caller in float64 (as PyTorch does); `inv_denominator` float scalar, 1 / the
+ *   gradient's denominator (non-DP: 1/N, the batch mean; DP: 1 / the expected batch size);
+ *   DP: `noise` float [P].
  * - outputs: `loss` float scalar (the batch's mean loss before the update), `theta_out` and
  *   `<state>_out` (fed back as the next step's `theta` and `<state>`); DP: `grad_norm` float [N],
  *   each example's gradient norm before clipping.
@@ -35,7 +36,8 @@ export function trainStepSignature(p: TrainStepModelParameters): TrainStepSignat
   const state = ['theta', ...optimizerStateNames(p.optimizer)];
   const inputs = ['x', 'y', ...state];
   if (p.optimizer.kind === 'adam') inputs.push('adam_step_size', 'adam_bc2_sqrt');
-  if (p.dp) inputs.push('noise', 'denominator');
+  inputs.push('inv_denominator');
+  if (p.dp) inputs.push('noise');
   const outputs = ['loss', ...state.map((s) => `${s}_out`)];
   if (p.dp) outputs.push('grad_norm');
   return { inputs, state, outputs };
@@ -95,12 +97,8 @@ export function buildTrainStepModel(p: TrainStepModelParameters): Uint8Array {
     stepSize = g.input('adam_step_size', 'float', []);
     bc2Sqrt = g.input('adam_bc2_sqrt', 'float', []);
   }
-  let noise = '';
-  let denominator = '';
-  if (dp) {
-    noise = g.input('noise', 'float', [P]);
-    denominator = g.input('denominator', 'float', []);
-  }
+  const scale = g.input('inv_denominator', 'float', []);
+  const noise = dp ? g.input('noise', 'float', [P]) : '';
 
   // the parameters, split out of theta: W_l [in, out], b_l [out]
   const pieces = g.node(
@@ -123,58 +121,61 @@ export function buildTrainStepModel(p: TrainStepModelParameters): Uint8Array {
     z = g.op('Gemm', [A[l] as string, W[l] as string, B[l] as string]);
     if (l < layers - 1) A.push(g.op('Relu', [z]));
   }
-  const logit = z; // [N, 1]
-  const y2 = g.op('Unsqueeze', [y, g.ints([1])]); // [N, 1]
+  // per-example values are kept 1-D [N] (ONNX Runtime's [N, 1]-with-scalar broadcasts are slow)
+  const logit = g.op('Reshape', [z, g.ints([-1])]); // [N]
 
   // loss = mean(softplus(z) - y·z)
-  const perExample = g.op('Sub', [g.op('Softplus', [logit]), g.op('Mul', [y2, logit])]);
+  const perExample = g.op('Sub', [g.op('Softplus', [logit]), g.op('Mul', [y, logit])]);
   const loss = g.op('ReduceMean', [perExample], { keepdims: attr.i(0) });
 
-  // backward: δ_L = sigmoid(z) - y (per example); δ_{l-1} = (δ_l·W_lᵀ) ⊙ [a_{l-1} > 0]
-  let deltaTop = g.op('Sub', [g.op('Sigmoid', [logit]), y2]);
-  let gradNorm = '';
-  let scale = '';
-  if (!dp) {
-    // the batch mean: scale δ_L by 1/N once (everything after is linear in it)
-    const n = g.op('Cast', [g.op('Shape', [y])], { to: attr.i(1) });
-    deltaTop = g.op('Mul', [deltaTop, g.op('Reciprocal', [n])]);
-  }
-  const D: string[] = new Array<string>(layers);
-  D[layers - 1] = deltaTop;
+  // backward: δ_L = sigmoid(z) - y (per example, [N]); δ_{l-1} = (δ_l·W_lᵀ) ⊙ [a_{l-1} > 0]
+  let top = g.op('Sub', [g.op('Sigmoid', [logit]), y]);
+  // non-DP: the batch mean, δ_L scaled by 1/N once (everything after is linear in it)
+  if (!dp) top = g.op('Mul', [top, scale]);
+  const col = (v: string) => g.op('Reshape', [v, g.ints([-1, 1])]);
+  const D: string[] = new Array<string>(layers); // D[l]: δ of layer l+1, [N, out]; the top one [N, 1]
+  D[layers - 1] = layers > 1 ? col(top) : '';
   for (let l = layers - 1; l > 0; l--) {
     const back = g.op('Gemm', [D[l] as string, W[l] as string], { transB: attr.i(1) });
-    const a = A[l] as string;
-    D[l - 1] = g.op('Where', [g.op('Greater', [a, g.scalar(0)]), back, g.scalar(0)]);
+    // a = relu(z) ≥ 0, so sign(a) is the ReLU's derivative, 0 or 1
+    D[l - 1] = g.op('Mul', [back, g.op('Sign', [A[l] as string])]);
   }
 
+  let gradNorm = '';
+  let topG = top;
   let Dg = D;
   if (dp) {
-    // ‖g_i‖² = Σ_l (‖a_{l-1,i}‖² + 1)·‖δ_{l,i}‖², each [N, 1]
+    // ‖g_i‖² = Σ_l (‖a_{l-1,i}‖² + 1)·‖δ_{l,i}‖², each [N]
     let total = '';
     for (let l = 0; l < layers; l++) {
-      const aSq = g.op('ReduceSumSquare', [A[l] as string], { axes: attr.ints([1]), keepdims: attr.i(1) });
+      const aSq = g.op('ReduceSumSquare', [A[l] as string], { axes: attr.ints([1]), keepdims: attr.i(0) });
       const dSq =
-        widths[l + 1] === 1
-          ? g.op('Mul', [D[l] as string, D[l] as string])
-          : g.op('ReduceSumSquare', [D[l] as string], { axes: attr.ints([1]), keepdims: attr.i(1) });
+        l === layers - 1
+          ? g.op('Mul', [top, top])
+          : g.op('ReduceSumSquare', [D[l] as string], { axes: attr.ints([1]), keepdims: attr.i(0) });
       const term = g.op('Mul', [g.op('Add', [aSq, g.scalar(1)]), dSq]);
       total = total ? g.op('Add', [total, term]) : term;
     }
-    const norm = g.op('Sqrt', [total]);
-    gradNorm = g.op('Reshape', [norm, g.ints([-1])]);
-    const factor = g.op('Min', [g.op('Div', [g.scalar(dp.clipNorm), norm]), g.scalar(1)]);
-    scale = g.op('Reciprocal', [denominator]);
-    const f = g.op('Mul', [factor, scale]); // [N, 1]
-    Dg = D.map((d) => g.op('Mul', [d, f]));
+    gradNorm = g.op('Sqrt', [total]);
+    const factor = g.op('Min', [g.op('Div', [g.scalar(dp.clipNorm), gradNorm]), g.scalar(1)]);
+    const f = g.op('Mul', [factor, scale]); // [N]: min(1, C/‖g_i‖) / denominator
+    topG = g.op('Mul', [top, f]);
+    if (layers > 1) {
+      const f2 = col(f);
+      Dg = D.map((d, l) => (l === layers - 1 ? '' : g.op('Mul', [d, f2])));
+    }
   }
 
   // gradients: gW_l = a_{l-1}ᵀ·δ_l, gb_l = Σ_i δ_l, flattened in theta's order
   const grads: string[] = [];
-  for (let l = 0; l < layers; l++) {
+  for (let l = 0; l < layers - 1; l++) {
     const gw = g.op('Gemm', [A[l] as string, Dg[l] as string], { transA: attr.i(1) });
     grads.push(g.op('Reshape', [gw, g.ints([-1])]));
     grads.push(g.op('ReduceSum', [Dg[l] as string, g.ints([0])], { keepdims: attr.i(0) }));
   }
+  // the output layer: δ_Lᵀ·a_{L-1} as a vector-matrix product, [in]; its bias, [1]
+  grads.push(g.op('MatMul', [topG, A[layers - 1] as string]));
+  grads.push(g.op('ReduceSum', [topG, g.ints([0])], { keepdims: attr.i(1) }));
   let grad = g.op('Concat', grads, { axis: attr.i(0) });
   if (dp) grad = g.op('Add', [grad, g.op('Mul', [noise, scale])]);
 
