@@ -10,6 +10,7 @@ import { he } from './he.js';
 import { parseDicomBench } from './parseDicom.js';
 import { synth } from './synth.js';
 import { tables } from './tables.js';
+import { train } from './train.js';
 import { zk } from './zk.js';
 
 /** @type {Record<string, import('../types.js').Benchmark>} */
@@ -25,4 +26,5 @@ export const benchmarks = {
   chain,
   he,
   zk,
+  train,
 };
