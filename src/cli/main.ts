@@ -12,6 +12,7 @@ import { keysListCommand, keysNewCommand } from './commands/keys.js';
 import { runCommand } from './commands/run.js';
 import { carCommand, cidCommand } from './commands/storage.js';
 import { riskCommand, sqlCommand } from './commands/tables.js';
+import { predictCommand } from './commands/train.js';
 import { verifyCommand, zkBuildCommand } from './commands/zk.js';
 import { type CliIO, createCliContext, processIO, splitGlobals } from './context.js';
 import { flagSpecs, formatFlags, parseFlags } from './flags.js';
@@ -28,6 +29,7 @@ const toolCommands: readonly Command[] = [
   verifyInclusionCommand,
   verifyCommand,
   zkBuildCommand,
+  predictCommand,
   cidCommand,
   carCommand,
   runCommand,

@@ -1,4 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../core/errors/index.js';
 import { canonicalJson } from '../core/hash.js';
 import { flagSpecs } from '../core/optionSpecs.js';
@@ -27,6 +28,9 @@ export type PlannedStage = {
 
 export type PipelinePlan = { name: string; stages: PlannedStage[] };
 
+/** `${sinso}` in a path: the sinso package's own folder (its built-in models/, datasets/). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 /**
  * Resolves a loaded pipeline against the registry: binds deps/outs to stage options, validates
  * options with each stage's schema (errors name the stage, field and line), and orders the DAG.
@@ -41,7 +45,7 @@ export function planPipeline(
   workspaceRoot: string,
 ): PipelinePlan {
   const expand = (raw: string): string => {
-    const s = raw.replaceAll('${workspace}', workspaceRoot);
+    const s = raw.replaceAll('${workspace}', workspaceRoot).replaceAll('${sinso}', PACKAGE_ROOT);
     return isAbsolute(s) ? resolve(s) : resolve(p.dir, s);
   };
   const planned: PlannedStage[] = [];

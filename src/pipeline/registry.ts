@@ -8,6 +8,7 @@ import { ingestFhirStage, scanStage } from '../ingest/index.js';
 import { publishStage } from '../publish/index.js';
 import { synthStage } from '../synth/index.js';
 import { tablesStage, tablesSuppressStage } from '../tables/index.js';
+import { trainStage } from '../train/index.js';
 import { queryZkStage } from '../zk/index.js';
 
 /** The one place where stages are composed: `uses:` key → definition. */
@@ -53,6 +54,7 @@ export const builtinStages: readonly StageDefinition[] = [
   queryHeStage,
   heDecryptStage,
   queryZkStage,
+  trainStage,
 ];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);

@@ -4,8 +4,8 @@ import { sha256Hex } from '../core/hash.js';
 import { parseWith } from '../core/parse.js';
 import { TrainError } from './errors.js';
 import { decodeModel, FLOAT, STRING } from './graph/onnxInferenceProto.js';
+import type { ModelShape, Param } from './model.js';
 import { featureNames, type Preprocessing } from './preprocess.js';
-import type { ModelShape, Param } from './shape.js';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex');
 const Cid = z.string().regex(/^b[a-z2-7]{20,}$/, 'a CIDv1 in base32');

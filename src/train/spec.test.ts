@@ -28,7 +28,7 @@ describe('model specs', () => {
     expect(spec.name).toBe('t2d-risk');
     expect(spec.data.patient).toBe('patient_id');
     expect(spec.optimizer).toMatchObject({ kind: 'adam', beta1: 0.9, beta2: 0.999 });
-    expect(spec.privacy?.dp.noiseMultiplier).toBe(0.8);
+    expect(spec.privacy?.dp.targetEpsilon).toBe(3);
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 

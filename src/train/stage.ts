@@ -267,7 +267,7 @@ export const trainStage = defineStage({
           accuracy: model.metrics.accuracy,
           epsilon: model.privacy.kind === 'none' ? null : model.privacy.epsilon,
           delta: model.privacy.kind === 'none' ? null : model.privacy.delta,
-          onnx: join(out, onnxFile),
+          onnx: onnxFile,
         },
       };
     } finally {

@@ -8,8 +8,8 @@ import {
   layerSizes,
 } from '../../src/train/graph/inference.js';
 import { decodeModel } from '../../src/train/graph/onnxInferenceProto.js';
+import type { ModelShape, Param } from '../../src/train/model.js';
 import { encodeFeatures, type Preprocessing, type RawFeatures } from '../../src/train/preprocess.js';
-import type { ModelShape, Param } from '../../src/train/shape.js';
 
 const f = Math.fround;
 

@@ -5,8 +5,8 @@ import { sqlString, withSession } from '../../src/tables/index.js';
 import { formatFloat32, predict, renderPredictions } from '../../src/train/adapters/predict.js';
 import { TrainError } from '../../src/train/errors.js';
 import { buildInferenceModel, layerSizes } from '../../src/train/graph/inference.js';
+import type { ModelShape, Param } from '../../src/train/model.js';
 import { encodeFeatures, type Preprocessing, type RawFeatures } from '../../src/train/preprocess.js';
-import type { ModelShape, Param } from '../../src/train/shape.js';
 import { rejectedWith } from '../utils/errors.js';
 import { tempDir } from '../utils/tmp.js';
 

@@ -198,7 +198,7 @@ function summary(root: string, created: boolean, run: RunPipelineReturnType): st
       : []),
     ...trained.map(
       ({ result: t }) =>
-        `Trained ${t.model} on ${formatCount(t.examples)} patients of every owner (compute-to-data, ONNX Runtime${t.epsilon === null ? '' : `, DP-SGD ε = ${t.epsilon.toFixed(2)} at δ = ${t.delta}`}): validation AUC ${t.auc === null ? '-' : t.auc.toFixed(3)}, accuracy ${t.accuracy === null ? '-' : pct(t.accuracy)}; ${formatCount(t.rowsUsed)} committed rows used; the consumer gets ${t.onnx} and its model card, never a row.`,
+        `Trained ${t.model} on ${formatCount(t.examples)} patients of every owner (compute-to-data, ONNX Runtime${t.epsilon === null ? '' : `, DP-SGD ε = ${t.epsilon.toFixed(2)} at δ = ${t.delta?.toExponential(0)}`}): validation AUC ${t.auc === null ? '-' : t.auc.toFixed(3)}, accuracy ${t.accuracy === null ? '-' : pct(t.accuracy)}; ${formatCount(t.rowsUsed)} committed rows used; the consumer gets ${t.onnx} and its model card, never a row.`,
     ),
     '',
     'Still to come in the demo: receipts, settlement and each owner’s audit.',

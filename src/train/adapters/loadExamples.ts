@@ -9,15 +9,9 @@ import {
   withSession,
 } from '../../tables/index.js';
 import { TrainError } from '../errors.js';
+import type { RawFeatures } from '../preprocess.js';
 import type { ModelSpec } from '../spec.js';
 import type { PledgedDataset } from './pledgedData.js';
-
-/** Raw feature columns (as src/train/preprocess.ts reads them): NaN or null for missing. */
-export type RawFeatures = {
-  rows: number;
-  numeric: Record<string, Float64Array>;
-  categorical: Record<string, (string | null)[]>;
-};
 
 /** The rows of one committed table a job read: ranges of row indices in commitment order. */
 export type TableRowsUsed = { table: string; rows: number; ranges: [number, number][] };

@@ -1,8 +1,8 @@
 import type onnxProto from 'onnx-proto';
 import { version } from '../../core/version.js';
 import { TrainError } from '../errors.js';
+import type { ModelShape, Param } from '../model.js';
 import { encodedWidth, type Preprocessing } from '../preprocess.js';
-import type { ModelShape, Param } from '../shape.js';
 import {
   encodeModel,
   FLOAT,
