@@ -37,6 +37,29 @@ describe('sinso demo', () => {
     expect(first.stdout).toMatch(
       /owner-002 +[\d,]+ patients rows, \d+ chunk proofs? +COUNT\(\*\) \d+ +AVG \d+\.\d/,
     );
+    // the compute node trains over every owner's patients, DP-SGD, and hands over the model only
+    expect(first.stdout).toMatch(
+      /Trained t2d-risk on \d+ patients of every owner \(compute-to-data, ONNX Runtime, DP-SGD ε = 3\.00 at δ = 1e-5\): validation AUC 0\.[89]\d+/,
+    );
+    const modelDir = join(d, 'ws', 'models', 't2d-risk');
+    const card = JSON.parse(await readFile(join(modelDir, 't2d-risk.card.json'), 'utf8'));
+    expect(card.datasets.map((x: { tokenId: string }) => x.tokenId)).toEqual(['1', '2', '3']);
+    expect(card.privacy).toMatchObject({ kind: 'dp-sgd', delta: 1e-5, accountant: 'rdp' });
+    expect(card.privacy.epsilon).toBeLessThanOrEqual(3);
+    const job = JSON.parse(await readFile(join(modelDir, 'job.json'), 'utf8'));
+    expect(job.rowsUsed).toBeGreaterThan(0);
+    // anyone runs the model on raw feature columns
+    await writeFile(join(d, 'rows.csv'), 'age,bmi,hba1c,gender\n45,24,5.2,female\n70,36,8.4,male\n');
+    const predicted = await runBin([
+      'predict',
+      join(modelDir, 't2d-risk.onnx'),
+      '--input',
+      join(d, 'rows.csv'),
+      '--json',
+    ]);
+    expect(predicted.code).toBe(0);
+    const [low, high] = JSON.parse(predicted.stdout).probability as number[];
+    expect(high).toBeGreaterThan(low as number);
     const lock = await readFile(join(d, 'demo.lock.json'), 'utf8');
     // the consumer checks an owner's ZK bundle against the DataNFT root on the workspace's chain
     const bundle = join(d, 'ws', 'queries', 'zk', 'owner-001.json');
@@ -62,7 +85,7 @@ describe('sinso demo', () => {
     const second = await runBin([...args, '--json']);
     expect(second.code).toBe(0);
     const run = JSON.parse(second.stdout);
-    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(37).fill('skipped'));
+    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(41).fill('skipped'));
     expect(await readFile(join(d, 'demo.lock.json'), 'utf8')).toBe(lock);
     // a run that reruns nothing summarises from the typed results the lock recorded
     expect((await runBin(args)).stdout).toBe(first.stdout.replace(' (new)', ''));
@@ -82,5 +105,24 @@ describe('sinso demo', () => {
     const committed = await readFile(join(repoRoot, 'pipelines/demo.lock.json'), 'utf8');
     expect(deterministic(lock)).toEqual(deterministic(committed));
     expect(Object.keys(JSON.parse(lock).stages)).toEqual(Object.keys(JSON.parse(committed).stages));
-  });
+
+    // once the owner revokes its pledge, its compute node refuses to train on it
+    const revoked = await runBin(['revoke', '1', '--as', 'owner-001', '--workspace', join(d, 'ws')], { env });
+    expect(revoked.code).toBe(0);
+    const refusedTrain = await runBin(
+      [
+        'train',
+        join(repoRoot, 'models/t2d-risk.yaml'),
+        '--pledge',
+        '1',
+        '--out',
+        join(d, 'm'),
+        '--workspace',
+        join(d, 'ws'),
+      ],
+      { env },
+    );
+    expect(refusedTrain.code).toBe(1);
+    expect(refusedTrain.stderr).toContain('Pledge 1 does not allow training: the owner revoked it.');
+  }, 600_000);
 });
