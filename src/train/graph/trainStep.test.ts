@@ -30,7 +30,7 @@ const ALLOWED = new Set([
   'Min',
   'ReduceMean',
   'ReduceSum',
-  'ReduceSumSquare',
+  'ReduceL2',
   'Sqrt',
   'Sign',
   'Concat',
