@@ -9,7 +9,7 @@
  * Workloads (each in a fresh child process): `ort:<model>[:dp]` and `ts:<model>[:dp]` (the
  * baseline). Setup builds the session (not timed), draws --batches distinct seeded batches (and
  * noise) cycled through, and runs a few unmeasured warm-up steps; the run times --steps steps
- * (--ts-steps for the plain TS MLP, which is far slower). Optimizer: --optimizer sgd (momentum
+ * (--ts-steps for the plain TS MLP, which is far slower, after 5 warm-up steps). Optimizer: --optimizer sgd (momentum
  * 0.9) or adam. Load: the machine may be shared: each workload records the 1-minute load
  * average before and after.
  *
@@ -107,7 +107,8 @@ function workload(engine, model, dp) {
         const s = createReferenceState({ shape, optimizer, dp: dpStep, params });
         state = { step: (i) => referenceStep(s, at(i)), close: () => {}, threads: 1, load };
       }
-      for (let i = 0; i < Number(p.warmup_steps); i++) await state.step(i);
+      const warm = engine === 'ts' && model === 'mlp' ? 5 : Number(p['warmup-steps']);
+      for (let i = 0; i < warm; i++) await state.step(i);
       return state;
     },
     async run(p, state) {
@@ -190,9 +191,9 @@ export const train = {
     features: { default: 64, description: 'input features' },
     hidden: { default: '64-32', description: 'the MLP’s hidden sizes, dash-separated' },
     optimizer: { default: 'sgd', description: 'sgd (momentum 0.9) or adam' },
-    steps: { default: 500, description: 'timed steps per run' },
-    'ts-steps': { default: 20, description: 'timed steps per run of the plain TS MLP' },
-    warmup_steps: { default: 20, description: 'unmeasured steps after setup' },
+    steps: { default: 2000, description: 'timed steps per run' },
+    'ts-steps': { default: 30, description: 'timed steps per run of the plain TS MLP' },
+    'warmup-steps': { default: 200, description: 'unmeasured steps after setup (JIT, ORT arena)' },
     batches: { default: 8, description: 'distinct batches cycled through' },
     clip: { default: 1, description: 'DP clip norm C (noise σ·C with σ = 1)' },
     threads: { default: 1, description: 'ONNX Runtime intra-op threads' },

@@ -206,9 +206,12 @@ export function referenceStep(state: ReferenceState, batch: ReferenceStepBatch):
           const v = dl[dr + j] as number;
           dSq += v * v;
         }
-        norms[i] = Math.fround(
-          (norms[i] as number) + Math.fround(Math.fround(Math.fround(aSq) + 1) * Math.fround(dSq)),
-        );
+        // as the graph: row norms (ReduceL2) squared in float32; the output layer's δ² directly
+        const an = Math.fround(Math.sqrt(aSq));
+        const a2 = Math.fround(an * an);
+        const dn = Math.fround(Math.sqrt(dSq));
+        const d2 = l === L - 1 ? Math.fround(dSq) : Math.fround(dn * dn);
+        norms[i] = Math.fround((norms[i] as number) + Math.fround(Math.fround(a2 + 1) * d2));
       }
     }
     for (let i = 0; i < rows; i++) {

@@ -71,6 +71,8 @@ export class TrainStep {
   readonly #feeds: Record<string, ort.Tensor> = {};
   readonly #fetches: Record<string, ort.Tensor> = {};
   #closed = false;
+  /** Tensor wrappers of batch arrays seen before (a caller reusing its buffers wraps each once). */
+  readonly #wrappers = new WeakMap<Float32Array, ort.Tensor>();
 
   private constructor(session: ort.InferenceSession, p: TrainStepCreateParameters, theta: Float32Array) {
     this.#session = session;
@@ -140,8 +142,8 @@ export class TrainStep {
     checkBatch(this.#shape, p, this.#dp !== undefined, this.#P);
     const feeds = this.#feeds;
     const fetches = this.#fetches;
-    feeds['x'] = new ort.Tensor('float32', p.x, [p.rows, this.#shape.features]);
-    feeds['y'] = new ort.Tensor('float32', p.y, [p.rows]);
+    feeds['x'] = this.#wrap(p.x, p.rows, this.#shape.features);
+    feeds['y'] = this.#wrap(p.y, p.rows, 0);
     (this.#invDenominator.data as Float32Array)[0] = 1 / (this.#dp ? (p.denominator as number) : p.rows);
     feeds['inv_denominator'] = this.#invDenominator;
     const src = this.#sets[this.#cur] as Tensors;
@@ -160,9 +162,13 @@ export class TrainStep {
     }
     if (this.#dp) {
       const flat = this.#noise.data as Float32Array;
-      for (const [i, n] of (p.noise ?? []).entries())
-        flat.set(n, (this.#slots[i] as { offset: number }).offset);
-      feeds['noise'] = this.#noise;
+      // the graph takes the noise already over the denominator: noise · (1/D) rounded to float32, as a float32 Mul would
+      const scale = Math.fround(1 / (p.denominator as number));
+      for (const [i, n] of (p.noise ?? []).entries()) {
+        const off = (this.#slots[i] as { offset: number }).offset;
+        for (let k = 0; k < n.length; k++) flat[off + k] = (n[k] as number) * scale;
+      }
+      feeds['noise_scaled'] = this.#noise;
       if (this.#gradNorm?.dims[0] !== p.rows) {
         this.#gradNorm = new ort.Tensor('float32', new Float32Array(p.rows), [p.rows]);
       }
@@ -181,6 +187,15 @@ export class TrainStep {
     this.#step++;
     const loss = (this.#loss.data as Float32Array)[0] as number;
     return this.#dp ? { loss, gradNorm: this.#gradNorm?.data as Float32Array } : { loss };
+  }
+
+  /** An ORT tensor over `data` (no copy): [rows, width], or [rows] for width 0; reused per array. */
+  #wrap(data: Float32Array, rows: number, width: number): ort.Tensor {
+    const known = this.#wrappers.get(data);
+    if (known && known.dims[0] === rows) return known;
+    const t = new ort.Tensor('float32', data, width ? [rows, width] : [rows]);
+    this.#wrappers.set(data, t);
+    return t;
   }
 
   /** Steps taken so far. */
