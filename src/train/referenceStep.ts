@@ -41,6 +41,10 @@ type Work = {
   norms: Float32Array;
   grad: Float32Array;
   acc: Float64Array;
+  /** Transposes: a weight matrix, and an activation and a δ matrix of the batch. */
+  wt: Float32Array;
+  aT: Float32Array;
+  dT: Float32Array;
 };
 
 /** Parameters of createReferenceState. */
@@ -80,6 +84,9 @@ export function createReferenceState(p: CreateReferenceStateParameters): Referen
       norms: new Float32Array(0),
       grad: new Float32Array(P),
       acc: new Float64Array(Math.max(P, widest)),
+      wt: new Float32Array(P),
+      aT: new Float32Array(0),
+      dT: new Float32Array(0),
     },
   };
 }
@@ -133,18 +140,15 @@ export function referenceStep(state: ReferenceState, batch: ReferenceStepBatch):
     const out = l < L - 1 ? (acts[l] as Float32Array) : (deltas[L - 1] as Float32Array);
     const ws = slots[2 * l] as { offset: number };
     const bs = slots[2 * l + 1] as { offset: number };
-    denseForward(
-      a,
-      theta,
-      ws.offset,
-      theta,
-      bs.offset,
-      out,
-      rows,
-      widths[l] as number,
-      widths[l + 1] as number,
-      l < L - 1,
-    );
+    const nIn = widths[l] as number;
+    const nOut = widths[l + 1] as number;
+    if (nOut === 1) {
+      denseForward(a, theta, ws.offset, theta, bs.offset, out, rows, nIn, 1, l < L - 1);
+    } else {
+      // z = a·W + b as row-by-row dot products with Wᵀ (both rows contiguous)
+      transpose(theta, ws.offset, nIn, nOut, w.wt);
+      dotRows(a, 0, nIn, w.wt, 0, nIn, rows, nOut, nIn, out, nOut, theta, bs.offset, l < L - 1);
+    }
     a = out;
   }
   // loss and δ_L (in place over the logits)
@@ -166,6 +170,11 @@ export function referenceStep(state: ReferenceState, batch: ReferenceStepBatch):
     const nOut = widths[l + 1] as number;
     const nIn = widths[l] as number;
     const wOff = (slots[2 * l] as { offset: number }).offset;
+    if (nOut > 1) {
+      dotRows(dl, 0, nOut, theta, wOff, nOut, rows, nIn, nOut, dPrev, nIn, undefined, 0, false);
+      for (let k = 0; k < rows * nIn; k++) if ((al[k] as number) <= 0) dPrev[k] = 0;
+      continue;
+    }
     for (let i = 0; i < rows; i++) {
       const dr = i * nOut;
       const pr = i * nIn;
@@ -229,9 +238,9 @@ export function referenceStep(state: ReferenceState, batch: ReferenceStepBatch):
     const nOut = widths[l + 1] as number;
     const gwOff = (slots[2 * l] as { offset: number }).offset;
     const gbOff = (slots[2 * l + 1] as { offset: number }).offset;
-    acc.fill(0, 0, nIn * nOut + nOut);
     const bAt = nIn * nOut;
     if (nOut === 1) {
+      acc.fill(0, 0, bAt + 1);
       for (let i = 0; i < rows; i++) {
         const d = dp ? Math.fround((dl[i] as number) * (factor[i] as number)) : (dl[i] as number);
         if (d === 0) continue;
@@ -239,25 +248,42 @@ export function referenceStep(state: ReferenceState, batch: ReferenceStepBatch):
         for (let k = 0; k < nIn; k++) acc[k] = (acc[k] as number) + (al[ar + k] as number) * d;
         acc[bAt] = (acc[bAt] as number) + d;
       }
+      for (let k = 0; k < bAt; k++) grad[gwOff + k] = acc[k] as number;
+      grad[gbOff] = acc[bAt] as number;
     } else {
-      for (let i = 0; i < rows; i++) {
-        const dr = i * nOut;
-        if (dp) {
+      if (dp) {
+        for (let i = 0; i < rows; i++) {
           const f = factor[i] as number;
+          const dr = i * nOut;
           for (let j = 0; j < nOut; j++) dl[dr + j] = (dl[dr + j] as number) * f;
         }
-        const ar = i * nIn;
-        for (let k = 0; k < nIn; k++) {
-          const av = al[ar + k] as number;
-          if (av === 0) continue;
-          const gr = k * nOut;
-          for (let j = 0; j < nOut; j++) acc[gr + j] = (acc[gr + j] as number) + av * (dl[dr + j] as number);
-        }
-        for (let j = 0; j < nOut; j++) acc[bAt + j] = (acc[bAt + j] as number) + (dl[dr + j] as number);
+      }
+      // gW = aᵀ·δ as dot products of the columns of a and δ (transposed so they are contiguous)
+      transpose(al, 0, rows, nIn, w.aT);
+      transpose(dl, 0, rows, nOut, w.dT);
+      dotRows(
+        w.aT,
+        0,
+        rows,
+        w.dT,
+        0,
+        rows,
+        nIn,
+        nOut,
+        rows,
+        grad.subarray(gwOff, gwOff + bAt),
+        nOut,
+        undefined,
+        0,
+        false,
+      );
+      for (let j = 0; j < nOut; j++) {
+        let s = 0;
+        const r = j * rows;
+        for (let i = 0; i < rows; i++) s += w.dT[r + i] as number;
+        grad[gbOff + j] = s;
       }
     }
-    for (let k = 0; k < bAt; k++) grad[gwOff + k] = acc[k] as number;
-    for (let j = 0; j < nOut; j++) grad[gbOff + j] = acc[bAt + j] as number;
   }
   if (dp) {
     const noise = flatNoise(batch.noise, slots, grad.length);
@@ -360,6 +386,92 @@ function ensureWork(w: Work, widths: readonly number[], rows: number): Work {
   }
   w.factor = new Float32Array(rows);
   w.norms = new Float32Array(rows);
+  w.aT = new Float32Array(rows * Math.max(...widths));
+  w.dT = new Float32Array(rows * Math.max(...widths));
   w.rows = rows;
   return w;
+}
+
+/** out[c·cols + r] = m[off + r·cols + c]: the transpose of a rows × cols block. */
+function transpose(m: Float32Array, off: number, rows: number, cols: number, out: Float32Array): void {
+  for (let r = 0; r < rows; r++) {
+    const src = off + r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = m[src + c] as number;
+  }
+}
+
+/**
+ * C[m, n] = Σ_k A[m, k]·B[n, k] (+ bias[n], then ReLU if asked), rows of A and B contiguous
+ * (strides lda, ldb), C with stride ldc. 2 × 2 register blocks, float64 sums, one rounding to
+ * float32 per output.
+ */
+function dotRows(
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  M: number,
+  N: number,
+  K: number,
+  C: Float32Array,
+  ldc: number,
+  bias: Float32Array | undefined,
+  biasOff: number,
+  relu: boolean,
+): void {
+  const put = (m: number, n: number, s: number) => {
+    const v = bias ? s + (bias[biasOff + n] as number) : s;
+    C[m * ldc + n] = relu && v < 0 ? 0 : v;
+  };
+  let m = 0;
+  for (; m + 1 < M; m += 2) {
+    const a0 = aOff + m * lda;
+    const a1 = a0 + lda;
+    let n = 0;
+    for (; n + 1 < N; n += 2) {
+      const b0 = bOff + n * ldb;
+      const b1 = b0 + ldb;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = 0; k < K; k++) {
+        const x0 = A[a0 + k] as number;
+        const x1 = A[a1 + k] as number;
+        const y0 = B[b0 + k] as number;
+        const y1 = B[b1 + k] as number;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      put(m, n, s00);
+      put(m, n + 1, s01);
+      put(m + 1, n, s10);
+      put(m + 1, n + 1, s11);
+    }
+    for (; n < N; n++) {
+      const b0 = bOff + n * ldb;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = 0; k < K; k++) {
+        const y0 = B[b0 + k] as number;
+        s0 += (A[a0 + k] as number) * y0;
+        s1 += (A[a1 + k] as number) * y0;
+      }
+      put(m, n, s0);
+      put(m + 1, n, s1);
+    }
+  }
+  for (; m < M; m++) {
+    const a0 = aOff + m * lda;
+    for (let n = 0; n < N; n++) {
+      const b0 = bOff + n * ldb;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += (A[a0 + k] as number) * (B[b0 + k] as number);
+      put(m, n, s);
+    }
+  }
 }
