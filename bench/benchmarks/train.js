@@ -4,7 +4,8 @@
  * an MLP (hidden 64-32, ReLU) at batch --batch with --features features, for the ONNX Runtime
  * trainer (TrainStep over buildTrainStepModel's graph) and, in the same run, the plain
  * TypeScript Float32Array implementation of the same step (referenceStep); each with and
- * without DP-SGD (per-example clipping to --clip, pre-drawn Gaussian noise, denominator = batch).
+ * without DP-SGD (per-example clipping to --clip, Gaussian noise drawn every step from the CSPRNG as
+ * the trainer draws it (gaussianNoise, inside the timing), denominator = batch).
  *
  * Workloads (each in a fresh child process): `ort:<model>[:dp]` and `ts:<model>[:dp]` (the
  * baseline). Setup builds the session (not timed), draws --batches distinct seeded batches (and
@@ -18,8 +19,10 @@
  * non-private speed.
  */
 import { loadavg } from 'node:os';
+import { createCsprng } from '../../dist/core/csprng.js';
 import { createRng } from '../../dist/core/rng.js';
 import { TrainStep } from '../../dist/train/adapters/trainStep.js';
+import { gaussianNoise } from '../../dist/train/dp/sampling.js';
 import { initParams, paramLayout } from '../../dist/train/model.js';
 import { createReferenceState, referenceStep } from '../../dist/train/referenceStep.js';
 
@@ -49,10 +52,10 @@ function optimizerOf(p) {
 }
 
 /**
- * Seeded batches: x ~ N(0, 1), y from a planted linear rule; DP noise per batch.
- * @param {Params} p @param {ReturnType<typeof shapeOf>} shape @param {boolean} dp
+ * Seeded batches: x ~ N(0, 1), y from a planted linear rule.
+ * @param {Params} p @param {ReturnType<typeof shapeOf>} shape
  */
-function batchesOf(p, shape, dp) {
+function batchesOf(p, shape) {
   const rows = Number(p.batch);
   const F = shape.features;
   const rng = createRng(String(p.seed), 'bench-train');
@@ -69,12 +72,7 @@ function batchesOf(p, shape, dp) {
       }
       y[i] = s + rng.normal() > 0 ? 1 : 0;
     }
-    const noise = dp
-      ? paramLayout(shape).map((s) =>
-          Float32Array.from({ length: s.size }, () => rng.normal(0, Number(p.clip))),
-        )
-      : undefined;
-    return { x, y, rows, noise, denominator: rows };
+    return { x, y, rows, denominator: rows };
   });
 }
 
@@ -94,9 +92,15 @@ function workload(engine, model, dp) {
       const optimizer = optimizerOf(p);
       const params = initParams(shape, String(p.seed));
       const dpStep = dp ? { clipNorm: Number(p.clip) } : undefined;
-      const batches = batchesOf(p, shape, dp);
-      const at = (/** @type {number} */ i) =>
-        /** @type {(typeof batches)[number]} */ (batches[i % batches.length]);
+      const batches = batchesOf(p, shape);
+      // DP: each step draws its noise (one flat array over the parameters), as trainModel does
+      const noiseRng = createCsprng(String(p.seed), 'bench-train-noise');
+      const size = paramLayout(shape).reduce((n, s) => n + s.size, 0);
+      const clip = Number(p.clip);
+      const at = (/** @type {number} */ i) => {
+        const b = /** @type {(typeof batches)[number]} */ (batches[i % batches.length]);
+        return dp ? { ...b, noise: gaussianNoise(noiseRng, size, clip) } : b;
+      };
       /** @type {State} */
       let state;
       const threads = Number(p.threads);

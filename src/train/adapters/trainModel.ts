@@ -5,7 +5,7 @@ import { dpSgdEpsilon, noiseForEpsilon } from '../dp/rdp.js';
 import { gaussianNoise, poissonBatches, shuffledBatches } from '../dp/sampling.js';
 import { TrainError } from '../errors.js';
 import { type ClassificationMetrics, classificationMetrics } from '../metrics.js';
-import { forward, initParams, type ModelShape, type Param } from '../model.js';
+import { forward, initParams, type ModelShape, type Param, paramCount } from '../model.js';
 import { encodeFeatures, fitPreprocessing, type Preprocessing } from '../preprocess.js';
 import type { ModelSpec } from '../spec.js';
 import { type Split, splitByPatient } from '../split.js';
@@ -134,6 +134,7 @@ export async function trainModel(p: {
   const noiseRng = createCsprng(p.noiseSeed, ...labels, 'noise');
   const orderRng = createCsprng(spec.training.seed, ...labels, 'order');
   const trainIdx = split.train;
+  const size = paramCount(shape);
   const epochs: EpochReport[] = [];
   const task = p.progress.start(`train ${spec.name}`, spec.training.epochs);
   try {
@@ -148,9 +149,8 @@ export async function trainModel(p: {
           throw new InterruptedError('INTERRUPTED', { activity: 'training', nothingWritten: true });
         const idx = b.map((i) => trainIdx[i] as number);
         const { bx, by } = gather(x, width, idx, examples.label);
-        const noise = dp
-          ? step.params().map((w) => gaussianNoise(noiseRng, w.data.length, sigma * dp.clipNorm))
-          : undefined;
+        // one draw over all parameters (paramLayout order)
+        const noise = dp ? gaussianNoise(noiseRng, size, sigma * dp.clipNorm) : undefined;
         const { loss } = await step.run({
           x: bx,
           y: by,

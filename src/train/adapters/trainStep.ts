@@ -24,12 +24,12 @@ export type TrainStepCreateParameters = {
   threads?: number | undefined;
 };
 
-/** One batch: x rows × features (row-major), y 0/1; DP: noise one array per parameter (drawn N(0, (σC)²)) and the denominator. */
+/** One batch: x rows × features (row-major), y 0/1; DP: the noise (drawn N(0, (σC)²)), one flat array over all parameters in paramLayout order or one array per parameter, and the denominator. */
 export type TrainStepRunParameters = {
   x: Float32Array;
   y: Float32Array;
   rows: number;
-  noise?: readonly Float32Array[] | undefined;
+  noise?: Float32Array | readonly Float32Array[] | undefined;
   denominator?: number | undefined;
 };
 
@@ -164,9 +164,14 @@ export class TrainStep {
       const flat = this.#noise.data as Float32Array;
       // the graph takes the noise already over the denominator: noise · (1/D) rounded to float32, as a float32 Mul would
       const scale = Math.fround(1 / (p.denominator as number));
-      for (const [i, n] of (p.noise ?? []).entries()) {
-        const off = (this.#slots[i] as { offset: number }).offset;
-        for (let k = 0; k < n.length; k++) flat[off + k] = (n[k] as number) * scale;
+      if (p.noise instanceof Float32Array) {
+        const n = p.noise;
+        for (let k = 0; k < n.length; k++) flat[k] = (n[k] as number) * scale;
+      } else {
+        for (const [i, n] of (p.noise ?? []).entries()) {
+          const off = (this.#slots[i] as { offset: number }).offset;
+          for (let k = 0; k < n.length; k++) flat[off + k] = (n[k] as number) * scale;
+        }
       }
       feeds['noise_scaled'] = this.#noise;
       if (this.#gradNorm?.dims[0] !== p.rows) {
