@@ -46,6 +46,9 @@ describe('sinso demo', () => {
     expect(card.datasets.map((x: { tokenId: string }) => x.tokenId)).toEqual(['1', '2', '3']);
     expect(card.privacy).toMatchObject({ kind: 'dp-sgd', delta: 1e-5, accountant: 'rdp' });
     expect(card.privacy.epsilon).toBeLessThanOrEqual(3);
+    // 64 validation patients at ε = 3: the planted signal shows, if noisily (the AUC ≥ 0.8 check on
+    // a larger cohort is test/integration/trainSignal.test.ts)
+    expect(card.metrics.auc).toBeGreaterThan(0.7);
     const job = JSON.parse(await readFile(join(modelDir, 'job.json'), 'utf8'));
     expect(job.rowsUsed).toBeGreaterThan(0);
     // anyone runs the model on raw feature columns
