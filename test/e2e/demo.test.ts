@@ -127,5 +127,31 @@ describe('sinso demo', () => {
     );
     expect(refusedTrain.code).toBe(1);
     expect(refusedTrain.stderr).toContain('Pledge 1 does not allow training: the owner revoked it.');
+    // data that is not what the DataNFT names (a block of owner 2's patients file changed) is refused
+    const manifest = JSON.parse(
+      await readFile(join(d, 'ws', 'owners', 'owner-002', 'published', 'manifest.json'), 'utf8'),
+    );
+    const cid = manifest.properties.tables.find((t: { name: string }) => t.name === 'patients').cid as string;
+    const block = join(d, 'ws', 'store', 'blocks', cid.slice(-3, -1), `${cid}.data`);
+    const bytes = await readFile(block);
+    bytes[100] = (bytes[100] as number) ^ 1;
+    await writeFile(block, bytes);
+    const tampered = await runBin(
+      [
+        'train',
+        join(repoRoot, 'models/t2d-risk.yaml'),
+        '--pledge',
+        '2',
+        '--out',
+        join(d, 'm'),
+        '--workspace',
+        join(d, 'ws'),
+        '--grant',
+        join(d, 'ws', 'owners', 'owner-002', 'chain', 'grant'),
+      ],
+      { env },
+    );
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr).toContain('The data of pledge 2 does not match what its DataNFT commits to');
   }, 600_000);
 });

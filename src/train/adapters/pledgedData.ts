@@ -83,7 +83,14 @@ export async function openPledgedData(p: {
         out: dir,
         progress: p.progress,
       }).catch((err: unknown) => {
-        if (err instanceof SinsoError && err.code.startsWith('PUBLISH_')) {
+        // a manifest or file not as named, or a block not its CID's: the data is not what was pledged
+        if (
+          err instanceof SinsoError &&
+          (err.code.startsWith('PUBLISH_') ||
+            err.code === 'STORAGE_CID_MISMATCH' ||
+            err.code === 'STORAGE_BLOCK_NOT_FOUND' ||
+            err.code === 'STORAGE_DECRYPT_FAILED')
+        ) {
           throw new TrainError('TRAIN_DATA_MISMATCH', { pledge: f.id, problem: err.message }, { cause: err });
         }
         throw err;
