@@ -8,6 +8,7 @@ export {
   type BuildCommitmentReturnType,
   buildCommitment,
 } from './buildCommitment.js';
+export { type CheckCommitmentReturnType, checkCommitment } from './checkCommitment.js';
 export { type ChunkPath, chunkPath, chunkRoot, chunkRootFromPath } from './chunkTree.js';
 export { chunkTreePath, chunkTreeRoot, chunkTreeRootFromPath } from './chunkTreeRoot.js';
 export {
