@@ -1,6 +1,6 @@
 import type { Commitment } from '../core/schemas/commitment.js';
 import { chunkTreeRoot } from './chunkTreeRoot.js';
-import { LOGICAL_TYPE_CODES } from './constants.js';
+import { FIELD_MODULUS, LOGICAL_TYPE_CODES } from './constants.js';
 import type { Poseidon } from './poseidon.js';
 import { type CommittedColumn, datasetRoot, encodingHash, tableRoot } from './roots.js';
 import { fieldHex } from './schema.js';
@@ -31,6 +31,10 @@ export function checkCommitment(poseidon: Poseidon, c: Commitment): CheckCommitm
     }));
     if (!knownTypes(t.columns)) return { ok: false, problem: `table ${t.name}: a column's logical type` };
     if (t.chunkRoots === undefined) return { ok: false, problem: `table ${t.name}: no chunk roots` };
+    const hashes = [t.root, t.encodingHash, ...t.chunkRoots];
+    if (hashes.some((h) => BigInt(h) >= FIELD_MODULUS)) {
+      return { ok: false, problem: `table ${t.name}: a hash is not a field element` };
+    }
     const encoding = encodingHash(poseidon, t.name, columns, c.version);
     if (fieldHex(encoding) !== t.encodingHash)
       return { ok: false, problem: `table ${t.name}: encoding hash` };

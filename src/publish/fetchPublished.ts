@@ -40,17 +40,17 @@ async function bytesOf(blockstore: Pick<Blockstore, 'get'>, cid: string): Promis
 }
 
 /**
- * The compute node's side of publishing: fetches a published dataset by its manifest CID (every
- * block is checked against its CID as it is read), checks that the manifest's files and its
- * commitment are the ones it names, and decrypts the tables into a tables folder that
- * `openTables` and `buildCommitment` read. The tables.json written there is rebuilt from the
- * manifest (names, rows, columns; each file's size and sha256 as decrypted): it is not the
- * owner's byte for byte, so check the data with the commitment's root, not its tablesSha256.
+ * Fetches a published dataset's manifest and its commitment.json by the manifest CID (both are
+ * public: the commitment's hashes are salted), checked against each other: what a verifier of a
+ * job over the dataset needs, without its key.
  *
  * @example
- * const { tablesDir, commitment } = await fetchPublished({ blockstore, manifestCid, datasetKey, out: tmp });
+ * const { manifest, commitment } = await fetchCommitment({ blockstore, manifestCid });
  */
-export async function fetchPublished(p: FetchPublishedParameters): Promise<FetchPublishedReturnType> {
+export async function fetchCommitment(p: {
+  blockstore: Pick<Blockstore, 'get'>;
+  manifestCid: string;
+}): Promise<{ manifest: DatasetManifest; commitment: Commitment }> {
   const manifestBytes = await bytesOf(p.blockstore, p.manifestCid);
   if ((await cidOfBytes(manifestBytes)).toString() !== p.manifestCid)
     throw mismatch('the manifest is not its CID’s');
@@ -74,6 +74,22 @@ export async function fetchPublished(p: FetchPublishedParameters): Promise<Fetch
   if (commitment.root !== manifest.properties.commitment.root) {
     throw mismatch('its commitment’s root is not the manifest’s');
   }
+  return { manifest, commitment };
+}
+
+/**
+ * The compute node's side of publishing: fetches a published dataset by its manifest CID (every
+ * block is checked against its CID as it is read), checks that the manifest's files and its
+ * commitment are the ones it names, and decrypts the tables into a tables folder that
+ * `openTables` and `buildCommitment` read. The tables.json written there is rebuilt from the
+ * manifest (names, rows, columns; each file's size and sha256 as decrypted): it is not the
+ * owner's byte for byte, so check the data with the commitment's root, not its tablesSha256.
+ *
+ * @example
+ * const { tablesDir, commitment } = await fetchPublished({ blockstore, manifestCid, datasetKey, out: tmp });
+ */
+export async function fetchPublished(p: FetchPublishedParameters): Promise<FetchPublishedReturnType> {
+  const { manifest, commitment } = await fetchCommitment(p);
   await mkdir(p.out, { recursive: true });
   const task = (p.progress ?? silentProgress).start(
     'fetch: tables by CID, decrypt',

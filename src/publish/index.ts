@@ -6,6 +6,7 @@ export { PublishError, type PublishErrorType } from './errors.js';
 export {
   type FetchPublishedParameters,
   type FetchPublishedReturnType,
+  fetchCommitment,
   fetchPublished,
 } from './fetchPublished.js';
 export {

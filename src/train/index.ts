@@ -42,3 +42,10 @@ export { checkTrainPledge } from './policy.js';
 export { type ModelSpec, ModelSpecSchema, parseModelSpec, readModelSpec } from './spec.js';
 export { splitByPatient } from './split.js';
 export { trainStage } from './stage.js';
+export {
+  JOB_CHECKS,
+  type JobCheck,
+  type JobChunks,
+  type VerifyJobReturnType,
+  verifyJob,
+} from './verifyJob.js';

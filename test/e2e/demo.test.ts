@@ -51,6 +51,16 @@ describe('sinso demo', () => {
     expect(card.metrics.auc).toBeGreaterThan(0.7);
     const job = JSON.parse(await readFile(join(modelDir, 'job.json'), 'utf8'));
     expect(job.rowsUsed).toBeGreaterThan(0);
+    // anyone with the workspace's chain and blockstore checks the rows it used against the roots
+    const jobChecked = await runBin([
+      'verify',
+      join(modelDir, 'job.json'),
+      '--workspace',
+      join(d, 'ws'),
+      '--json',
+    ]);
+    expect(jobChecked.code).toBe(0);
+    expect(JSON.parse(jobChecked.stdout).checks).toEqual(['commitment', 'root', 'on-chain-root', 'rows']);
     // anyone runs the model on raw feature columns
     await writeFile(join(d, 'rows.csv'), 'age,bmi,hba1c,gender\n45,24,5.2,female\n70,36,8.4,male\n');
     const predicted = await runBin([

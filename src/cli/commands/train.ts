@@ -1,6 +1,14 @@
 import { z } from 'zod';
-import { predict, renderPredictions } from '../../train/index.js';
-import { defineCommand } from '../command.js';
+import { type ChainSession, openChain, openMarket } from '../../chain/index.js';
+import { loadPoseidon } from '../../commit/index.js';
+import { ExitCode } from '../../core/errors/index.js';
+import { parseWith } from '../../core/parse.js';
+import { fetchCommitment } from '../../publish/index.js';
+import { workspaceBlockstore } from '../../storage/index.js';
+import { predict, renderPredictions, TrainJobSchema, verifyJob } from '../../train/index.js';
+import { defineCommand, requireWorkspace } from '../command.js';
+import type { CliContext } from '../context.js';
+import { formatTable } from '../format.js';
 
 export const predictCommand = defineCommand({
   path: ['predict'],
@@ -35,3 +43,61 @@ export const predictCommand = defineCommand({
     return 0;
   },
 });
+
+/**
+ * `sinso verify JOB.json` for a training job's record: the rows it used against each dataset's
+ * published commitment (fetched by manifest CID from the workspace blockstore) and the DataNFT's
+ * root on chain (unless --offline). Exit 0 valid, 3 invalid naming the check.
+ */
+export async function verifyJobFile(
+  ctx: CliContext,
+  o: { file: string; rpc?: string | undefined; offline: boolean },
+  json: unknown,
+): Promise<number> {
+  const job = parseWith(TrainJobSchema, json, { what: 'training job record' });
+  const ws = await requireWorkspace(ctx);
+  const blockstore = workspaceBlockstore(ws);
+  let chain: ChainSession | undefined;
+  try {
+    if (!o.offline) chain = await openChain({ chainDir: ws.paths.chain, rpc: o.rpc, clock: ctx.clock });
+    const market = chain && openMarket(chain);
+    const r = await verifyJob({
+      job,
+      poseidon: await loadPoseidon(),
+      commitmentOf: async (d) =>
+        (await fetchCommitment({ blockstore, manifestCid: d.manifestCid })).commitment,
+      onChainRoot:
+        market && (async (tokenId, version) => (await market.versionOf(BigInt(tokenId), BigInt(version)))[0]),
+    });
+    if (!r.ok) {
+      ctx.io.stderr(`invalid: ${r.failed} (pledge ${r.pledge}): ${r.reason}\n`);
+      ctx.print(`invalid (check: ${r.failed})`, {
+        ok: false,
+        failed: r.failed,
+        pledge: r.pledge,
+        reason: r.reason,
+      });
+      return ExitCode.invalid;
+    }
+    ctx.print(
+      formatTable([
+        [
+          'valid',
+          `training job ${job.model}: ${job.rowsUsed} committed rows of ${job.datasets.length} datasets`,
+        ],
+        ['checks', r.checks.join(', ')],
+        ...job.datasets.map((d) => [
+          `pledge ${d.pledge}`,
+          `token ${d.tokenId} version ${d.version}, root ${d.commitmentRoot.slice(0, 12)}…, ${r.chunks
+            .filter((c) => c.pledge === d.pledge)
+            .map((c) => `${c.table}: ${c.chunks.length} chunk${c.chunks.length === 1 ? '' : 's'}`)
+            .join(', ')}`,
+        ]),
+      ]),
+      { ok: true, checks: r.checks, chunks: r.chunks },
+    );
+    return ExitCode.ok;
+  } finally {
+    await chain?.close();
+  }
+}

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { openChain, openMarket } from '../../chain/index.js';
 import { ExitCode } from '../../core/errors/index.js';
@@ -15,15 +16,19 @@ import {
 } from '../../zk/index.js';
 import { defineCommand } from '../command.js';
 import { formatTable } from '../format.js';
+import { verifyJobFile } from './train.js';
 
 export const verifyCommand = defineCommand({
   path: ['verify'],
   summary:
-    'Check a ZK proof bundle: every chunk proof, the chunk coverage, the result, and the root on chain',
+    'Check a ZK proof bundle (every chunk proof, the coverage, the result, the root on chain) or a training job’s rows',
   description:
-    'Runs, in order: format, encoding (the public column encoding hashes to the committed encoding hash), query (the query hash every proof is bound to), root, on-chain-root (the DataNFT stores this root for the bundle’s token version; read from the workspace’s chain or --rpc), chunks (every chunk once, in order), proofs (Groth16, against the pinned verification keys), result (the sum of the chunk results). Exit 0 valid, 3 invalid (naming the check), 1 for a file that is not a bundle.',
+    'Runs, in order: format, encoding (the public column encoding hashes to the committed encoding hash), query (the query hash every proof is bound to), root, on-chain-root (the DataNFT stores this root for the bundle’s token version; read from the workspace’s chain or --rpc), chunks (every chunk once, in order), proofs (Groth16, against the pinned verification keys), result (the sum of the chunk results). Exit 0 valid, 3 invalid (naming the check), 1 for a file that is not a bundle. Given a training job’s job.json, checks instead: commitment (each dataset’s published commitment, fetched by manifest CID from the workspace blockstore, holds together), root (it is the job’s), on-chain-root (the DataNFT stores it for the token version), rows (every range lies inside its committed table and the counts add up).',
   options: z.strictObject({
-    proof: z.string().min(1).describe('The proof bundle (`sinso query zk --out`)'),
+    proof: z
+      .string()
+      .min(1)
+      .describe('The proof bundle (`sinso query zk --out`), or a training job’s job.json'),
     rpc: z.string().url().optional().describe('An EVM JSON-RPC endpoint to read the DataNFT root from'),
     keys: z
       .string()
@@ -38,6 +43,14 @@ export const verifyCommand = defineCommand({
   positional: { key: 'proof', name: 'PROOF', many: false },
   examples: ['sinso verify proof.json', 'sinso verify proof.json --rpc http://127.0.0.1:8545'],
   async run(ctx, o) {
+    // a training job's record is checked against the commitments and the chain instead
+    const head = await readFile(o.proof, 'utf8').then(
+      (t) => JSON.parse(t) as unknown,
+      () => undefined,
+    );
+    if ((head as { kind?: unknown } | undefined)?.kind === 'sinso-train-job') {
+      return verifyJobFile(ctx, { file: o.proof, rpc: o.rpc, offline: o.offline }, head);
+    }
     const bundle = await readProofBundle(o.proof);
     const token = bundle.dataset.token;
     let onChainRoot: ((t: NonNullable<typeof token>) => Promise<string | undefined>) | undefined;
