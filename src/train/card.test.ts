@@ -28,6 +28,7 @@ const sampleCard: ModelCard = {
     numeric: ['age', 'bmi'],
     categorical: ['gender'],
     encoded: ['age', 'bmi', 'gender=female', 'gender=male'],
+    publicStatistics: ['age'],
   },
   datasets: [
     {
@@ -145,6 +146,12 @@ describe('renderModelCard', () => {
     expect(md).toContain('| pledge | DataNFT | version | commitment root | manifest CID | rows used |');
     expect(md).toContain(`| 2 | 1 | 1 | \`0x${'0b'.repeat(32)}\` |`);
     expect(md).toContain('patients: 1,200, observations: 5,400');
+    expect(md).toContain(
+      '| preprocessing statistics | given in the spec (public): age; computed on the training split: bmi, gender |',
+    );
+    expect(md).toContain(
+      'the training steps only: the preprocessing statistics computed on the training split are not noised',
+    );
     expect(md).toContain(`| AUC | ${sampleCard.metrics.auc?.toFixed(4)} |`);
     expect(md).toContain('| 0.0–0.1 | 0 | n/a | n/a |');
     expect(md).toContain('| 0.1–0.2 | 1 | 0.100 | 0.000 |');

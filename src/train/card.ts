@@ -66,6 +66,8 @@ export const ModelCardSchema = z.strictObject({
     categorical: z.array(z.string().min(1)),
     /** The encoded features in model order: numeric columns, then `column=category`. */
     encoded: z.array(z.string().min(1)).min(1),
+    /** Features whose preprocessing statistics the spec gave (public), not the training split. */
+    publicStatistics: z.array(z.string().min(1)).default([]),
   }),
   datasets: z
     .array(
@@ -165,6 +167,19 @@ export function parseModelCard(value: unknown): ModelCard {
 }
 
 /** A table cell: pipes, backticks and line breaks escaped. */
+/** Where each feature's standardization or categories came from. */
+function statisticsText(f: { numeric: string[]; categorical: string[]; publicStatistics: string[] }): string {
+  const all = [...f.numeric, ...f.categorical];
+  const given = all.filter((x) => f.publicStatistics.includes(x));
+  const fitted = all.filter((x) => !f.publicStatistics.includes(x));
+  return [
+    given.length > 0 ? `given in the spec (public): ${given.map(cell).join(', ')}` : '',
+    fitted.length > 0 ? `computed on the training split: ${fitted.map(cell).join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 function cell(s: string | number): string {
   return String(s)
     .replace(/[\\|`*_[\]<>]/g, (c) => `\\${c}`)
@@ -270,6 +285,7 @@ export function renderModelCard(card: ModelCard): string {
         ],
         ['steps', count(card.training.steps)],
         ['seed', code(card.training.seed)],
+        ['preprocessing statistics', statisticsText(card.features)],
         ['features', card.features.encoded.map(cell).join(', ')],
       ],
     ),
@@ -332,6 +348,13 @@ export function renderModelCard(card: ModelCard): string {
           [
             'accountant',
             `RDP of the sampled Gaussian mechanism; ε from order ${sig(d.order)} (best of ${d.orders.length} orders)`,
+          ],
+          [
+            'covers',
+            card.features.publicStatistics.length ===
+            card.features.numeric.length + card.features.categorical.length
+              ? 'the training steps; the preprocessing statistics are public (given in the spec)'
+              : 'the training steps only: the preprocessing statistics computed on the training split are not noised',
           ],
         ],
       ),

@@ -54,6 +54,18 @@ describe('model specs', () => {
       'TRAIN_SPEC_INVALID',
     );
     expect(code(() => parseModelSpec(`${base}extra: 1\n`))).toBe('TRAIN_SPEC_INVALID');
+    // public statistics only for listed features, a positive standard deviation, categories once each
+    const fixed = (f: string) =>
+      base.replace('features: { numeric: [a] }', `features: { numeric: [a], categorical: [g], ${f} }`);
+    expect(
+      parseModelSpec(fixed('standardize: { a: [50, 10] }, categories: { g: [x, y] }')).spec.features
+        .standardize,
+    ).toEqual({
+      a: [50, 10],
+    });
+    expect(code(() => parseModelSpec(fixed('standardize: { b: [50, 10] }')))).toBe('TRAIN_SPEC_INVALID');
+    expect(code(() => parseModelSpec(fixed('standardize: { a: [50, 0] }')))).toBe('TRAIN_SPEC_INVALID');
+    expect(code(() => parseModelSpec(fixed('categories: { g: [x, x] }')))).toBe('TRAIN_SPEC_INVALID');
     expect(code(() => parseModelSpec('a: [1'))).toBe('TRAIN_SPEC_INVALID');
     expect(() => parseModelSpec(base.replace('learningRate: 0.1', 'learningRate: -1'))).toThrow(
       /optimizer\.learningRate/,

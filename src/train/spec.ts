@@ -73,6 +73,13 @@ export const ModelSpecSchema = z
       numeric: z.array(Column).default([]),
       /** One-hot over the values seen in the training split; unseen or missing → all zeros. */
       categorical: z.array(Column).default([]),
+      /**
+       * Public statistics to standardize a numeric feature with, [mean, standard deviation],
+       * instead of the training split's: a DP guarantee then covers them too.
+       */
+      standardize: z.record(Column, z.tuple([z.number(), z.number().positive()])).default({}),
+      /** Public categories of a categorical feature (one-hot order), instead of those seen in training. */
+      categories: z.record(Column, z.array(z.string().min(1)).min(1)).default({}),
     }),
     model: Architecture,
     optimizer: Optimizer,
@@ -91,6 +98,24 @@ export const ModelSpecSchema = z
   })
   .superRefine((s, ctx) => {
     const all = [...s.features.numeric, ...s.features.categorical];
+    for (const c of Object.keys(s.features.standardize)) {
+      if (!s.features.numeric.includes(c)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features', 'standardize'],
+          message: `${c} is not a numeric feature`,
+        });
+      }
+    }
+    for (const [c, values] of Object.entries(s.features.categories)) {
+      if (!s.features.categorical.includes(c) || new Set(values).size !== values.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features', 'categories'],
+          message: `${c} is not a categorical feature, or lists a value twice`,
+        });
+      }
+    }
     if (all.length === 0)
       ctx.addIssue({ code: 'custom', path: ['features'], message: 'list at least one feature' });
     const seen = new Set<string>();

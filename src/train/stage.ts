@@ -73,6 +73,12 @@ export const trainStage = defineStage({
       .describe(
         'The wrapped dataset key of each pledge, a file or folder, in pledge order (default: the workspace’s grants)',
       ),
+    car: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'A dataset’s CAR file (the owner’s dataset.car) to import into the workspace blockstore first (repeatable)',
+      ),
     out: z
       .string()
       .min(1)
@@ -93,7 +99,7 @@ export const trainStage = defineStage({
     rpc: Rpc,
   }),
   result: TrainSummary,
-  inputs: ['spec', 'pledgeRecord', 'grant'],
+  inputs: ['spec', 'pledgeRecord', 'grant', 'car'],
   outputs: ['out'],
   requires: { workspace: true, secrets: () => ({ noise: { key: NOISE_SECRET, create: true } }) },
   marker: { file: JOB_FILE, schema: TrainJobSchema },
@@ -142,6 +148,7 @@ export const trainStage = defineStage({
         rpc: o.rpc,
         pledges,
         grants: o.grant.length > 0 ? o.grant : undefined,
+        cars: o.car,
         as: o.as,
         work,
         progress: ctx.progress,
@@ -178,7 +185,15 @@ export const trainStage = defineStage({
         specSha256,
         code: { name: 'sinso', version: codeVersion },
         task: { kind: 'binary-classification', label: spec.data.label },
-        features: { numeric: spec.features.numeric, categorical: spec.features.categorical, encoded: names },
+        features: {
+          numeric: spec.features.numeric,
+          categorical: spec.features.categorical,
+          encoded: names,
+          publicStatistics: [
+            ...spec.features.numeric.filter((c) => c in spec.features.standardize),
+            ...spec.features.categorical.filter((c) => c in spec.features.categories),
+          ],
+        },
         datasets: datasets.map((ds, d) => ({
           pledge: ds.pledge,
           tokenId: ds.tokenId,

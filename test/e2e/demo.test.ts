@@ -1,4 +1,4 @@
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runBin } from '../utils/cli.js';
@@ -163,5 +163,37 @@ describe('sinso demo', () => {
     );
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toContain('The data of pledge 2 does not match what its DataNFT commits to');
+    // a node without the blocks fetches them from the owner's CAR file (every block checked)
+    const m3 = JSON.parse(
+      await readFile(join(d, 'ws', 'owners', 'owner-003', 'published', 'manifest.json'), 'utf8'),
+    );
+    const cid3 = m3.properties.tables.find((t: { name: string }) => t.name === 'patients').cid as string;
+    await rm(join(d, 'ws', 'store', 'blocks', cid3.slice(-3, -1), `${cid3}.data`));
+    const grant3 = join(d, 'ws', 'owners', 'owner-003', 'chain', 'grant');
+    const trainAs = (extra: string[]) =>
+      runBin(
+        [
+          'train',
+          join(repoRoot, 'models/t2d-risk.yaml'),
+          '--pledge',
+          '3',
+          '--grant',
+          grant3,
+          '--out',
+          join(d, 'm3'),
+          '--workspace',
+          join(d, 'ws'),
+          ...extra,
+        ],
+        { env },
+      );
+    const missing = await trainAs([]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('The data of pledge 3 does not match');
+    const fromCar = await trainAs([
+      '--car',
+      join(d, 'ws', 'owners', 'owner-003', 'published', 'dataset.car'),
+    ]);
+    expect(fromCar.code).toBe(0);
   }, 600_000);
 });

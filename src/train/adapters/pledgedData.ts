@@ -7,7 +7,7 @@ import type { Progress } from '../../core/progress.js';
 import type { Commitment } from '../../core/schemas/commitment.js';
 import type { Workspace } from '../../core/workspace.js';
 import { fetchPublished } from '../../publish/index.js';
-import { workspaceBlockstore } from '../../storage/index.js';
+import { importCar, workspaceBlockstore } from '../../storage/index.js';
 import { TrainError } from '../errors.js';
 import { checkTrainPledge } from '../policy.js';
 
@@ -43,6 +43,8 @@ export async function openPledgedData(p: {
   pledges: readonly string[];
   /** A wrapped key (file) or a folder of them per pledge, by position; default: the workspace's grants. */
   grants?: readonly string[] | undefined;
+  /** CAR files of the datasets to import into the workspace blockstore first (every block checked). */
+  cars?: readonly string[] | undefined;
   /** The compute node's workspace key. */
   as: string;
   /** A private work folder for the decrypted tables. */
@@ -59,6 +61,8 @@ export async function openPledgedData(p: {
   const keyring = await p.workspace.keys();
   const node = await keyring.account(p.as);
   for (const f of facts) checkTrainPledge(f, p.clock.now(), node.address);
+  const blockstore = workspaceBlockstore(p.workspace);
+  for (const car of p.cars ?? []) await importCar(blockstore, car);
   const out: PledgedDataset[] = [];
   for (const [i, f] of facts.entries()) {
     // a copy: the keyring may hand out the key it holds, and this one is zeroed after use
@@ -77,7 +81,7 @@ export async function openPledgedData(p: {
     try {
       const dir = join(p.work, `pledge-${f.id}`);
       const fetched = await fetchPublished({
-        blockstore: workspaceBlockstore(p.workspace),
+        blockstore,
         manifestCid: f.manifestCid,
         datasetKey,
         out: dir,

@@ -47,6 +47,21 @@ export type TrainedModel = {
   privacy: PrivacyReport;
 };
 
+/** The spec's public statistics in place of the training split's, where it gives them. */
+function withPublicStatistics(fitted: Preprocessing, spec: ModelSpec): Preprocessing {
+  const { standardize, categories } = spec.features;
+  return {
+    numeric: fitted.numeric.map((n) => {
+      const given = standardize[n.name];
+      return given ? { name: n.name, mean: Math.fround(given[0]), std: Math.fround(given[1]) } : n;
+    }),
+    categorical: fitted.categorical.map((c) => {
+      const given = categories[c.name];
+      return given ? { name: c.name, categories: [...given] } : c;
+    }),
+  };
+}
+
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 function gather(x: Float32Array, width: number, idx: Uint32Array, labels?: Float32Array) {
@@ -102,7 +117,10 @@ export async function trainModel(p: {
       problem: 'there are too few patients to split (at least two)',
     });
   }
-  const preprocessing = fitPreprocessing(examples.raw, split.train, spec.features);
+  const preprocessing = withPublicStatistics(
+    fitPreprocessing(examples.raw, split.train, spec.features),
+    spec,
+  );
   const x = encodeFeatures(examples.raw, preprocessing);
   const width = x.length / examples.raw.rows;
   const shape: ModelShape = { features: width, architecture: spec.model };
