@@ -176,7 +176,16 @@ export const trainStage = defineStage({
         preprocessing: model.preprocessing,
         metadata: { 'sinso.model': spec.name, 'sinso.specSha256': specSha256, 'sinso.version': codeVersion },
       });
-      const perDataset = datasets.map((_, d) => examples.dataset.filter((x) => x === d).length);
+      // what the job used of each dataset: in the card (counts) and the job record (ranges)
+      const used = datasets.map((ds, d) => ({
+        pledge: ds.pledge,
+        tokenId: ds.tokenId,
+        version: ds.version,
+        commitmentRoot: ds.root,
+        manifestCid: ds.manifestCid,
+        examples: examples.dataset.filter((x) => x === d).length,
+        tables: examples.rowsUsed[d]?.tables ?? [],
+      }));
       const card: ModelCard = ModelCardSchema.parse({
         schema: '1',
         kind: 'sinso-model-card',
@@ -194,13 +203,9 @@ export const trainStage = defineStage({
             ...spec.features.categorical.filter((c) => c in spec.features.categories),
           ],
         },
-        datasets: datasets.map((ds, d) => ({
-          pledge: ds.pledge,
-          tokenId: ds.tokenId,
-          version: ds.version,
-          commitmentRoot: ds.root,
-          manifestCid: ds.manifestCid,
-          rowsUsed: (examples.rowsUsed[d]?.tables ?? []).map((t) => ({ table: t.table, rows: t.rows })),
+        datasets: used.map(({ tables, examples: _, ...d }) => ({
+          ...d,
+          rowsUsed: tables.map((t) => ({ table: t.table, rows: t.rows })),
         })),
         training: {
           architecture: spec.model,
@@ -257,15 +262,7 @@ export const trainStage = defineStage({
         cardSha256: sha256Hex(cardJson),
         chainId: datasets[0]?.chainId ?? 0,
         dataNft: datasets[0]?.dataNft ?? '',
-        datasets: datasets.map((ds, d) => ({
-          pledge: ds.pledge,
-          tokenId: ds.tokenId,
-          version: ds.version,
-          commitmentRoot: ds.root,
-          manifestCid: ds.manifestCid,
-          examples: perDataset[d] ?? 0,
-          tables: examples.rowsUsed[d]?.tables ?? [],
-        })),
+        datasets: used,
         rowsUsed,
       });
       await mkdir(out, { recursive: true });

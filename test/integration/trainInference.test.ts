@@ -8,31 +8,10 @@ import {
   layerSizes,
 } from '../../src/train/graph/inference.js';
 import { decodeModel } from '../../src/train/graph/onnxInferenceProto.js';
-import type { ModelShape, Param } from '../../src/train/model.js';
+import { forward, type ModelShape, type Param } from '../../src/train/model.js';
 import { encodeFeatures, type Preprocessing, type RawFeatures } from '../../src/train/preprocess.js';
 
 const f = Math.fround;
-
-/** The test's own float32 forward: per row, z = b + Σ x·w in float32, ReLU between layers. */
-function forward(shape: ModelShape, params: readonly Param[], x: Float32Array, rows: number): Float32Array {
-  let a = x;
-  const layers = layerSizes(shape);
-  for (const [l, [n, m]] of layers.entries()) {
-    const w = (params[2 * l] as Param).data;
-    const b = (params[2 * l + 1] as Param).data;
-    const next = new Float32Array(rows * m);
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < m; j++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s = f(s + f((a[r * n + i] as number) * (w[i * m + j] as number)));
-        s = f(s + (b[j] as number));
-        next[r * m + j] = l < layers.length - 1 ? Math.max(0, s) : s;
-      }
-    }
-    a = next;
-  }
-  return a;
-}
 
 const sigmoid = (z: number) => f(1 / (1 + Math.exp(-z)));
 

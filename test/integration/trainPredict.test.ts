@@ -5,31 +5,16 @@ import { sqlString, withSession } from '../../src/tables/index.js';
 import { formatFloat32, predict, renderPredictions } from '../../src/train/adapters/predict.js';
 import { TrainError } from '../../src/train/errors.js';
 import { buildInferenceModel, layerSizes } from '../../src/train/graph/inference.js';
-import type { ModelShape, Param } from '../../src/train/model.js';
+import { forward, type ModelShape, type Param } from '../../src/train/model.js';
 import { encodeFeatures, type Preprocessing, type RawFeatures } from '../../src/train/preprocess.js';
 import { rejectedWith } from '../utils/errors.js';
 import { tempDir } from '../utils/tmp.js';
 
 const f = Math.fround;
 
-/** The test's own float32 forward (per row, z = b + Σ x·w; ReLU between layers), then the sigmoid. */
+/** The trainer's float32 forward (src/train/model.ts), then the sigmoid in float32. */
 function predictTs(shape: ModelShape, params: readonly Param[], x: Float32Array, rows: number): Float32Array {
-  let a = x;
-  const layers = layerSizes(shape);
-  for (const [l, [n, m]] of layers.entries()) {
-    const w = (params[2 * l] as Param).data;
-    const b = (params[2 * l + 1] as Param).data;
-    const next = new Float32Array(rows * m);
-    for (let r = 0; r < rows; r++)
-      for (let j = 0; j < m; j++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s = f(s + f((a[r * n + i] as number) * (w[i * m + j] as number)));
-        s = f(s + (b[j] as number));
-        next[r * m + j] = l < layers.length - 1 ? Math.max(0, s) : s;
-      }
-    a = next;
-  }
-  return a.map((z) => f(1 / (1 + Math.exp(-z))));
+  return forward(shape, params, x, rows).map((z) => f(1 / (1 + Math.exp(-z))));
 }
 
 const prep: Preprocessing = {

@@ -1,3 +1,4 @@
+import { erfc, erfcx } from '../../core/erfc.js';
 import { TrainError } from '../errors.js';
 
 /**
@@ -395,14 +396,11 @@ function logSubExp(a: number, b: number): number {
   return a + (d > -Math.LN2 ? Math.log(-Math.expm1(d)) : Math.log1p(-Math.exp(d)));
 }
 
-const LOG_SQRT_PI = 0.5 * Math.log(Math.PI);
-
 /**
  * log(erfc(x)) with full relative accuracy over the whole line, including far tails where
- * erfc(x) underflows (x ≳ 27): for x < 0, log(2 − erfc(−x)); for 0 ≤ x < 2, log(1 − erf(x))
- * with erf from its everywhere-positive series erf(x) = (2/√π) e^{−x²} Σ (2x²)^n x / (2n+1)!!;
- * for x ≥ 2, −x² − log √π + log of the continued fraction
- * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) (Lentz's method). Used by the fractional-order series.
+ * erfc(x) underflows (x ≳ 27): for x < 0, log(2 − erfc(−x)); for 0 ≤ x < 1, log erfc(x); for
+ * x ≥ 1, −x² + log erfcx(x) (src/core/erfc.ts: erf's positive series below 1, the continued
+ * fraction by Lentz's method above). Used by the fractional-order series.
  *
  * @example
  * logErfc(30); // ≈ −903.974 (erfc(30) itself underflows to 0)
@@ -411,49 +409,13 @@ export function logErfc(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
   if (x < 0) {
     if (x === Number.NEGATIVE_INFINITY) return Math.LN2;
-    return Math.LN2 + Math.log1p(-0.5 * erfcNonNegative(-x));
+    return Math.LN2 + Math.log1p(-0.5 * erfc(-x));
   }
-  if (x < 2) return Math.log1p(-erfSeries(x));
+  // erfc(x) ≥ 0.157 below 1: no underflow, no cancellation in its logarithm
+  if (x < 1) return Math.log(erfc(x));
   if (x === Number.POSITIVE_INFINITY) return Number.NEGATIVE_INFINITY;
-  return -x * x - LOG_SQRT_PI + Math.log(erfcContinuedFraction(x));
-}
-
-function erfcNonNegative(x: number): number {
-  if (x < 2) return 1 - erfSeries(x);
-  return (Math.exp(-x * x) / Math.sqrt(Math.PI)) * erfcContinuedFraction(x);
-}
-
-/** erf(x) for 0 ≤ x < 2 (or so) by (2/√π) e^{−x²} Σ_{n≥0} (2x²)^n x / (1·3·…·(2n+1)). */
-function erfSeries(x: number): number {
-  const x2 = x * x;
-  let term = x;
-  let sum = x;
-  for (let n = 1; n < 200; n++) {
-    term *= (2 * x2) / (2 * n + 1);
-    sum += term;
-    if (term < sum * 1e-17) break;
-  }
-  return (2 / Math.sqrt(Math.PI)) * Math.exp(-x2) * sum;
-}
-
-/** √π e^{x²} erfc(x) = 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) for x ≥ 2, by Lentz's method. */
-function erfcContinuedFraction(x: number): number {
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let n = 1; n < 5000; n++) {
-    const a = n / 2;
-    d = x + a * d;
-    if (d === 0) d = tiny;
-    c = x + a / c;
-    if (c === 0) c = tiny;
-    d = 1 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return 1 / f;
+  // erfc(x) = e^(−x²)·erfcx(x), erfcx finite where erfc underflows
+  return -x * x + Math.log(erfcx(x));
 }
 
 function checkProbability(name: string, v: number, closed: boolean): void {
