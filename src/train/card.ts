@@ -3,7 +3,7 @@ import type { SchemaIssue } from '../core/errors/index.js';
 import { sha256Hex } from '../core/hash.js';
 import { parseWith } from '../core/parse.js';
 import { TrainError } from './errors.js';
-import { decodeModel, FLOAT, STRING } from './graph/onnxInferenceProto.js';
+import { decodeModel, FLOAT, STRING } from './graph/onnx.js';
 import type { ModelShape, Param } from './model.js';
 import { featureNames, type Preprocessing } from './preprocess.js';
 

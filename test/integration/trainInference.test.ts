@@ -7,7 +7,7 @@ import {
   INFERENCE_OPSET,
   layerSizes,
 } from '../../src/train/graph/inference.js';
-import { decodeModel } from '../../src/train/graph/onnxInferenceProto.js';
+import { decodeModel } from '../../src/train/graph/onnx.js';
 import { forward, type ModelShape, type Param } from '../../src/train/model.js';
 import { encodeFeatures, type Preprocessing, type RawFeatures } from '../../src/train/preprocess.js';
 

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../core/fs.js';
 import { type DuckDBSession, sqlIdent, sqlString, withSession } from '../../tables/index.js';
 import { TrainError } from '../errors.js';
 import { LOGIT_OUTPUT, PROBABILITY_OUTPUT } from '../graph/inference.js';
-import { decodeModel, FLOAT, STRING } from '../graph/onnxInferenceProto.js';
+import { decodeModel, FLOAT, STRING } from '../graph/onnx.js';
 
 export type PredictInputFormat = 'csv' | 'parquet' | 'ndjson';
 export type PredictOutputFormat = 'csv' | 'ndjson';

@@ -1,24 +1,16 @@
-import type onnxProto from 'onnx-proto';
 import { version } from '../../core/version.js';
 import { TrainError } from '../errors.js';
 import type { ModelShape, Param } from '../model.js';
 import { encodedWidth, type Preprocessing } from '../preprocess.js';
-import {
-  encodeModel,
-  FLOAT,
-  floatTensor,
-  int64Tensor,
-  node,
-  STRING,
-  valueInfo,
-} from './onnxInferenceProto.js';
+import { type Attr, attr, GraphBuilder, type NodeOptions, ONNX_IR_VERSION, ONNX_OPSET } from './onnx.js';
 
 /** The ONNX IR version of the inference model. */
-export const INFERENCE_IR_VERSION = 8;
+export const INFERENCE_IR_VERSION = ONNX_IR_VERSION;
 /** The default-domain opset the inference model states. */
-export const INFERENCE_OPSET = 17;
+export const INFERENCE_OPSET = ONNX_OPSET;
 /** The ai.onnx.ml opset stated when the model has a categorical input (OneHotEncoder). */
 export const INFERENCE_ML_OPSET = 3;
+const ML_DOMAIN = 'ai.onnx.ml';
 /** The model's outputs: p = sigmoid(z), and z. */
 export const PROBABILITY_OUTPUT = 'probability';
 export const LOGIT_OUTPUT = 'logit';
@@ -95,151 +87,81 @@ export function buildInferenceModel(p: BuildInferenceModelParameters): Uint8Arra
     names.add(c);
   }
 
-  const nodes: onnxProto.onnx.INodeProto[] = [];
-  const initializers: onnxProto.onnx.ITensorProto[] = [int64Tensor('sinso/axis1', [1], [1])];
+  // Every value and node is named explicitly (`sinso/...`), so the names say what they are.
+  const g = new GraphBuilder('sinso_inference');
+  const node = (
+    op: string,
+    inputs: readonly string[],
+    output: string,
+    options: NodeOptions & { name: string },
+    attrs: Record<string, Attr> = {},
+  ): string => g.node(op, inputs, attrs, [output], options)[0] as string;
+  for (const c of prep.numeric) g.input(c.name, 'float', ['N']);
+  for (const c of prep.categorical) g.input(c.name, 'string', ['N']);
+  const axis1 = g.int64s([1], [1], 'sinso/axis1', 'int64_data');
   const blocks: string[] = [];
 
   const k = prep.numeric.length;
   if (k > 0) {
-    const unsqueezed = prep.numeric.map((c, j) => {
-      const out = `sinso/num/${j}`;
-      nodes.push(
-        node({
-          op: 'Unsqueeze',
-          inputs: [c.name, 'sinso/axis1'],
-          outputs: [out],
-          name: `unsqueeze_num_${j}`,
-        }),
-      );
-      return out;
-    });
-    let raw = unsqueezed[0] as string;
-    if (k > 1) {
-      raw = 'sinso/num';
-      nodes.push(
-        node({
-          op: 'Concat',
-          inputs: unsqueezed,
-          outputs: [raw],
-          name: 'concat_num',
-          attributes: { axis: { int: 1 } },
-        }),
-      );
-    }
-    initializers.push(
-      floatTensor(
-        'sinso/mean',
-        [k],
-        Float32Array.from(prep.numeric, (c) => c.mean),
-      ),
-      floatTensor(
-        'sinso/std',
-        [k],
-        Float32Array.from(prep.numeric, (c) => c.std),
-      ),
+    const unsqueezed = prep.numeric.map((c, j) =>
+      node('Unsqueeze', [c.name, axis1], `sinso/num/${j}`, { name: `unsqueeze_num_${j}` }),
     );
-    nodes.push(
-      node({ op: 'IsNaN', inputs: [raw], outputs: ['sinso/num_missing'], name: 'num_missing' }),
-      node({
-        op: 'Where',
-        inputs: ['sinso/num_missing', 'sinso/mean', raw],
-        outputs: ['sinso/num_imputed'],
-        name: 'num_impute',
-      }),
-      node({
-        op: 'Sub',
-        inputs: ['sinso/num_imputed', 'sinso/mean'],
-        outputs: ['sinso/num_centered'],
-        name: 'num_center',
-      }),
-      node({
-        op: 'Div',
-        inputs: ['sinso/num_centered', 'sinso/std'],
-        outputs: ['sinso/num_scaled'],
-        name: 'num_scale',
-      }),
+    const raw =
+      k > 1
+        ? node('Concat', unsqueezed, 'sinso/num', { name: 'concat_num' }, { axis: attr.i(1) })
+        : (unsqueezed[0] as string);
+    const mean = g.floats(
+      prep.numeric.map((c) => c.mean),
+      [k],
+      'sinso/mean',
     );
-    blocks.push('sinso/num_scaled');
+    const std = g.floats(
+      prep.numeric.map((c) => c.std),
+      [k],
+      'sinso/std',
+    );
+    const missing = node('IsNaN', [raw], 'sinso/num_missing', { name: 'num_missing' });
+    const imputed = node('Where', [missing, mean, raw], 'sinso/num_imputed', { name: 'num_impute' });
+    const centered = node('Sub', [imputed, mean], 'sinso/num_centered', { name: 'num_center' });
+    blocks.push(node('Div', [centered, std], 'sinso/num_scaled', { name: 'num_scale' }));
   }
   for (const [j, c] of prep.categorical.entries()) {
     if (c.categories.length === 0) continue;
-    const out = `sinso/cat/${j}`;
-    nodes.push(
-      node({
-        op: 'OneHotEncoder',
-        domain: 'ai.onnx.ml',
-        inputs: [c.name],
-        outputs: [out],
-        name: `onehot_${j}`,
-        attributes: { cats_strings: { strings: c.categories }, zeros: { int: 1 } },
-      }),
-    );
-    blocks.push(out);
-  }
-  let x = blocks[0] as string;
-  if (blocks.length > 1) {
-    x = 'sinso/x';
-    nodes.push(
-      node({
-        op: 'Concat',
-        inputs: blocks,
-        outputs: [x],
-        name: 'concat_features',
-        attributes: { axis: { int: 1 } },
-      }),
+    blocks.push(
+      node(
+        'OneHotEncoder',
+        [c.name],
+        `sinso/cat/${j}`,
+        { name: `onehot_${j}`, domain: ML_DOMAIN },
+        { cats_strings: attr.strings(c.categories), zeros: attr.i(1) },
+      ),
     );
   }
+  let x =
+    blocks.length > 1
+      ? node('Concat', blocks, 'sinso/x', { name: 'concat_features' }, { axis: attr.i(1) })
+      : (blocks[0] as string);
 
   const layers = layerSizes(p.shape);
   for (const [l, [i, o]] of layers.entries()) {
-    const w = p.params[2 * l] as Param;
-    const b = p.params[2 * l + 1] as Param;
-    initializers.push(floatTensor(w.name, [i, o], w.data), floatTensor(b.name, [o], b.data));
+    const w = g.floats((p.params[2 * l] as Param).data, [i, o], `w${l + 1}`);
+    const b = g.floats((p.params[2 * l + 1] as Param).data, [o], `b${l + 1}`);
     const last = l === layers.length - 1;
-    const mm = `sinso/l${l + 1}/matmul`;
-    const z = last ? 'sinso/z' : `sinso/l${l + 1}/z`;
-    nodes.push(
-      node({ op: 'MatMul', inputs: [x, w.name], outputs: [mm], name: `matmul_${l + 1}` }),
-      node({ op: 'Add', inputs: [mm, b.name], outputs: [z], name: `add_${l + 1}` }),
-    );
-    if (!last) {
-      x = `sinso/l${l + 1}/a`;
-      nodes.push(node({ op: 'Relu', inputs: [z], outputs: [x], name: `relu_${l + 1}` }));
-    }
+    const mm = node('MatMul', [x, w], `sinso/l${l + 1}/matmul`, { name: `matmul_${l + 1}` });
+    const z = node('Add', [mm, b], last ? 'sinso/z' : `sinso/l${l + 1}/z`, { name: `add_${l + 1}` });
+    x = last ? z : node('Relu', [z], `sinso/l${l + 1}/a`, { name: `relu_${l + 1}` });
   }
-  nodes.push(
-    node({
-      op: 'Squeeze',
-      inputs: ['sinso/z', 'sinso/axis1'],
-      outputs: [LOGIT_OUTPUT],
-      name: 'squeeze_logit',
-    }),
-    node({ op: 'Sigmoid', inputs: [LOGIT_OUTPUT], outputs: [PROBABILITY_OUTPUT], name: 'sigmoid' }),
-  );
+  const logit = node('Squeeze', [x, axis1], LOGIT_OUTPUT, { name: 'squeeze_logit' });
+  const probability = node('Sigmoid', [logit], PROBABILITY_OUTPUT, { name: 'sigmoid' });
+  g.output(probability, PROBABILITY_OUTPUT, 'float', ['N']);
+  g.output(logit, LOGIT_OUTPUT, 'float', ['N']);
 
-  const usesMl = prep.categorical.some((c) => c.categories.length > 0);
-  return encodeModel({
-    irVersion: INFERENCE_IR_VERSION,
-    opsetImport: [
-      { domain: '', version: INFERENCE_OPSET },
-      ...(usesMl ? [{ domain: 'ai.onnx.ml', version: INFERENCE_ML_OPSET }] : []),
-    ],
-    producerName: 'sinso',
+  return g.model({
+    producer: 'sinso',
     producerVersion: version,
     docString:
       'Binary classifier with its preprocessing folded in: raw feature columns in, probability and logit out.',
-    graph: {
-      name: 'sinso_inference',
-      node: nodes,
-      initializer: initializers,
-      input: [
-        ...prep.numeric.map((c) => valueInfo(c.name, FLOAT, ['N'])),
-        ...prep.categorical.map((c) => valueInfo(c.name, STRING, ['N'])),
-      ],
-      output: [valueInfo(PROBABILITY_OUTPUT, FLOAT, ['N']), valueInfo(LOGIT_OUTPUT, FLOAT, ['N'])],
-    },
-    metadataProps: Object.keys(p.metadata)
-      .sort()
-      .map((key) => ({ key, value: p.metadata[key] as string })),
+    metadata: p.metadata,
+    opsets: { [ML_DOMAIN]: INFERENCE_ML_OPSET },
   });
 }

@@ -1,20 +1,27 @@
 import onnxProto from 'onnx-proto';
+import { InternalError } from '../../core/errors/index.js';
 
 const { onnx } = onnxProto;
+
+/**
+ * The one onnx-proto layer of sinso: the training-step graphs and the inference model are both
+ * built with GraphBuilder, and read back with decodeModel.
+ */
 
 /** The ONNX IR version and default-domain opset every sinso graph is written with. */
 export const ONNX_IR_VERSION = 8;
 export const ONNX_OPSET = 17;
 
+/** ONNX TensorProto element type codes (as in a decoded model's value infos). */
+export const FLOAT = onnx.TensorProto.DataType.FLOAT;
+export const INT64 = onnx.TensorProto.DataType.INT64;
+export const BOOL = onnx.TensorProto.DataType.BOOL;
+export const STRING = onnx.TensorProto.DataType.STRING;
+
 /** Element types the graphs use. */
 export type ElemType = 'float' | 'int64' | 'bool' | 'string';
 
-const ELEM: Record<ElemType, number> = {
-  float: onnx.TensorProto.DataType.FLOAT,
-  int64: onnx.TensorProto.DataType.INT64,
-  bool: onnx.TensorProto.DataType.BOOL,
-  string: onnx.TensorProto.DataType.STRING,
-};
+const ELEM: Record<ElemType, number> = { float: FLOAT, int64: INT64, bool: BOOL, string: STRING };
 
 /** A dimension: a fixed size, or a symbolic name (e.g. 'N' for the batch). */
 export type Dim = number | string;
@@ -26,15 +33,17 @@ export type Attr =
   | { s: string }
   | { floats: readonly number[] }
   | { ints: readonly number[] }
+  | { strings: readonly string[] }
   | { g: onnxProto.onnx.IGraphProto };
 
-/** Attribute constructors: `attr.i(1)`, `attr.f(0.5)`, `attr.ints([0])`. */
+/** Attribute constructors: `attr.i(1)`, `attr.f(0.5)`, `attr.ints([0])`, `attr.strings(['a'])`. */
 export const attr = {
   f: (f: number): Attr => ({ f }),
   i: (i: number): Attr => ({ i }),
   s: (s: string): Attr => ({ s }),
   floats: (floats: readonly number[]): Attr => ({ floats }),
   ints: (ints: readonly number[]): Attr => ({ ints }),
+  strings: (strings: readonly string[]): Attr => ({ strings }),
   g: (g: onnxProto.onnx.IGraphProto): Attr => ({ g }),
 };
 
@@ -45,6 +54,10 @@ function attributeProto(name: string, a: Attr): onnxProto.onnx.IAttributeProto {
   if ('s' in a) return { name, type: T.STRING, s: new TextEncoder().encode(a.s) };
   if ('floats' in a) return { name, type: T.FLOATS, floats: [...a.floats] };
   if ('ints' in a) return { name, type: T.INTS, ints: [...a.ints] };
+  if ('strings' in a) {
+    const enc = new TextEncoder();
+    return { name, type: T.STRINGS, strings: a.strings.map((s) => enc.encode(s)) };
+  }
   return { name, type: T.GRAPH, g: a.g };
 }
 
@@ -64,6 +77,14 @@ export function valueInfo(
     },
   };
 }
+
+/** Decodes model bytes (throws protobufjs's error on bytes that are not a ModelProto). */
+export function decodeModel(bytes: Uint8Array): onnxProto.onnx.ModelProto {
+  return onnx.ModelProto.decode(bytes);
+}
+
+/** Options of a node: an explicit node name (else `n{index}_{opType}`), a non-default domain. */
+export type NodeOptions = { name?: string; domain?: string };
 
 /**
  * Builds one ONNX graph: inputs, outputs, initializers and nodes, named deterministically (a
@@ -121,27 +142,33 @@ export class GraphBuilder {
     this.#outputs.push(valueInfo(name, elem, dims));
   }
 
-  /** A float32 initializer. */
+  /** A float32 initializer, data little-endian in raw_data. */
   floats(data: Float32Array | readonly number[], dims: readonly number[], name = this.fresh('c')): string {
-    const arr = data instanceof Float32Array ? data : Float32Array.from(data);
-    this.#initializers.push({
-      name,
-      dataType: ELEM.float,
-      dims: [...dims],
-      rawData: new Uint8Array(arr.buffer.slice(arr.byteOffset, arr.byteOffset + arr.byteLength)),
-    });
+    const rawData = new Uint8Array(data.length * 4);
+    const view = new DataView(rawData.buffer);
+    for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i] as number, true);
+    this.#initializers.push({ name, dataType: ELEM.float, dims: [...dims], rawData });
     return name;
   }
 
-  /** An int64 initializer. */
-  int64s(data: readonly number[], dims: readonly number[] = [data.length], name = this.fresh('i')): string {
-    const arr = BigInt64Array.from(data.map((v) => BigInt(v)));
-    this.#initializers.push({
-      name,
-      dataType: ELEM.int64,
-      dims: [...dims],
-      rawData: new Uint8Array(arr.buffer),
-    });
+  /**
+   * An int64 initializer, data little-endian in raw_data, or, with `field: 'int64_data'`, as
+   * int64_data (varints; the inference model writes its few small int64 constants so).
+   */
+  int64s(
+    data: readonly number[],
+    dims: readonly number[] = [data.length],
+    name = this.fresh('i'),
+    field: 'raw_data' | 'int64_data' = 'raw_data',
+  ): string {
+    if (field === 'int64_data') {
+      this.#initializers.push({ name, dataType: ELEM.int64, dims: [...dims], int64Data: [...data] });
+      return name;
+    }
+    const rawData = new Uint8Array(data.length * 8);
+    const view = new DataView(rawData.buffer);
+    for (let i = 0; i < data.length; i++) view.setBigInt64(i * 8, BigInt(data[i] as number), true);
+    this.#initializers.push({ name, dataType: ELEM.int64, dims: [...dims], rawData });
     return name;
   }
 
@@ -167,20 +194,25 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Adds a node; returns its output names (fresh ones unless given). */
+  /**
+   * Adds a node (attributes sorted by name); returns its output names (fresh ones unless given).
+   * A node of a non-default domain needs that domain's opset in `model({ opsets })`.
+   */
   node(
     opType: string,
     inputs: readonly string[],
     attrs: Record<string, Attr> = {},
     outputs: number | readonly string[] = 1,
+    options: NodeOptions = {},
   ): string[] {
     const outs =
       typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.fresh()) : [...outputs];
     this.#nodes.push({
-      name: `${this.#prefix}n${this.#nodes.length}_${opType}`,
       opType,
       input: [...inputs],
       output: outs,
+      name: options.name ?? `${this.#prefix}n${this.#nodes.length}_${opType}`,
+      ...(options.domain ? { domain: options.domain } : {}),
       attribute: Object.keys(attrs)
         .sort()
         .map((k) => attributeProto(k, attrs[k] as Attr)),
@@ -189,8 +221,13 @@ export class GraphBuilder {
   }
 
   /** Adds a node with one output and returns its name. */
-  op(opType: string, inputs: readonly string[], attrs: Record<string, Attr> = {}): string {
-    return this.node(opType, inputs, attrs, 1)[0] as string;
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Record<string, Attr> = {},
+    options: NodeOptions = {},
+  ): string {
+    return this.node(opType, inputs, attrs, 1, options)[0] as string;
   }
 
   /** The graph (for a model, or a Loop/If body). */
@@ -204,23 +241,38 @@ export class GraphBuilder {
     };
   }
 
-  /** The model's bytes: IR 8, opset 17 of the default domain. */
+  /**
+   * The model's bytes: IR 8, opset 17 of the default domain, then, sorted by domain, the opset
+   * of each other domain a node uses, from `opsets` (e.g. `{ 'ai.onnx.ml': 3 }`; a domain no
+   * node uses is not imported). Metadata is written sorted by key.
+   */
   model(p: {
     producer: string;
     producerVersion?: string;
     docString?: string;
-    metadata?: Record<string, string>;
+    metadata?: Readonly<Record<string, string>>;
+    opsets?: Readonly<Record<string, number>>;
   }): Uint8Array {
+    const used = [...new Set(this.#nodes.map((n) => n.domain ?? '').filter((d) => d !== ''))].sort();
+    const opsetImport = [{ domain: '', version: ONNX_OPSET }];
+    for (const domain of used) {
+      const version = p.opsets?.[domain];
+      if (version === undefined)
+        throw new InternalError('INTERNAL', {
+          what: 'a graph node uses an ONNX domain with no opset stated',
+        });
+      opsetImport.push({ domain, version });
+    }
     const m = onnx.ModelProto.create({
       irVersion: ONNX_IR_VERSION,
-      opsetImport: [{ domain: '', version: ONNX_OPSET }],
+      opsetImport,
       producerName: p.producer,
       producerVersion: p.producerVersion ?? '',
       docString: p.docString ?? '',
       graph: this.graph(),
       metadataProps: Object.keys(p.metadata ?? {})
         .sort()
-        .map((key) => ({ key, value: (p.metadata as Record<string, string>)[key] as string })),
+        .map((key) => ({ key, value: (p.metadata as Readonly<Record<string, string>>)[key] as string })),
     });
     return onnx.ModelProto.encode(m).finish();
   }
