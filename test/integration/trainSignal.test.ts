@@ -17,6 +17,7 @@ import type { PledgedDataset } from '../../src/train/adapters/pledgedData.js';
 import { trainModel } from '../../src/train/adapters/trainModel.js';
 import { logisticCoefficients } from '../../src/train/card.js';
 import { dpSgdEpsilon } from '../../src/train/dp/rdp.js';
+import { TrainError } from '../../src/train/errors.js';
 import { buildInferenceModel } from '../../src/train/graph/inference.js';
 import { type ModelSpec, parseModelSpec } from '../../src/train/spec.js';
 import { tempDir } from '../utils/tmp.js';
@@ -34,6 +35,7 @@ const ctx = {
 
 let examples: Examples;
 let spec: ModelSpec;
+let datasets: PledgedDataset[];
 
 /** The demo model, with or without DP, logistic or an MLP. */
 async function specOf(edit: (text: string) => string = (t) => t): Promise<ModelSpec> {
@@ -72,7 +74,7 @@ beforeAll(async () => {
     tablesDirs.push(tables);
   }
   // two owners' datasets, as openPledgedData hands them to the job once it has checked them
-  const datasets = tablesDirs.map(
+  datasets = tablesDirs.map(
     (tablesDir, i): PledgedDataset => ({
       pledge: String(i + 1),
       chainId: 31337,
@@ -100,6 +102,26 @@ describe('training on the synthetic cohort', () => {
     // every patient of owner 1 is an example: all its patients rows, as one range
     expect(patients?.rows).toBe(examples.dataset.filter((d) => d === 0).length);
     expect(patients?.ranges).toEqual([[0, patients?.rows]]);
+  });
+
+  it('runs the consumer’s query with the file system closed: it reads the job’s tables and nothing else', async () => {
+    const outside = join(await tempDir('sinso-train-outside-'), 'secret.csv');
+    // a file with every column the spec asks for: only the closed file system stops it
+    await writeFile(outside, 'patient_id,age,gender,bmi,hba1c,t2d\nx,50,female,30,6.1,true\n');
+    for (const query of [
+      `SELECT * FROM read_csv('${outside}')`,
+      `SELECT * FROM read_parquet('${datasets[0]?.tablesDir}/patients.parquet')`,
+      `COPY (SELECT * FROM patients) TO '${outside}.out'`,
+      'SET enable_external_access = true',
+    ]) {
+      const s = { ...spec, data: { ...spec.data, query } };
+      const err = await loadExamples({ datasets, spec: s }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TrainError);
+      expect((err as TrainError).code).toBe('TRAIN_DATA_INVALID');
+      expect((err as TrainError).message).toContain('the feature query failed');
+      // the error names what failed, never the query or a path
+      expect((err as TrainError).message).not.toContain(outside);
+    }
   });
 
   it('learns the planted signal: validation AUC ≥ 0.8, coefficients of the planted signs', async () => {
