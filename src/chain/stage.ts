@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
+import { KeyNameOptionSchema, RpcOptionSchema } from '../core/options.js';
 import { defineStage, type StageContext } from '../core/stage.js';
 import { amountJson, parseAmount } from './amounts.js';
 import { type ChainSession, openChain } from './connect.js';
@@ -18,16 +19,6 @@ import {
   PLEDGE_STATES,
 } from './market.js';
 import { mintPublished } from './mintPublished.js';
-
-const Rpc = z
-  .string()
-  .url()
-  .optional()
-  .describe('An external EVM JSON-RPC endpoint (default: the embedded chain)');
-const KeyName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,63}$/)
-  .describe('A workspace EVM key (created on first use)');
 
 /** What chain.mint writes: the token of a published dataset. */
 export const MintRecordSchema = z.strictObject({
@@ -100,8 +91,8 @@ export const chainMintStage = defineStage({
   options: z.strictObject({
     published: z.string().min(1).describe('The published folder (`sinso publish`)'),
     out: z.string().min(1).describe('The mint record to write (JSON)'),
-    as: KeyName.default('owner'),
-    rpc: Rpc,
+    as: KeyNameOptionSchema.default('owner'),
+    rpc: RpcOptionSchema,
   }),
   result: z.strictObject({
     tokenId: z.string().describe('token'),
@@ -151,8 +142,8 @@ export const chainPledgeStage = defineStage({
   options: z.strictObject({
     minted: z.string().min(1).describe('The mint record (`chain.mint`)'),
     out: z.string().min(1).describe('The pledge record to write (JSON)'),
-    to: KeyName.default('consumer').describe('The consumer’s workspace key'),
-    compute: KeyName.default('compute').describe('The compute node’s workspace key'),
+    to: KeyNameOptionSchema.default('consumer').describe('The consumer’s workspace key'),
+    compute: KeyNameOptionSchema.default('compute').describe('The compute node’s workspace key'),
     ops: z
       .array(z.enum(Object.keys(OPERATIONS) as [Operation, ...Operation[]]))
       .min(1)
@@ -167,8 +158,8 @@ export const chainPledgeStage = defineStage({
     maxRows: z.number().int().min(1).describe('Most row-uses the consumer may pay for'),
     expires: z.iso.datetime().describe('Expiry (an ISO time: a pipeline stays reproducible)'),
     minCohort: z.number().int().min(1).default(10).describe('Smallest cohort a query may aggregate'),
-    as: KeyName.default('owner'),
-    rpc: Rpc,
+    as: KeyNameOptionSchema.default('owner'),
+    rpc: RpcOptionSchema,
   }),
   result: z.strictObject({
     pledgeId: z.string().describe('pledge'),
@@ -272,8 +263,8 @@ export const chainAcceptStage = defineStage({
   options: z.strictObject({
     pledge: z.string().min(1).describe('The pledge record (`chain.pledge`)'),
     out: z.string().min(1).describe('The acceptance record to write (JSON)'),
-    as: KeyName.default('consumer'),
-    rpc: Rpc,
+    as: KeyNameOptionSchema.default('consumer'),
+    rpc: RpcOptionSchema,
   }),
   result: z.strictObject({
     pledgeId: z.string().describe('pledge'),
@@ -340,7 +331,7 @@ export const chainGrantStage = defineStage({
       .regex(/^0x04[0-9a-fA-F]{128}$/)
       .optional()
       .describe('The compute node’s uncompressed public key, when it is not a key of this workspace'),
-    rpc: Rpc,
+    rpc: RpcOptionSchema,
   }),
   result: z.strictObject({
     pledgeId: z.string().describe('pledge'),

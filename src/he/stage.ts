@@ -5,6 +5,7 @@ import { PledgeRecordSchema, readPledgeFacts } from '../chain/index.js';
 import { cidOfBytes } from '../core/cid.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
+import { RpcOptionSchema } from '../core/options.js';
 import { defineStage, type StageContext } from '../core/stage.js';
 import { encryptTable, readHeTable } from './adapters/encryptTable.js';
 import { evaluatePlan, readHeResult } from './adapters/evaluate.js';
@@ -36,11 +37,6 @@ const KeySetName = z
   .regex(/^[a-z][a-z0-9-]{0,31}$/)
   .default('he')
   .describe('The key set’s name in the keystore');
-const Rpc = z
-  .string()
-  .url()
-  .optional()
-  .describe('An external EVM JSON-RPC endpoint (default: the embedded chain)');
 
 /** `he.keygen`: the key holder makes its SEAL keys (once) and exports their public half. */
 export const heKeygenStage = defineStage({
@@ -344,7 +340,7 @@ export const queryHeStage = defineStage({
       .default('auto')
       .describe('public: group keys visible to the compute node; private: all encrypted'),
     ...DpFields,
-    rpc: Rpc,
+    rpc: RpcOptionSchema,
   }),
   result: ReleaseSummary,
   inputs: ['tables', 'keys', 'pledgeRecord'],
@@ -431,7 +427,7 @@ export const heDecryptStage = defineStage({
       .describe('A pledge the query ran under (repeatable)'),
     out: z.string().min(1).describe('The released result to write (JSON)'),
     ...DpFields,
-    rpc: Rpc,
+    rpc: RpcOptionSchema,
   }),
   result: ReleaseSummary,
   inputs: ['result'],

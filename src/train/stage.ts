@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PledgeRecordSchema } from '../chain/index.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson, sha256Hex } from '../core/hash.js';
+import { KeyNameOptionSchema, RpcOptionSchema } from '../core/options.js';
 import { readJsonFile } from '../core/parse.js';
 import { defineStage } from '../core/stage.js';
 import { version as codeVersion } from '../core/version.js';
@@ -23,12 +24,6 @@ import { buildInferenceModel } from './graph/inference.js';
 import { JOB_FILE, type TrainJob, TrainJobSchema } from './job.js';
 import { featureNames } from './preprocess.js';
 import { readModelSpec } from './spec.js';
-
-const Rpc = z
-  .string()
-  .url()
-  .optional()
-  .describe('An external EVM JSON-RPC endpoint (default: the embedded chain)');
 
 const TrainSummary = z.strictObject({
   model: z.string().describe('model'),
@@ -84,11 +79,7 @@ export const trainStage = defineStage({
       .min(1)
       .optional()
       .describe('The model folder to write (default: beside the spec, named after it)'),
-    as: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,63}$/)
-      .default('compute')
-      .describe('The compute node’s workspace key'),
+    as: KeyNameOptionSchema.default('compute').describe('The compute node’s workspace key'),
     threads: z
       .number()
       .int()
@@ -96,7 +87,7 @@ export const trainStage = defineStage({
       .max(64)
       .default(1)
       .describe('ONNX Runtime threads (1: reproducible bytes)'),
-    rpc: Rpc,
+    rpc: RpcOptionSchema,
   }),
   result: TrainSummary,
   inputs: ['spec', 'pledgeRecord', 'grant', 'car'],

@@ -4,6 +4,7 @@ import { deriveSaltKey, readCommitmentFile } from '../commit/index.js';
 import { DatasetIdOptionSchema, datasetSecret } from '../core/datasetId.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { canonicalJson } from '../core/hash.js';
+import { RpcOptionSchema } from '../core/options.js';
 import { readJsonFile } from '../core/parse.js';
 import { defineStage } from '../core/stage.js';
 import { proveQuery } from './adapters/proveQuery.js';
@@ -12,12 +13,6 @@ import { ZkError } from './errors.js';
 import { zkQuerySpec } from './plan.js';
 import { checkZkPledge } from './policy.js';
 import { parseZkQuery } from './sql.js';
-
-const Rpc = z
-  .string()
-  .url()
-  .optional()
-  .describe('An external EVM JSON-RPC endpoint (default: the embedded chain)');
 
 const QueryZkSummary = z.strictObject({
   table: z.string().describe('table'),
@@ -63,7 +58,7 @@ export const queryZkStage = defineStage({
       .describe(
         'A public ceremony’s prepared powers of tau (default: an INSECURE local one, for tests and demos)',
       ),
-    rpc: Rpc,
+    rpc: RpcOptionSchema,
   }),
   result: QueryZkSummary,
   inputs: ['tables', 'commitment', 'pledgeRecord', 'ptau'],

@@ -27,17 +27,14 @@ import {
   zkTotals,
 } from '../../chain/index.js';
 import { ExitCode, UsageError } from '../../core/errors/index.js';
+import { RpcOptionSchema } from '../../core/options.js';
 import type { Workspace } from '../../core/workspace.js';
 import { checkBundle, readProofBundle } from '../../zk/index.js';
 import { defineCommand, requireWorkspace } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatTable } from '../format.js';
 
-const rpc = z
-  .string()
-  .url()
-  .optional()
-  .describe('An external EVM JSON-RPC endpoint (default: the workspace’s embedded chain)');
+const rpc = RpcOptionSchema;
 const as = (role: string) =>
   z.string().min(1).default(role).describe(`The workspace key to act as (default: ${role})`);
 const id = (what: string) =>
