@@ -75,16 +75,9 @@ function gather(x: Float32Array, width: number, idx: Uint32Array, labels?: Float
   return { bx, by };
 }
 
-function probabilities(
-  shape: ModelShape,
-  params: readonly Param[],
-  x: Float32Array,
-  width: number,
-  idx: Uint32Array,
-) {
-  const { bx } = gather(x, width, idx);
-  const logits = forward(shape, params, bx, idx.length);
-  return Float64Array.from(logits, (z) => sigmoid(z));
+/** The model's probabilities on rows already gathered (validation features, once per job). */
+function probabilities(shape: ModelShape, params: readonly Param[], x: Float32Array, rows: number) {
+  return Float64Array.from(forward(shape, params, x, rows), (z) => sigmoid(z));
 }
 
 /**
@@ -153,6 +146,9 @@ export async function trainModel(p: {
   const orderRng = createCsprng(spec.training.seed, ...labels, 'order');
   const trainIdx = split.train;
   const size = paramCount(shape);
+  const validation = gather(x, width, split.validation, examples.label);
+  const yv = Float64Array.from(validation.by);
+  let last: { params: Param[]; pv: Float64Array; metrics: ClassificationMetrics } | undefined;
   const epochs: EpochReport[] = [];
   const task = p.progress.start(`train ${spec.name}`, spec.training.epochs);
   try {
@@ -185,21 +181,17 @@ export async function trainModel(p: {
       const params = step.params();
       if (params.some((w) => w.data.some((v) => !Number.isFinite(v))))
         throw new TrainError('TRAIN_DIVERGED', { epoch });
-      const pv = probabilities(shape, params, x, width, split.validation);
-      const yv = Float64Array.from(split.validation, (i) => examples.label[i] as number);
+      const pv = probabilities(shape, params, validation.bx, split.validation.length);
       const m = classificationMetrics(pv, yv);
+      last = { params, pv, metrics: m };
       const report = { epoch, loss, validation: { auc: m.auc, logLoss: m.logLoss } };
       epochs.push(report);
       p.onEpoch?.(report);
       task.tick();
     }
     task.done();
-    const params = step.params();
-    const validationProbabilities = probabilities(shape, params, x, width, split.validation);
-    const metrics = classificationMetrics(
-      validationProbabilities,
-      Float64Array.from(split.validation, (i) => examples.label[i] as number),
-    );
+    // the spec has at least one epoch: the last one's parameters and validation figures are final
+    const { params, pv: validationProbabilities, metrics } = last as NonNullable<typeof last>;
     const privacy: PrivacyReport = dp
       ? {
           kind: 'dp-sgd',
