@@ -4,7 +4,8 @@
  * table's public encoding, one Groth16 proof per chunk with its public signals, and the result.
  */
 import { z } from 'zod';
-import { readJsonFile } from '../core/parse.js';
+import type { SchemaIssue } from '../core/errors/index.js';
+import { parseWith, readJsonFile } from '../core/parse.js';
 import { CommittedColumnEncodingSchema } from '../core/schemas/commitment.js';
 import { CHUNK_QUERY_SIGNALS } from './circuits.js';
 import { ZkError } from './errors.js';
@@ -92,11 +93,26 @@ export const ProofBundleSchema = z.strictObject({
 });
 export type ProofBundle = z.infer<typeof ProofBundleSchema>;
 
-/** Reads a proof bundle file; a file that is not a bundle is ZK_BUNDLE_INVALID. */
-export function readProofBundle(path: string): Promise<ProofBundle> {
-  return readJsonFile(path, ProofBundleSchema, {
+const notABundle = (issues: readonly SchemaIssue[], cause: unknown) =>
+  new ZkError('ZK_BUNDLE_INVALID', { problem: 'it is not JSON of the bundle schema' }, { issues, cause });
+
+/**
+ * Reads a file given as a proof as JSON, not yet checked against the bundle schema (`sinso
+ * verify` also takes other records, by their `kind`); a file that is not JSON is ZK_BUNDLE_INVALID.
+ */
+export function readProofJson(path: string): Promise<{ kind?: unknown }> {
+  return readJsonFile(path, z.looseObject({ kind: z.unknown() }), {
     what: 'proof bundle',
-    invalid: (issues, cause) =>
-      new ZkError('ZK_BUNDLE_INVALID', { problem: 'it is not JSON of the bundle schema' }, { issues, cause }),
+    invalid: notABundle,
   });
+}
+
+/** Reads a proof bundle file; a file that is not a bundle is ZK_BUNDLE_INVALID. */
+export async function readProofBundle(path: string): Promise<ProofBundle> {
+  return parseProofBundle(await readProofJson(path));
+}
+
+/** A proof bundle from JSON already read (readProofBundle's check, without reading the file again). */
+export function parseProofBundle(value: unknown): ProofBundle {
+  return parseWith(ProofBundleSchema, value, { what: 'proof bundle', error: notABundle });
 }

@@ -9,7 +9,13 @@ export { releaseCurves } from './adapters/curves.js';
 export { proveInput, verifyGroth16 } from './adapters/groth16.js';
 export { PINNED_KEYS_DIR, readVerificationKeys, writeVerificationKey } from './adapters/keys.js';
 export { type ProveQueryParameters, proveQuery } from './adapters/proveQuery.js';
-export { type ProofBundle, ProofBundleSchema, readProofBundle } from './bundle.js';
+export {
+  type ProofBundle,
+  ProofBundleSchema,
+  parseProofBundle,
+  readProofBundle,
+  readProofJson,
+} from './bundle.js';
 export {
   CHUNK_QUERY_SIGNALS,
   CHUNK_ROWS,

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { openChain, openMarket } from '../../chain/index.js';
 import { ExitCode } from '../../core/errors/index.js';
@@ -8,7 +7,8 @@ import {
   checkBundle,
   ensureCircuit,
   PINNED_KEYS_DIR,
-  readProofBundle,
+  parseProofBundle,
+  readProofJson,
   readVerificationKeys,
   releaseCurves,
   type VerifyBundleReturnType,
@@ -43,15 +43,12 @@ export const verifyCommand = defineCommand({
   positional: { key: 'proof', name: 'PROOF', many: false },
   examples: ['sinso verify proof.json', 'sinso verify proof.json --rpc http://127.0.0.1:8545'],
   async run(ctx, o) {
-    // a training job's record is checked against the commitments and the chain instead
-    const head = await readFile(o.proof, 'utf8').then(
-      (t) => JSON.parse(t) as unknown,
-      () => undefined,
-    );
-    if ((head as { kind?: unknown } | undefined)?.kind === 'sinso-train-job') {
-      return verifyJobFile(ctx, { file: o.proof, rpc: o.rpc, offline: o.offline }, head);
+    // read once: a training job's record is checked against the commitments and the chain instead
+    const file = await readProofJson(o.proof);
+    if (file.kind === 'sinso-train-job') {
+      return verifyJobFile(ctx, { file: o.proof, rpc: o.rpc, offline: o.offline }, file);
     }
-    const bundle = await readProofBundle(o.proof);
+    const bundle = parseProofBundle(file);
     const token = bundle.dataset.token;
     let onChainRoot: ((t: NonNullable<typeof token>) => Promise<string | undefined>) | undefined;
     let chainProblem: string | undefined;
