@@ -135,7 +135,7 @@ async function startChain(given) {
 /**
  * @param {import('viem/accounts').PrivateKeyAccount} signer
  * @param {`0x${string}`} market
- * @param {{ pledgeId: bigint, jobId: `0x${string}`, op: number, rows: bigint, startedAt: bigint, resultHash: `0x${string}`, prev: `0x${string}` }} r
+ * @param {{ pledgeId: bigint, jobId: `0x${string}`, tokenId: bigint, version: number, op: number, rows: bigint, startedAt: bigint, specHash: `0x${string}`, resultHash: `0x${string}`, proofHash: `0x${string}`, prev: `0x${string}` }} r
  */
 async function sign(signer, market, r) {
   const signature = await signer.signTypedData({
@@ -157,7 +157,7 @@ const word = (i) => /** @type {`0x${string}`} */ (`0x${i.toString(16).padStart(6
  * @param {bigint} pledgeId @param {number} n @param {bigint} startedAt @param {number} salt
  */
 async function submitBatch(c, market, pledgeId, n, startedAt, salt) {
-  const p = /** @type {{ receiptHead: `0x${string}` }} */ (
+  const p = /** @type {{ receiptHead: `0x${string}`, tokenId: bigint, version: number }} */ (
     await c.client.readContract({
       address: market,
       abi: pledgeMarketAbi,
@@ -173,10 +173,14 @@ async function submitBatch(c, market, pledgeId, n, startedAt, salt) {
     const r = {
       pledgeId,
       jobId: word(salt * 1_000_000 + i + 1),
+      tokenId: p.tokenId,
+      version: Number(p.version),
       op: 1,
       rows: 3n,
       startedAt,
+      specHash: word(0x5bec0000 + salt),
       resultHash: word(0xbeef0000 + salt * 1_000_000 + i),
+      proofHash: word(0),
       prev,
     };
     receipts.push(r);

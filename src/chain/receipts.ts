@@ -17,13 +17,21 @@ import {
 export type UsageReceipt = {
   pledgeId: bigint;
   jobId: Hex;
+  /** The DataNFT token and version the job used (the pledge's: the contract checks). */
+  tokenId: bigint;
+  version: number;
   /** One operation bit (1 he-query, 2 zk-query, 4 train, 8 access; a public-mode HE query is 1, never 16). */
   op: number;
+  /** Row-uses of this pledge's dataset (a pooled job's other owners have receipts of their own). */
   rows: bigint;
   /** Unix seconds: when the job started (after acceptance, before expiry and any revocation). */
   startedAt: bigint;
-  /** The hash of what the job produced (a result, a proof, a model). */
+  /** The hash of the job's spec (query text, model spec). */
+  specHash: Hex;
+  /** The hash of what the job produced (a result, a model); for a zk-query, the registry's result id. */
   resultHash: Hex;
+  /** The hash of the job's proof (a ZK bundle, the record of the rows used), zero when none. */
+  proofHash: Hex;
   prev: Hex;
 };
 
@@ -32,10 +40,14 @@ export const USAGE_RECEIPT_TYPES = {
   UsageReceipt: [
     { name: 'pledgeId', type: 'uint256' },
     { name: 'jobId', type: 'bytes32' },
+    { name: 'tokenId', type: 'uint256' },
+    { name: 'version', type: 'uint32' },
     { name: 'op', type: 'uint8' },
     { name: 'rows', type: 'uint64' },
     { name: 'startedAt', type: 'uint64' },
+    { name: 'specHash', type: 'bytes32' },
     { name: 'resultHash', type: 'bytes32' },
+    { name: 'proofHash', type: 'bytes32' },
     { name: 'prev', type: 'bytes32' },
   ],
 } as const;

@@ -56,10 +56,14 @@ type Sig = { r: Hex; vs: Hex };
 type Receipt = {
   pledgeId: bigint;
   jobId: Hex;
+  tokenId: bigint;
+  version: number;
   op: number;
   rows: bigint;
   startedAt: bigint;
+  specHash: Hex;
   resultHash: Hex;
+  proofHash: Hex;
   prev: Hex;
 };
 type Terms = {
@@ -76,10 +80,14 @@ const RECEIPT_TYPES = {
   UsageReceipt: [
     { name: 'pledgeId', type: 'uint256' },
     { name: 'jobId', type: 'bytes32' },
+    { name: 'tokenId', type: 'uint256' },
+    { name: 'version', type: 'uint32' },
     { name: 'op', type: 'uint8' },
     { name: 'rows', type: 'uint64' },
     { name: 'startedAt', type: 'uint64' },
+    { name: 'specHash', type: 'bytes32' },
     { name: 'resultHash', type: 'bytes32' },
+    { name: 'proofHash', type: 'bytes32' },
     { name: 'prev', type: 'bytes32' },
   ],
 } as const;
@@ -104,6 +112,8 @@ async function sign(account: PrivateKeyAccount, r: Receipt, chainId: number, mar
 }
 
 let jobCounter = 0;
+/** The token and version each pledge id was made for (what its receipts must name). */
+const pledgedVersion = new Map<bigint, { tokenId: bigint; version: number }>();
 /** A receipt chain of `rows.length` receipts after `head`, each job started at `startedAt`. */
 function receiptChain(
   pledgeId: bigint,
@@ -119,10 +129,14 @@ function receiptChain(
     const r: Receipt = {
       pledgeId,
       jobId: keccak256(toHex(`job-${jobCounter}`)),
+      tokenId: pledgedVersion.get(pledgeId)?.tokenId ?? 0n,
+      version: pledgedVersion.get(pledgeId)?.version ?? 0,
       op,
       rows: n,
       startedAt,
+      specHash: keccak256(toHex(`spec-${jobCounter}`)),
       resultHash: keccak256(toHex(`result-${jobCounter}`)),
+      proofHash: keccak256(toHex(`proof-${jobCounter}`)),
       prev,
     };
     out.push(r);
@@ -238,7 +252,9 @@ async function pledge(
     undefined,
     o.at,
   );
-  return events(receipt, pledgeMarketAbi, 'Pledged')[0]?.['pledgeId'] as bigint;
+  const id = events(receipt, pledgeMarketAbi, 'Pledged')[0]?.['pledgeId'] as bigint;
+  pledgedVersion.set(id, { tokenId, version: Number(o.version ?? 0n) });
+  return id;
 }
 
 /** Mint, deposit, pledge, accept: an accepted pledge of `t` (default terms), native currency. */
@@ -443,7 +459,7 @@ describe('PledgeMarket escrow', () => {
     expect(await marketRead('USAGE_RECEIPT_TYPEHASH')).toBe(
       keccak256(
         toHex(
-          'UsageReceipt(uint256 pledgeId,bytes32 jobId,uint8 op,uint64 rows,uint64 startedAt,bytes32 resultHash,bytes32 prev)',
+          'UsageReceipt(uint256 pledgeId,bytes32 jobId,uint256 tokenId,uint32 version,uint8 op,uint64 rows,uint64 startedAt,bytes32 specHash,bytes32 resultHash,bytes32 proofHash,bytes32 prev)',
         ),
       ),
     );
@@ -824,6 +840,39 @@ describe('PledgeMarket receipts', () => {
     const mixed = [...receiptChain(id, root(0), [1n], t0)];
     mixed.push(...receiptChain(other, receiptHashOf(mixed[0] as Receipt), [1n], t0));
     await expectRevert(submit(id, mixed), 'ReceiptForAnotherPledge', [1n, other]);
+  });
+
+  it('a receipt naming another token or version than the pledge is refused, even signed by both', async () => {
+    const { id, tokenId } = await acceptedPledge();
+    const t0 = await acceptedAt(id);
+    const [r] = receiptChain(id, root(0), [1n], t0) as [Receipt];
+    await expectRevert(submit(id, [{ ...r, version: 1 }]), 'ReceiptForAnotherVersion', [0n, tokenId, 1]);
+    await expectRevert(submit(id, [{ ...r, tokenId: tokenId + 1n }]), 'ReceiptForAnotherVersion', [
+      0n,
+      tokenId + 1n,
+      0,
+    ]);
+    await submit(id, [r]);
+  });
+
+  it('anchors: one root per issuer and epoch, written once, readable by anyone', async () => {
+    const rootA = keccak256(toHex('epoch-7-root'));
+    const { receipt } = await marketSend(A.compute, 'anchorReceipts', [7n, rootA, 3]);
+    const block = await evm.client.getBlock({ blockNumber: receipt.blockNumber });
+    expect(events(receipt, pledgeMarketAbi, 'ReceiptsAnchored')).toEqual([
+      { issuer: A.compute.address, epoch: 7n, root: rootA, count: 3 },
+    ]);
+    expect(await marketRead('anchors', [A.compute.address, 7n])).toEqual([rootA, 3, block.timestamp]);
+    await expectRevert(
+      marketSend(A.compute, 'anchorReceipts', [7n, keccak256(toHex('other')), 4]),
+      'AlreadyAnchored',
+      [7n, rootA],
+    );
+    // another issuer's epoch 7 is its own
+    await marketSend(A.other, 'anchorReceipts', [7n, keccak256(toHex('other')), 1]);
+    await expectRevert(marketSend(A.compute, 'anchorReceipts', [8n, root(0), 1]), 'InvalidAnchor');
+    await expectRevert(marketSend(A.compute, 'anchorReceipts', [8n, rootA, 0]), 'InvalidAnchor');
+    expect(await marketRead('anchors', [A.compute.address, 8n])).toEqual([root(0), 0, 0n]);
   });
 
   it('forged, swapped and tampered signatures are refused, naming who they recover to', async () => {
@@ -1396,6 +1445,7 @@ describe('PledgeMarket accounting over random sequences (fast-check)', () => {
               if (count === 0n) break;
               const id = pid(s.p, (p) => p.acceptedAt !== 0n);
               const p = await pledgeOf(id);
+              pledgedVersion.set(id, { tokenId: p.tokenId, version: Number(p.version) });
               const now = await evm.now();
               const late = p.revokedAt !== 0n ? p.revokedAt : p.expiresAt;
               const startedAt = s.when === 'accepted' ? p.acceptedAt : s.when === 'now' ? now : late;

@@ -15,10 +15,14 @@ afterAll(async () => evm?.close());
 const receipt: UsageReceipt = {
   pledgeId: 7n,
   jobId: `0x${'ab'.repeat(32)}`,
+  tokenId: 3n,
+  version: 1,
   op: 2,
   rows: 1234n,
   startedAt: 1_800_000_000n,
+  specHash: `0x${'ef'.repeat(32)}`,
   resultHash: `0x${'cd'.repeat(32)}`,
+  proofHash: `0x${'12'.repeat(32)}`,
   prev: `0x${'00'.repeat(32)}`,
 };
 

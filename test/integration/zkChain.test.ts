@@ -368,14 +368,18 @@ describe('PledgeMarket zk-query receipts', () => {
       abi: pledgeMarketAbi,
       functionName: 'pledgeOf',
       args: [pledgeId],
-    })) as { acceptedAt: bigint; receiptHead: Hex };
+    })) as { acceptedAt: bigint; receiptHead: Hex; tokenId: bigint; version: number };
     const r: UsageReceipt = {
       pledgeId,
       jobId: keccak256(toHex(`zk-job-${resultHash}`)),
+      tokenId: p.tokenId,
+      version: Number(p.version),
       op: OP_ZK_QUERY,
       rows: 100n,
       startedAt: p.acceptedAt,
+      specHash: keccak256(toHex('SELECT COUNT(*) FROM t')),
       resultHash,
+      proofHash: keccak256(toHex(`zk-bundle-${resultHash}`)),
       prev: p.receiptHead,
     };
     const cs = await signReceipt(A.compute, r, evm.chain.id, at);

@@ -95,17 +95,31 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
         bytes32 receiptHead;
     }
 
-    /// @notice A usage receipt: one job's use of a pledge, as both the compute node and the
+    /// @notice A usage receipt: one job's use of one pledge (a pooled job over several owners is
+    /// one receipt per pledge, each with that owner's rows), as both the compute node and the
     /// consumer signed it (EIP-712, domain "sinso PledgeMarket" version 1 on this chain and
-    /// contract). `prev` is the pledge's receipt head before this receipt.
+    /// contract). It names the DataNFT version used, and the hashes of the job's spec, of its
+    /// result and of its proof (a ZK bundle, or the inclusion record of the rows used; zero when
+    /// there is none). `prev` is the pledge's receipt head before this receipt.
     struct UsageReceipt {
         uint256 pledgeId;
         bytes32 jobId;
+        uint256 tokenId;
+        uint32 version;
         uint8 op;
         uint64 rows;
         uint64 startedAt;
+        bytes32 specHash;
         bytes32 resultHash;
+        bytes32 proofHash;
         bytes32 prev;
+    }
+
+    /// @notice The Merkle root of one epoch's receipts as their issuer (a compute node) anchored it.
+    struct Anchor {
+        bytes32 root;
+        uint32 count;
+        uint64 anchoredAt;
     }
 
     /// @notice A compact signature (ERC-2098).
@@ -115,7 +129,7 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
     }
 
     bytes32 public constant USAGE_RECEIPT_TYPEHASH = keccak256(
-        "UsageReceipt(uint256 pledgeId,bytes32 jobId,uint8 op,uint64 rows,uint64 startedAt,bytes32 resultHash,bytes32 prev)"
+        "UsageReceipt(uint256 pledgeId,bytes32 jobId,uint256 tokenId,uint32 version,uint8 op,uint64 rows,uint64 startedAt,bytes32 specHash,bytes32 resultHash,bytes32 proofHash,bytes32 prev)"
     );
 
     IERC721 public immutable nft;
@@ -132,6 +146,8 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
     /// @notice Escrow locked by accepted pledges, per asset (for the accounting invariant).
     mapping(address asset => uint256) public lockedTotal;
     mapping(uint256 pledgeId => uint256) public locked;
+    /// @notice Each issuer's anchored receipt roots, per epoch (written once).
+    mapping(address issuer => mapping(uint64 epoch => Anchor)) public anchors;
 
     event Deposited(address indexed consumer, address indexed asset, uint256 amount);
     event EscrowWithdrawn(address indexed consumer, address indexed asset, uint256 amount);
@@ -146,6 +162,7 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
     event Credited(uint256 indexed pledgeId, address indexed owner, address indexed asset, uint256 amount, uint64 rowsUsed);
     event Withdrawn(address indexed owner, address indexed asset, uint256 amount);
     event Reclaimed(uint256 indexed pledgeId, address indexed consumer, uint256 amount);
+    event ReceiptsAnchored(address indexed issuer, uint64 indexed epoch, bytes32 root, uint32 count);
 
     error UnknownAsset(address asset);
     error ZeroAmount();
@@ -173,6 +190,9 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
     error NothingToReclaim(uint256 pledgeId);
     error TransferFailed();
     error ZkResultNotProven(uint256 index, bytes32 resultHash);
+    error ReceiptForAnotherVersion(uint256 index, uint256 tokenId, uint32 version);
+    error AlreadyAnchored(uint64 epoch, bytes32 root);
+    error InvalidAnchor();
 
     constructor(IERC721 nft_, IERC20 token_, IZkQueryResultsOf zkRegistry_) EIP712("sinso PledgeMarket", "1") {
         nft = nft_;
@@ -349,6 +369,21 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
         emit Reclaimed(pledgeId, msg.sender, amount);
     }
 
+    /**
+     * @notice Anchors the Merkle root of the sender's receipts of one epoch (see docs/receipts.md:
+     * a binary keccak tree over the receipts' struct hashes in issue order). Once per issuer and
+     * epoch: an anchor is never rewritten, so a receipt left out or added later shows.
+     */
+    function anchorReceipts(uint64 epoch, bytes32 root, uint32 count) external {
+        if (root == bytes32(0) || count == 0) revert InvalidAnchor();
+        Anchor storage a = anchors[msg.sender][epoch];
+        if (a.root != bytes32(0)) revert AlreadyAnchored(epoch, a.root);
+        a.root = root;
+        a.count = count;
+        a.anchoredAt = uint64(block.timestamp);
+        emit ReceiptsAnchored(msg.sender, epoch, root, count);
+    }
+
     // ---- reads --------------------------------------------------------------------------------
 
     function pledgeOf(uint256 pledgeId) external view returns (Pledge memory) {
@@ -397,6 +432,7 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
     ) private returns (uint64) {
         if (r.pledgeId != pledgeId) revert ReceiptForAnotherPledge(i, r.pledgeId);
         if (r.prev != c.head) revert ReceiptOutOfOrder(i, c.head, r.prev);
+        if (r.tokenId != c.tokenId || r.version != c.version) revert ReceiptForAnotherVersion(i, r.tokenId, r.version);
         if (r.op & c.ops == 0 || r.op & (r.op - 1) != 0) revert OperationNotAllowed(i, r.op);
         if (r.startedAt < c.acceptedAt || r.startedAt >= c.expiresAt) revert StartedOutsidePledge(i, r.startedAt);
         if (c.revokedAt != 0 && r.startedAt >= c.revokedAt) {
@@ -422,9 +458,9 @@ contract PledgeMarket is EIP712, ReentrancyGuard {
     }
 
     function _receiptHash(UsageReceipt calldata r) private pure returns (bytes32) {
-        return keccak256(
-            abi.encode(USAGE_RECEIPT_TYPEHASH, r.pledgeId, r.jobId, r.op, r.rows, r.startedAt, r.resultHash, r.prev)
-        );
+        // every field is a static type, so the struct's ABI encoding is its fields' words in order:
+        // exactly EIP-712's encodeData
+        return keccak256(abi.encode(USAGE_RECEIPT_TYPEHASH, r));
     }
 
     function _pledge(uint256 pledgeId) private view returns (Pledge storage p) {
