@@ -13,10 +13,13 @@ export {
 export { ChainError, chainErrors } from './errors.js';
 export { type Grant, grantDir, grantPledge, readGrant } from './grant.js';
 export {
+  type CompactSig,
   type DeploymentGas,
   deployContracts,
   ensureDeployed,
   type Market,
+  type MarketEvent,
+  type MarketEventName,
   OPERATIONS,
   type Operation,
   openMarket,

@@ -19,6 +19,7 @@ import {
   zkVerifiers,
 } from './contracts.generated.js';
 import { ChainError } from './errors.js';
+import type { UsageReceipt } from './receipts.js';
 import { type ChunkProof, circuitId } from './zkChunks.js';
 
 /**
@@ -358,6 +359,53 @@ export function openMarket(chain: ChainSession) {
       );
       return { proven, tokenId, version };
     },
+    /**
+     * Submits a batch of one pledge's receipts, in chain order, with both parties' compact
+     * signatures (PledgeMarket.submitReceipts); returns what the owner was credited.
+     */
+    async submitReceipts(
+      account: Account,
+      pledgeId: bigint,
+      receipts: readonly UsageReceipt[],
+      computeSigs: readonly CompactSig[],
+      consumerSigs: readonly CompactSig[],
+    ) {
+      const sent = await send(account, 'PledgeMarket', 'submitReceipts', [
+        pledgeId,
+        receipts,
+        computeSigs,
+        consumerSigs,
+      ]);
+      const ev = eventArgs('PledgeMarket', sent, 'Credited');
+      return { ...sent, amount: ev['amount'] as bigint, rowsUsed: ev['rowsUsed'] as bigint };
+    },
+    /** Anchors the Merkle root of the sender's receipts of `epoch` (once per issuer and epoch). */
+    anchorReceipts: (account: Account, epoch: bigint, root: Hex, count: number) =>
+      send(account, 'PledgeMarket', 'anchorReceipts', [epoch, root, count]),
+    /** An issuer's anchor of an epoch (root zero when none). */
+    async anchorOf(issuer: `0x${string}`, epoch: bigint) {
+      const [root, count, anchoredAt] = await read<readonly [Hex, number, bigint]>(
+        'PledgeMarket',
+        'anchors',
+        [issuer, epoch],
+      );
+      return { root, count, anchoredAt };
+    },
+    /** Every event of one name the market emitted, oldest first, with its transaction and block. */
+    async marketEvents(name: MarketEventName): Promise<MarketEvent[]> {
+      const logs = await chain.client.getContractEvents({
+        ...contracts.PledgeMarket,
+        eventName: name,
+        fromBlock,
+      } as Parameters<typeof chain.client.getContractEvents>[0]);
+      return logs.map((l) => ({
+        args: (l as unknown as { args: Record<string, unknown> }).args,
+        tx: l.transactionHash as Hex,
+        block: l.blockNumber as bigint,
+      }));
+    },
+    /** The time of a block (unix seconds). */
+    blockTime: async (block: bigint) => (await chain.client.getBlock({ blockNumber: block })).timestamp,
     /** Every `VersionPublished` event of the NFT, or `Pledged` event of the market, oldest first. */
     events,
     /** Every token ever minted (from the mint events), oldest first. */
@@ -368,6 +416,21 @@ export function openMarket(chain: ChainSession) {
     },
   };
 }
+
+/** A compact (ERC-2098) signature, as `submitReceipts` takes it. */
+export type CompactSig = { r: Hex; vs: Hex };
+
+/** The market's events an audit or a settlement reads back. */
+export type MarketEventName =
+  | 'Accepted'
+  | 'Revoked'
+  | 'ReceiptAccepted'
+  | 'Credited'
+  | 'Withdrawn'
+  | 'Reclaimed'
+  | 'ReceiptsAnchored';
+/** One market event: its decoded arguments, transaction and block. */
+export type MarketEvent = { args: Record<string, unknown>; tx: Hex; block: bigint };
 
 /** The fields of a `VersionPublished` event. */
 export type VersionPublishedArgs = { tokenId: bigint; index: bigint; root: Hex; manifestCid: string };

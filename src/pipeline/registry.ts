@@ -6,6 +6,7 @@ import { deidDicomStage, deidFhirStage } from '../deid/index.js';
 import { heDecryptStage, heEncryptStage, heKeygenStage, queryHeStage } from '../he/index.js';
 import { ingestFhirStage, scanStage } from '../ingest/index.js';
 import { publishStage } from '../publish/index.js';
+import { receiptsIssueStage } from '../receipts/index.js';
 import { synthStage } from '../synth/index.js';
 import { tablesStage, tablesSuppressStage } from '../tables/index.js';
 import { trainStage } from '../train/index.js';
@@ -55,6 +56,7 @@ export const builtinStages: readonly StageDefinition[] = [
   heDecryptStage,
   queryZkStage,
   trainStage,
+  receiptsIssueStage,
 ];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);
