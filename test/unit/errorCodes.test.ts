@@ -21,6 +21,7 @@ import { HeError } from '../../src/he/errors.js';
 import { DicomCodecError } from '../../src/ingest/dicom/codec/errors.js';
 import { IngestFhirError } from '../../src/ingest/fhir/errors.js';
 import { PublishError } from '../../src/publish/errors.js';
+import { ReceiptError } from '../../src/receipts/errors.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { SynthError } from '../../src/synth/errors.js';
 import { TablesError } from '../../src/tables/errors.js';
@@ -50,6 +51,7 @@ const classes = [
   ChainError,
   ZkError,
   TrainError,
+  ReceiptError,
 ] as const;
 
 type KeysOf<T> = T extends { readonly catalogue: infer C } ? keyof C : never;
