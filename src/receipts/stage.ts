@@ -50,7 +50,11 @@ export const receiptsIssueStage = defineStage({
       .boolean()
       .default(true)
       .describe('Countersign as the consumer too when its key is in this workspace'),
-    out: z.string().min(1).optional().describe('Also write the list of receipts issued here (JSON)'),
+    out: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Where to write the list of receipts issued (JSON; default: JOB.receipts.json beside the job)'),
     rpc: RpcOptionSchema,
   }),
   result: z.strictObject({
@@ -83,6 +87,7 @@ export const receiptsIssueStage = defineStage({
       'sinso receipts issue queries/hba1c-by-sex-age',
       'sinso receipts issue models/t2d-risk --started-at 2026-12-08T10:00:00Z',
     ],
+    defaults: (o) => ({ out: `${o.job.replace(/[\\/]+$/, '').replace(/\.json$/, '')}.receipts.json` }),
   },
   async run(ctx, o) {
     const job = await readJobOutput(o.job);
