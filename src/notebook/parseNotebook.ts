@@ -8,7 +8,11 @@ import { CELL_KINDS, type Notebook, NotebookSchema } from './schema.js';
 const invalid = (issues: readonly SchemaIssue[], cause?: unknown) =>
   new NotebookError(
     'NOTEBOOK_INVALID',
-    { problem: issues[0] ? `${issues[0].path}: ${issues[0].message}` : 'invalid' },
+    {
+      problem: issues[0]
+        ? `${issues[0].path ? `${issues[0].path}: ` : ''}${issues[0].message}${issues[0].line === undefined ? '' : ` (line ${issues[0].line})`}`
+        : 'invalid',
+    },
     { issues, cause },
   );
 

@@ -107,10 +107,17 @@ export async function evaluateModel(p: EvaluateModelParameters): Promise<Evaluat
       cell: p.cell,
       problem: 'there are too few patients to split',
     });
+  // in patient order, whatever order the query gave them in: float sums (log loss, ECE) then
+  // come out the same every time
+  const validation = Uint32Array.from(split.validation).sort((a, b) => {
+    const pa = examples.patient[a] as string;
+    const pb = examples.patient[b] as string;
+    return pa < pb ? -1 : pa > pb ? 1 : a - b;
+  });
   const { probability, metadata } = await predictFeatures({
     model: bytes,
     raw: examples.raw,
-    rows: split.validation,
+    rows: validation,
   });
   const trainedFrom = metadata['sinso.specSha256'];
   if (trainedFrom !== undefined && trainedFrom !== specSha256)
@@ -122,7 +129,7 @@ export async function evaluateModel(p: EvaluateModelParameters): Promise<Evaluat
     );
   return evaluatePredictions({
     p: Float64Array.from(probability),
-    y: Float64Array.from(split.validation, (i) => examples.label[i] as number),
+    y: Float64Array.from(validation, (i) => examples.label[i] as number),
     threshold: p.threshold,
     patients: split.validationPatients,
     card,
