@@ -5,6 +5,7 @@ import type { StageDefinition } from '../core/stage.js';
 import { deidDicomStage, deidFhirStage } from '../deid/index.js';
 import { heDecryptStage, heEncryptStage, heKeygenStage, queryHeStage } from '../he/index.js';
 import { ingestFhirStage, scanStage } from '../ingest/index.js';
+import { notebookRunStage } from '../notebook/index.js';
 import { publishStage } from '../publish/index.js';
 import { receiptsIssueStage } from '../receipts/index.js';
 import { synthStage } from '../synth/index.js';
@@ -57,6 +58,7 @@ export const builtinStages: readonly StageDefinition[] = [
   queryZkStage,
   trainStage,
   receiptsIssueStage,
+  notebookRunStage,
 ];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);

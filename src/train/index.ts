@@ -6,9 +6,12 @@
 export { type Examples, loadExamples, type RowsUsed, type TableRowsUsed } from './adapters/loadExamples.js';
 export { openPledgedData, type PledgedDataset } from './adapters/pledgedData.js';
 export {
+  type PredictFeaturesParameters,
+  type PredictFeaturesReturnType,
   type PredictParameters,
   type PredictReturnType,
   predict,
+  predictFeatures,
   renderPredictions,
 } from './adapters/predict.js';
 export {
@@ -29,7 +32,7 @@ export {
 export { TrainError, trainErrors } from './errors.js';
 export { buildInferenceModel } from './graph/inference.js';
 export { JOB_FILE, type TrainJob, TrainJobSchema } from './job.js';
-export { classificationMetrics } from './metrics.js';
+export { type CalibrationBin, type ClassificationMetrics, classificationMetrics } from './metrics.js';
 export {
   type Architecture,
   forward,

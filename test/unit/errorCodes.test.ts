@@ -20,6 +20,7 @@ import { FhirDeidError } from '../../src/deid/fhir/engine/errors.js';
 import { HeError } from '../../src/he/errors.js';
 import { DicomCodecError } from '../../src/ingest/dicom/codec/errors.js';
 import { IngestFhirError } from '../../src/ingest/fhir/errors.js';
+import { NotebookError } from '../../src/notebook/errors.js';
 import { PublishError } from '../../src/publish/errors.js';
 import { ReceiptError } from '../../src/receipts/errors.js';
 import { StorageError } from '../../src/storage/errors.js';
@@ -52,6 +53,7 @@ const classes = [
   ZkError,
   TrainError,
   ReceiptError,
+  NotebookError,
 ] as const;
 
 type KeysOf<T> = T extends { readonly catalogue: infer C } ? keyof C : never;

@@ -30,6 +30,7 @@ export const FLOW = [
   'receipts',
   'settle',
   'audit',
+  'notebook',
   'pipeline',
   'cli',
 ];

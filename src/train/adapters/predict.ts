@@ -6,6 +6,7 @@ import { type DuckDBSession, sqlIdent, sqlString, withSession } from '../../tabl
 import { TrainError } from '../errors.js';
 import { LOGIT_OUTPUT, PROBABILITY_OUTPUT } from '../graph/inference.js';
 import { decodeModel, FLOAT, STRING } from '../graph/onnx.js';
+import type { RawFeatures } from '../preprocess.js';
 
 export type PredictInputFormat = 'csv' | 'parquet' | 'ndjson';
 export type PredictOutputFormat = 'csv' | 'ndjson';
@@ -277,6 +278,76 @@ export async function predict(p: PredictParameters): Promise<PredictReturnType> 
     ret.out = p.out;
   }
   return ret;
+}
+
+export type PredictFeaturesParameters = {
+  /** The ONNX model's bytes (as sinso train writes it). */
+  model: Uint8Array;
+  /** Raw feature columns, as loadExamples gives them (NaN: missing number; null: missing category). */
+  raw: RawFeatures;
+  /** The rows to predict, by index into `raw` (default: all, in order). */
+  rows?: Uint32Array | undefined;
+  /** ONNX Runtime intra-op threads (default 1: reproducible). */
+  threads?: number | undefined;
+};
+
+export type PredictFeaturesReturnType = {
+  /** Per row of `rows`, in that order. */
+  probability: Float32Array;
+  /** The model's metadata_props (e.g. `sinso.specSha256`). */
+  metadata: Record<string, string>;
+};
+
+/**
+ * Predicts with a sinso model over feature columns already in memory (a job's examples, as
+ * loadExamples gives them): one ONNX Runtime run over the chosen rows. TRAIN_MODEL_INVALID when
+ * the model is not one sinso builds; TRAIN_INPUT_INVALID when a model input has no column.
+ *
+ * @example
+ * const { probability } = await predictFeatures({ model: bytes, raw: examples.raw, rows: split.validation });
+ */
+export async function predictFeatures(p: PredictFeaturesParameters): Promise<PredictFeaturesReturnType> {
+  const inputs = modelInputs(p.model);
+  const metadata = Object.fromEntries(
+    (decodeModel(p.model).metadataProps ?? []).map((m) => [String(m.key ?? ''), String(m.value ?? '')]),
+  );
+  const rows = p.rows ?? Uint32Array.from({ length: p.raw.rows }, (_, i) => i);
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const input of inputs) {
+    if (input.type === 'string') {
+      const col = p.raw.categorical[input.name];
+      if (!col) throw new TrainError('TRAIN_INPUT_INVALID', { problem: `it has no column ${input.name}` });
+      feeds[input.name] = new ort.Tensor(
+        'string',
+        Array.from(rows, (r) => col[r] ?? ''),
+        [rows.length],
+      );
+    } else {
+      const col = p.raw.numeric[input.name];
+      if (!col) throw new TrainError('TRAIN_INPUT_INVALID', { problem: `it has no column ${input.name}` });
+      feeds[input.name] = new ort.Tensor(
+        'float32',
+        Float32Array.from(rows, (r) => col[r] as number),
+        [rows.length],
+      );
+    }
+  }
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(p.model, {
+      logSeverityLevel: 3,
+      intraOpNumThreads: p.threads ?? 1,
+    });
+  } catch (cause) {
+    throw new TrainError('TRAIN_MODEL_INVALID', { problem: 'ONNX Runtime cannot load it' }, { cause });
+  }
+  try {
+    if (rows.length === 0) return { probability: new Float32Array(0), metadata };
+    const out = await session.run(feeds);
+    return { probability: Float32Array.from(out[PROBABILITY_OUTPUT]?.data as Float32Array), metadata };
+  } finally {
+    await session.release();
+  }
 }
 
 function fresh(n: number) {
