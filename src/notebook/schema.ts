@@ -205,6 +205,10 @@ export const NotebookRunOptionsSchema = z.strictObject({
     .array(z.string().min(1))
     .default([])
     .describe('NAME=VALUE: a parameter or an input’s path instead of its default (repeatable)'),
+  after: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Files or folders the report depends on (in a pipeline: it reruns when they change)'),
 });
 export type NotebookRunOptions = z.output<typeof NotebookRunOptionsSchema>;
 

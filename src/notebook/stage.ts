@@ -20,7 +20,7 @@ export const notebookRunStage = defineStage({
   summary: 'Render a notebook (notebooks/NAME) to a self-contained HTML report with charts',
   options: NotebookRunOptionsSchema,
   result: NotebookRunResultSchema,
-  inputs: ['notebook'],
+  inputs: ['notebook', 'after'],
   outputs: ['out'],
   output: { deterministic: true },
   cli: {

@@ -54,7 +54,9 @@ export const receiptsIssueStage = defineStage({
       .string()
       .min(1)
       .optional()
-      .describe('Where to write the list of receipts issued (JSON; default: JOB.receipts.json beside the job)'),
+      .describe(
+        'Where to write the list of receipts issued (JSON; default: JOB.receipts.json beside the job)',
+      ),
     rpc: RpcOptionSchema,
   }),
   result: z.strictObject({

@@ -41,6 +41,15 @@ describe('sinso demo', () => {
     expect(first.stdout).toMatch(
       /Trained t2d-risk on \d+ patients of every owner \(compute-to-data, ONNX Runtime, DP-SGD ε = 3\.00 at δ = 1e-5\): validation AUC 0\.\d+/,
     );
+    // every job leaves its usage receipts, one per owner it used
+    expect(first.stdout).toMatch(/Usage receipts \(EIP-712.*\): 9 for 5 jobs/);
+    expect(first.stdout).toMatch(/he-query +3 receipts +[\d,]+ row-uses/);
+    expect(first.stdout).toMatch(/train +3 receipts +[\d,]+ row-uses/);
+    // the analyst's reports
+    expect(first.stdout).toMatch(/cohort-stats +\d+ charts/);
+    expect(
+      (await readFile(join(d, 'ws', 'reports', 'model-eval.html'), 'utf8')).startsWith('<!DOCTYPE html>'),
+    ).toBe(true);
     const modelDir = join(d, 'ws', 'models', 't2d-risk');
     const card = JSON.parse(await readFile(join(modelDir, 't2d-risk.card.json'), 'utf8'));
     expect(card.datasets.map((x: { tokenId: string }) => x.tokenId)).toEqual(['1', '2', '3']);
@@ -98,7 +107,7 @@ describe('sinso demo', () => {
     const second = await runBin([...args, '--json']);
     expect(second.code).toBe(0);
     const run = JSON.parse(second.stdout);
-    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(41).fill('skipped'));
+    expect(run.stages.map((s: { status: string }) => s.status)).toEqual(Array(48).fill('skipped'));
     expect(await readFile(join(d, 'demo.lock.json'), 'utf8')).toBe(lock);
     // a run that reruns nothing summarises from the typed results the lock recorded
     expect((await runBin(args)).stdout).toBe(first.stdout.replace(' (new)', ''));
@@ -110,7 +119,14 @@ describe('sinso demo', () => {
     const deterministic = (text: string) => {
       const l = JSON.parse(text) as { stages: Record<string, { uses: string }> };
       for (const [id, st] of Object.entries(l.stages)) {
-        if (st.uses.startsWith('he.') || st.uses === 'query.he' || st.uses === 'query.zk')
+        if (
+          st.uses.startsWith('he.') ||
+          st.uses === 'query.he' ||
+          st.uses === 'query.zk' ||
+          // receipts name the clock's time and hash the randomized results; settlement follows them
+          st.uses.startsWith('receipts.') ||
+          st.uses === 'settle'
+        )
           delete l.stages[id];
       }
       return l;

@@ -10,8 +10,10 @@ import { initWorkspace, isWorkspace, openWorkspace } from '../../core/workspace.
 import { deidDicomStage, deidFhirStage } from '../../deid/index.js';
 import { RELEASED_FILE, ReleasedSchema } from '../../he/index.js';
 import { scanStage } from '../../ingest/index.js';
+import { notebookRunStage } from '../../notebook/index.js';
 import { type RunPipelineReturnType, runPipeline } from '../../pipeline/index.js';
 import { publishStage } from '../../publish/index.js';
+import { receiptsIssueStage } from '../../receipts/index.js';
 import { synthStage } from '../../synth/index.js';
 import { trainStage } from '../../train/index.js';
 import { queryZkStage } from '../../zk/index.js';
@@ -88,6 +90,8 @@ function summary(root: string, created: boolean, run: RunPipelineReturnType): st
   const accepted = resultsOf(run, chainAcceptStage);
   const zk = resultsOf(run, queryZkStage);
   const trained = resultsOf(run, trainStage);
+  const receipts = resultsOf(run, receiptsIssueStage);
+  const reports = resultsOf(run, notebookRunStage);
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   const indent = (rows: string[][]) => formatTable(rows).trimEnd().replace(/^/gm, '  ');
   const lines = [
@@ -200,8 +204,32 @@ function summary(root: string, created: boolean, run: RunPipelineReturnType): st
       ({ result: t }) =>
         `Trained ${t.model} on ${formatCount(t.examples)} patients of every owner (compute-to-data, ONNX Runtime${t.epsilon === null ? '' : `, DP-SGD ε = ${t.epsilon.toFixed(2)} at δ = ${t.delta?.toExponential(0)}`}): validation AUC ${t.auc === null ? '-' : t.auc.toFixed(3)}, accuracy ${t.accuracy === null ? '-' : pct(t.accuracy)}; ${formatCount(t.rowsUsed)} committed rows used; the consumer gets ${t.onnx} and its model card, never a row.`,
     ),
-    '',
-    'Still to come in the demo: receipts, settlement and each owner’s audit.',
+    ...(receipts.length > 0
+      ? [
+          `Usage receipts (EIP-712, signed by the compute node, countersigned by the consumer, one hash chain per pledge): ${receipts.reduce((n, r) => n + r.result.receipts, 0)} for ${receipts.length} jobs, ${formatCount(receipts.reduce((n, r) => n + Number(r.result.rows), 0))} row-uses`,
+          indent(
+            ['he-query', 'zk-query', 'train'].flatMap((job) => {
+              const rs = receipts.filter((r) => r.result.job === job);
+              if (rs.length === 0) return [];
+              const n = rs.reduce((a, r) => a + r.result.receipts, 0);
+              const rows = rs.reduce((a, r) => a + Number(r.result.rows), 0);
+              return [[job, `${n} receipt${n === 1 ? '' : 's'}`, `${formatCount(rows)} row-uses`]];
+            }),
+          ),
+        ]
+      : []),
+    ...(reports.length > 0
+      ? [
+          'Reports (notebooks rendered to HTML with SVG charts; the same inputs give the same bytes):',
+          indent(
+            reports.map(({ result: r }) => [
+              r.notebook,
+              `${r.charts} charts`,
+              `sha256 ${r.htmlSha256.slice(0, 12)}…`,
+            ]),
+          ),
+        ]
+      : []),
     '',
   ];
   return lines.join('\n');
