@@ -7,6 +7,7 @@ import { heDecryptStage, heEncryptStage, heKeygenStage, queryHeStage } from '../
 import { ingestFhirStage, scanStage } from '../ingest/index.js';
 import { publishStage } from '../publish/index.js';
 import { receiptsIssueStage } from '../receipts/index.js';
+import { settleStage } from '../settle/index.js';
 import { synthStage } from '../synth/index.js';
 import { tablesStage, tablesSuppressStage } from '../tables/index.js';
 import { trainStage } from '../train/index.js';
@@ -57,6 +58,7 @@ export const builtinStages: readonly StageDefinition[] = [
   queryZkStage,
   trainStage,
   receiptsIssueStage,
+  settleStage,
 ];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);

@@ -22,6 +22,7 @@ import { DicomCodecError } from '../../src/ingest/dicom/codec/errors.js';
 import { IngestFhirError } from '../../src/ingest/fhir/errors.js';
 import { PublishError } from '../../src/publish/errors.js';
 import { ReceiptError } from '../../src/receipts/errors.js';
+import { SettleError } from '../../src/settle/errors.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { SynthError } from '../../src/synth/errors.js';
 import { TablesError } from '../../src/tables/errors.js';
@@ -52,6 +53,7 @@ const classes = [
   ZkError,
   TrainError,
   ReceiptError,
+  SettleError,
 ] as const;
 
 type KeysOf<T> = T extends { readonly catalogue: infer C } ? keyof C : never;
