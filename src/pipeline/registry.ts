@@ -8,6 +8,7 @@ import { ingestFhirStage, scanStage } from '../ingest/index.js';
 import { notebookRunStage } from '../notebook/index.js';
 import { publishStage } from '../publish/index.js';
 import { receiptsIssueStage } from '../receipts/index.js';
+import { settleStage } from '../settle/index.js';
 import { synthStage } from '../synth/index.js';
 import { tablesStage, tablesSuppressStage } from '../tables/index.js';
 import { trainStage } from '../train/index.js';
@@ -59,6 +60,7 @@ export const builtinStages: readonly StageDefinition[] = [
   trainStage,
   receiptsIssueStage,
   notebookRunStage,
+  settleStage,
 ];
 
 export const builtinRegistry: StageRegistry = createRegistry(builtinStages);

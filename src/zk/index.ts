@@ -10,6 +10,11 @@ export { proveInput, verifyGroth16 } from './adapters/groth16.js';
 export { PINNED_KEYS_DIR, readVerificationKeys, writeVerificationKey } from './adapters/keys.js';
 export { type ProveQueryParameters, proveQuery } from './adapters/proveQuery.js';
 export {
+  type SubmitBundleParameters,
+  type SubmitBundleReturnType,
+  submitBundle,
+} from './adapters/submitBundle.js';
+export {
   type ProofBundle,
   ProofBundleSchema,
   parseProofBundle,

@@ -23,6 +23,7 @@ import { IngestFhirError } from '../../src/ingest/fhir/errors.js';
 import { NotebookError } from '../../src/notebook/errors.js';
 import { PublishError } from '../../src/publish/errors.js';
 import { ReceiptError } from '../../src/receipts/errors.js';
+import { SettleError } from '../../src/settle/errors.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { SynthError } from '../../src/synth/errors.js';
 import { TablesError } from '../../src/tables/errors.js';
@@ -54,6 +55,7 @@ const classes = [
   TrainError,
   ReceiptError,
   NotebookError,
+  SettleError,
 ] as const;
 
 type KeysOf<T> = T extends { readonly catalogue: infer C } ? keyof C : never;

@@ -1,13 +1,10 @@
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import type { Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import { z } from 'zod';
 import {
   amountJson,
   type ChainSession,
-  type ChunkProof,
-  chunkProof,
   deployContracts,
   ensureDeployed as deployIfMissing,
   formatAmount,
@@ -23,13 +20,11 @@ import {
   PLEDGE_STATES,
   parseAmount,
   serveChain,
-  zkResultId,
-  zkTotals,
 } from '../../chain/index.js';
 import { ExitCode, UsageError } from '../../core/errors/index.js';
 import { RpcOptionSchema } from '../../core/options.js';
 import type { Workspace } from '../../core/workspace.js';
-import { checkBundle, readProofBundle } from '../../zk/index.js';
+import { readProofBundle, submitBundle } from '../../zk/index.js';
 import { defineCommand, requireWorkspace } from '../command.js';
 import type { CliContext } from '../context.js';
 import { formatTable } from '../format.js';
@@ -591,62 +586,35 @@ export const zkSubmitCommand = defineCommand({
       );
     }
     return withChain(ctx, o, async (chain, ws) => {
-      const market = openMarket(chain);
-      const root = (await market.versionOf(BigInt(token.tokenId), BigInt(token.version)))[0];
-      const r = await checkBundle({ bundle, onChainRoot: async () => root });
+      const r = await submitBundle({
+        chain,
+        account: await account(ws, o.as),
+        bundle,
+        batch: o.batch,
+        progress: ctx.progress,
+      });
       if (!r.ok) {
         ctx.io.stderr(`invalid: ${r.failed}: ${r.reason}\n`);
         ctx.print(`invalid (check: ${r.failed}); nothing submitted`, { ok: false, failed: r.failed });
         return ExitCode.invalid;
       }
-      const acct = await account(ws, o.as);
-      const tokenId = BigInt(token.tokenId);
-      const version = BigInt(token.version);
-      const pending: ChunkProof[] = [];
-      for (const c of bundle.chunks) {
-        if (!(await market.zkChunkVerified(tokenId, version, bundle.queryHash as Hex, BigInt(c.index)))) {
-          pending.push(chunkProof(c.circuit, c.proof, c.publicSignals));
-        }
-      }
-      let gas = 0n;
-      let txs = 0;
-      let resultId: Hex | undefined;
-      const task = ctx.progress.start('verify on chain', pending.length);
-      for (let i = 0; i < pending.length; i += o.batch) {
-        const sent = await market.submitChunks(acct, {
-          tokenId,
-          version,
-          chunks: pending.slice(i, i + o.batch),
-        });
-        gas += sent.gasUsed;
-        txs++;
-        resultId = sent.resultId ?? resultId;
-        task.tick(Math.min(o.batch, pending.length - i));
-      }
-      task.done();
-      const totals = zkTotals(bundle.chunks.map((c) => chunkProof(c.circuit, c.proof, c.publicSignals)));
-      resultId ??= zkResultId({ tokenId, version, queryHash: bundle.queryHash as Hex, ...totals });
-      const proven = await market.zkProven(resultId);
       ctx.print(
         formatTable([
-          [
-            'chunks',
-            `${bundle.chunks.length} (${pending.length} sent now, ${bundle.chunks.length - pending.length} verified before)`,
-          ],
-          ['transactions', `${txs}, ${gas.toLocaleString('en-US')} gas`],
-          ['result id', resultId],
-          ['proven', proven.proven ? `yes, token ${proven.tokenId} version ${proven.version}` : 'no'],
+          ['chunks', `${r.chunks} (${r.sent} sent now, ${r.chunks - r.sent} verified before)`],
+          ['transactions', `${r.transactions}, ${r.gas.toLocaleString('en-US')} gas`],
+          ['result id', r.resultId],
+          ['proven', r.proven ? `yes, token ${token.tokenId} version ${token.version}` : 'no'],
         ]),
         {
-          chunks: bundle.chunks.length,
-          sent: pending.length,
-          transactions: txs,
-          gas: gas.toString(),
-          resultId,
-          proven: proven.proven,
+          chunks: r.chunks,
+          sent: r.sent,
+          transactions: r.transactions,
+          gas: r.gas.toString(),
+          resultId: r.resultId,
+          proven: r.proven,
         },
       );
-      return proven.proven ? ExitCode.ok : ExitCode.fatal;
+      return r.proven ? ExitCode.ok : ExitCode.fatal;
     });
   },
 });
