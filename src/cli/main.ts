@@ -3,6 +3,7 @@ import { version } from '../core/version.js';
 import type { StageRegistry } from '../pipeline/index.js';
 import { builtinRegistry } from '../pipeline/index.js';
 import { type Command, stageCommand } from './command.js';
+import { auditCommand } from './commands/audit.js';
 import { chainCommands } from './commands/chain.js';
 import { proveInclusionCommand, verifyInclusionCommand } from './commands/commit.js';
 import { deidVerifyCommand } from './commands/deid.js';
@@ -35,6 +36,7 @@ const toolCommands: readonly Command[] = [
   runCommand,
   demoCommand,
   ...chainCommands,
+  auditCommand,
 ];
 
 /**

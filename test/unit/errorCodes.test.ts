@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AuditError } from '../../src/audit/errors.js';
 import { ChainError } from '../../src/chain/errors.js';
 import { CommitError } from '../../src/commit/errors.js';
 import type { ErrorCode } from '../../src/core/errors/codes.js';
@@ -56,6 +57,7 @@ const classes = [
   ReceiptError,
   NotebookError,
   SettleError,
+  AuditError,
 ] as const;
 
 type KeysOf<T> = T extends { readonly catalogue: infer C } ? keyof C : never;

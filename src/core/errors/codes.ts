@@ -122,6 +122,9 @@ export type ErrorCode =
   | 'SETTLE_OUT_OF_ORDER'
   | 'SETTLE_ROWS_EXCEEDED'
   | 'SETTLE_ZK_UNPROVEN'
+  // audit
+  | 'AUDIT_OWNER_INVALID'
+  | 'AUDIT_NO_PLEDGES'
   // pipeline
   | 'PIPELINE_NOT_FOUND'
   | 'PIPELINE_INVALID'
