@@ -96,6 +96,10 @@ export const settleStage = defineStage({
       .default('compute')
       .describe('The workspace key that submits (anyone may; default: compute)'),
     out: z.string().min(1).optional().describe('Also write the settlement report (JSON)'),
+    after: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Receipt records this settlement follows (in a pipeline: it runs after they change)'),
     rpc: RpcOptionSchema,
   }),
   result: z.strictObject({
@@ -109,7 +113,7 @@ export const settleStage = defineStage({
     refused: z.array(z.string()).describe('pledges refused'),
     report: z.unknown().describe('report'),
   }),
-  inputs: [],
+  inputs: ['after'],
   outputs: ['out'],
   requires: { workspace: true },
   output: {
