@@ -87,11 +87,10 @@ export async function lockStore<T>(dir: string, f: () => Promise<T>): Promise<T>
   }
 }
 
-/** Reads and checks one receipt file (schema; its name matches its pledge and place). */
-export async function readReceiptFile(path: string): Promise<ReceiptFile> {
-  let json: unknown;
+/** A store file's JSON; unreadable or not JSON is RECEIPT_STORE_CORRUPT. */
+async function readStoreJson(path: string): Promise<unknown> {
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    return JSON.parse(await readFile(path, 'utf8'));
   } catch (cause) {
     throw new ReceiptError(
       'RECEIPT_STORE_CORRUPT',
@@ -99,7 +98,11 @@ export async function readReceiptFile(path: string): Promise<ReceiptFile> {
       { cause },
     );
   }
-  const r = ReceiptFileSchema.safeParse(json);
+}
+
+/** Reads and checks one receipt file (schema; its name matches its pledge and place). */
+export async function readReceiptFile(path: string): Promise<ReceiptFile> {
+  const r = ReceiptFileSchema.safeParse(await readStoreJson(path));
   if (!r.success) {
     throw new ReceiptError('RECEIPT_STORE_CORRUPT', {
       file: relativeName(path),
@@ -168,17 +171,7 @@ export async function readEpochs(dir: string): Promise<EpochFile[]> {
   const out: EpochFile[] = [];
   for (const n of await names(folder)) {
     const path = join(folder, n);
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(path, 'utf8'));
-    } catch (cause) {
-      throw new ReceiptError(
-        'RECEIPT_STORE_CORRUPT',
-        { file: relativeName(path), problem: 'is not JSON' },
-        { cause },
-      );
-    }
-    const r = EpochFileSchema.safeParse(json);
+    const r = EpochFileSchema.safeParse(await readStoreJson(path));
     if (!r.success) {
       throw new ReceiptError('RECEIPT_STORE_CORRUPT', {
         file: relativeName(path),
